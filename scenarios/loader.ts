@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
+import { ScenarioError, type ScenarioIssue } from './errors.ts';
+import { validateScenarioObject } from './validate.ts';
+import type { Scenario } from './schema.ts';
+
+export interface LoadOptions {
+  /** Path of a YAML scenario file; without it, the schema's defaults make the scenario. */
+  file?: string;
+  /** Fields set on top of the file (CLI flags), as dotted paths: `{ participants: 2000 }`. */
+  overrides?: Record<string, unknown>;
+}
+
+interface ParsedFile {
+  file: string;
+  document: Document;
+  lineCounter: LineCounter;
+  data: Record<string, unknown>;
+}
+
+/** Reads, merges (`extends`), overrides and validates a scenario. Throws ScenarioError. */
+export function loadScenario(options: LoadOptions = {}): Scenario {
+  const chain = options.file === undefined ? [] : readChain(resolve(options.file), []);
+  const merged = chain.reduce<Record<string, unknown>>((base, parsed) => mergeDeep(base, parsed.data), {});
+  for (const [path, value] of Object.entries(options.overrides ?? {})) setPath(merged, path.split('.'), value);
+
+  const result = validateScenarioObject(merged);
+  if (result.ok) return result.scenario;
+  const own = chain.at(-1);
+  throw new ScenarioError('SCN_ERR_INVALID', own?.file, result.issues.map((issue) => locate(issue, chain)));
+}
+
+function readChain(file: string, seen: string[]): ParsedFile[] {
+  if (seen.includes(file)) {
+    throw new ScenarioError('SCN_ERR_EXTENDS', file, [{ path: 'extends', message: `loops: ${[...seen, file].join(' → ')}` }]);
+  }
+  const parsed = parseFile(file);
+  const parent = parsed.data.extends;
+  delete parsed.data.extends;
+  if (parent === undefined) return [parsed];
+  if (typeof parent !== 'string' || parent === '') {
+    throw new ScenarioError('SCN_ERR_EXTENDS', file, [{ path: 'extends', message: `expected a path to another scenario file, got ${JSON.stringify(parent)}` }]);
+  }
+  const parentFile = resolve(dirname(file), parent);
+  try {
+    return [...readChain(parentFile, [...seen, file]), parsed];
+  } catch (error) {
+    if (error instanceof ScenarioError && error.code === 'SCN_ERR_FILE_NOT_FOUND') {
+      throw new ScenarioError('SCN_ERR_EXTENDS', file, [{ path: 'extends', message: `cannot read '${parent}' (${parentFile})` }]);
+    }
+    throw error;
+  }
+}
+
+function parseFile(file: string): ParsedFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ScenarioError('SCN_ERR_FILE_NOT_FOUND', file, [{ path: '', message: reason }]);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const issues = document.errors.map((error) => {
+      const position = lineCounter.linePos(error.pos[0]);
+      return { path: '', message: error.message.split('\n')[0] ?? error.code, line: position.line, column: position.col };
+    });
+    throw new ScenarioError('SCN_ERR_YAML_SYNTAX', file, issues);
+  }
+  const data: unknown = document.toJS();
+  if (data === null || data === undefined) return { file, document, lineCounter, data: {} };
+  if (!isMap(document.contents)) {
+    throw new ScenarioError('SCN_ERR_NOT_A_MAPPING', file, [{ path: '', message: `expected a mapping of scenario fields, got ${Array.isArray(data) ? 'a list' : typeof data}` }]);
+  }
+  return { file, document, lineCounter, data: data as Record<string, unknown> };
+}
+
+/** Points an issue at the file (last in the chain first) whose text holds the field. */
+function locate(issue: ScenarioIssue, chain: readonly ParsedFile[]): ScenarioIssue {
+  const keys = issue.path === '' ? [] : issue.path.split('.').map((key) => (/^\d+$/.test(key) ? Number(key) : key));
+  for (let index = chain.length - 1; index >= 0; index--) {
+    const parsed = chain[index]!;
+    for (let depth = keys.length; depth > 0; depth--) {
+      const node = parsed.document.getIn(keys.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) {
+        const position = parsed.lineCounter.linePos(node.range[0]);
+        const inherited = index === chain.length - 1 ? '' : ` (from ${parsed.file})`;
+        return { ...issue, message: issue.message + inherited, line: position.line, column: position.col };
+      }
+    }
+  }
+  return issue;
+}
+
+function mergeDeep(base: Record<string, unknown>, layer: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(layer)) {
+    const existing = result[key];
+    result[key] = isPlainObject(existing) && isPlainObject(value) ? mergeDeep(existing, value) : value;
+  }
+  return result;
+}
+
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  const [head, ...rest] = keys;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    target[head] = value;
+    return;
+  }
+  const child = target[head];
+  const next = isPlainObject(child) ? child : {};
+  target[head] = next;
+  setPath(next, rest, value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,207 @@
+import { Type, type Static, type TSchema, type TProperties } from '@sinclair/typebox';
+import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES } from '../sim/population/catalog.ts';
+
+/**
+ * The scenario file's schema: every field, its unit (in its name or description), its bounds and its
+ * default. A scenario file names only what it changes; the loader fills the rest from here.
+ * Sources of the defaults: ../shared/CALIBRATION.md, by row (named in each description).
+ */
+
+const section = <T extends TProperties>(description: string, properties: T) =>
+  Type.Object(properties, { description, additionalProperties: false, default: {} });
+
+const probability = (description: string, defaultValue: number) =>
+  Type.Number({ minimum: 0, maximum: 1, default: defaultValue, description: `${description} (probability, 0..1)` });
+
+const nonNegative = (description: string, defaultValue: number) =>
+  Type.Number({ minimum: 0, default: defaultValue, description });
+
+const positive = (description: string, defaultValue: number) =>
+  Type.Number({ exclusiveMinimum: 0, default: defaultValue, description });
+
+const shares = <K extends string>(description: string, defaults: Record<K, number>) =>
+  section(
+    `${description} (relative weights, normalised)`,
+    Object.fromEntries(
+      Object.entries<number>(defaults).map(([key, value]) => [key, nonNegative(`weight of '${key}'`, value)]),
+    ) as Record<K, ReturnType<typeof nonNegative>>,
+  );
+
+const perTier = (description: string, low: number, mid: number, high: number) =>
+  section(description, {
+    low: nonNegative('low-tier phones', low),
+    mid: nonNegative('mid-tier phones', mid),
+    high: nonNegative('high-tier phones', high),
+  });
+
+const perConnectivity = (description: string, good: number, fair: number, poor: number) =>
+  section(description, {
+    good: nonNegative('good connectivity', good),
+    fair: nonNegative('fair connectivity', fair),
+    poor: nonNegative('poor connectivity', poor),
+  });
+
+const logNormal = (description: string, medianMinutes: number, sigma: number) =>
+  section(description, {
+    medianMinutes: positive('median, in minutes', medianMinutes),
+    sigma: nonNegative('shape σ of the underlying normal', sigma),
+  });
+
+const hourOfDay = (description: string, defaultValue: number) =>
+  Type.Integer({ minimum: 0, maximum: 23, default: defaultValue, description });
+
+const dayInPeriod = (description: string) => Type.Number({ minimum: 0, description });
+
+const oneOf = (names: readonly string[], description: string): TSchema =>
+  Type.String({ enum: [...names], description });
+
+const BadRelease = Type.Object(
+  {
+    phoneModel: oneOf(PHONE_MODEL_NAMES, 'phone model the release breaks'),
+    startDay: dayInPeriod('day of the period the release ships (0 = first day, fractions allowed)'),
+    durationDays: positive('days until the fix ships', 2),
+    crashProbability: probability('chance that an app session on that model crashes while the release is out', 0.9),
+  },
+  { additionalProperties: false },
+);
+
+const CarrierOutage = Type.Object(
+  {
+    carrier: oneOf(CARRIER_NAMES, 'carrier that is down'),
+    timeZone: Type.Optional(oneOf(TIME_ZONE_NAMES, 'region (time zone) affected; every region if absent')),
+    startDay: dayInPeriod('day of the period the outage starts (fractions allowed)'),
+    durationHours: positive('length of the outage, in hours', 6),
+  },
+  { additionalProperties: false },
+);
+
+const BackendOutage = Type.Object(
+  {
+    startDay: dayInPeriod('day of the period the outage starts (fractions allowed)'),
+    durationMinutes: positive('length of the outage, in minutes', 120),
+  },
+  { additionalProperties: false },
+);
+
+export const ScenarioSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, pattern: '^[a-z0-9][a-z0-9-]*$', default: 'custom', description: 'scenario name (kebab-case)' }),
+    description: Type.String({ default: '', description: 'the question this scenario answers' }),
+    seed: Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1, default: 42, description: 'seed of every random stream' }),
+    participants: Type.Integer({ minimum: 1, maximum: 20_000_000, default: 125_000, description: 'fleet size' }),
+    days: Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'length of the simulated period, in days' }),
+    startDate: Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      default: '2026-01-05',
+      description: 'calendar date (YYYY-MM-DD, UTC midnight) that virtual time 0 stands for; the default is a Monday',
+    }),
+
+    population: section('who the participants are', {
+      modality: shares('how windows are answered (CALIBRATION: modality mix, app ~26k vs telephone ~32k)', { app: 26, phone: 32 }),
+      deviceTier: shares('phone tier (ASSUMPTION: a low-income, prepaid-heavy fleet)', { low: 0.4, mid: 0.4, high: 0.2 }),
+      connectivity: shares('connectivity class (CALIBRATION: connectivity outages)', { good: 0.55, fair: 0.3, poor: 0.15 }),
+      workShift: shares('work shift (ASSUMPTION)', { none: 0.3, day: 0.4, evening: 0.15, night: 0.15 }),
+      enrolledMonthsAgoMax: nonNegative('participants enrolled uniformly up to this many months before the start (ages the template)', 12),
+      hearingDaysAhead: section('hearing date, uniform in a range of days after the start (CALIBRATION: time on the app 14–18 months)', {
+        min: nonNegative('earliest, in days', 30),
+        max: nonNegative('latest, in days', 540),
+      }),
+    }),
+
+    schedule: section('when windows open', {
+      checkInEveryDays: positive('days between scheduled check-ins (CALIBRATION: cadence, weekly)', 7),
+      checkInHourLocal: section('local hour a participant is given for scheduled check-ins, uniform in [earliest, latest]', {
+        earliest: hourOfDay('earliest hour', 8),
+        latest: hourOfDay('latest hour', 17),
+      }),
+      adHocPromptsPerWeek: nonNegative('ad-hoc "selfie now" prompts per participant-week, Poisson (ASSUMPTION)', 0.5),
+      adHocHoursLocal: section('local hours in which ad-hoc prompts are sent, [from, to)', {
+        from: hourOfDay('first hour', 8),
+        to: hourOfDay('hour after the last', 20),
+      }),
+    }),
+
+    policy: section('the reference verdict policy (server-stub/policy), shared with the server', {
+      windowMinutes: positive('length of a scheduled window, in minutes (CALIBRATION: response window 4 h)', 240),
+      adHocWindowMinutes: positive('length of an ad-hoc window, in minutes (ASSUMPTION)', 60),
+      graceMinutes: nonNegative('grace after a window closes, in minutes (ASSUMPTION)', 15),
+      maxAttempts: Type.Integer({ minimum: 1, maximum: 20, default: 3, description: 'verification attempts allowed per window (CALIBRATION: sanity check, three attempts)' }),
+      faceThreshold: Type.Number({ minimum: -1, maximum: 1, default: 0.36, description: 'cosine similarity a selfie must reach (CALIBRATION: operating point, FMR 1e-4)' }),
+      voiceThreshold: Type.Number({ minimum: -1, maximum: 1, default: 0.36, description: 'cosine similarity a voice sample must reach' }),
+      livenessThreshold: probability('liveness score below which a selfie is refused as not live (CALIBRATION: liveness false reject 2 %)', 0.02),
+      escalateAfterFailedWindows: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'consecutive failed windows that escalate a participant to an officer (ASSUMPTION)' }),
+      inPersonVisitClearsStreak: Type.Boolean({ default: true, description: 'whether an in-person visit resets the failed-window streak' }),
+    }),
+
+    behaviour: section('how participants act', {
+      responseDelay: logNormal('delay from seeing a prompt to the first attempt (CALIBRATION: response delay)', 5, 1.2),
+      retryDelay: logNormal('delay between a failed attempt and the retry (ASSUMPTION)', 2, 0.8),
+      sleepHoursLocal: section('no answers in these local hours (CALIBRATION: daily rhythm, 23:00–07:00); equal hours: no sleep', {
+        from: hourOfDay('bedtime hour', 23),
+        to: hourOfDay('waking hour', 7),
+      }),
+      workDelayFactor: positive('response delay multiplier during working hours (ASSUMPTION)', 3),
+      eveningDelayFactor: positive('response delay multiplier 20:00–23:00, the fastest hours (CALIBRATION: daily rhythm)', 0.7),
+      promptMissed: probability('a prompt simply missed by a compliant person (CALIBRATION: prompt simply missed 3 %)', 0.03),
+      nonEnglishMissFactor: positive('missed-prompt multiplier for people whose language is not English (CALIBRATION: English-only instructions)', 1.5),
+      remembersWithoutPush: probability('a scheduled check-in done without its notification, from memory (ASSUMPTION)', 0.5),
+      abscondHazardPerDay: probability('chance per day that a participant absconds (CALIBRATION: absconding ~1.5 % per participant-month)', 0.0005),
+      impostorPerWindow: probability('chance that someone else answers a window for the participant (ASSUMPTION)', 0.001),
+      lookAlikeImpostorShare: probability('share of impostors who look like the participant (CALIBRATION: look-alike impostors)', 0.2),
+      fallback: section('what a person does after a failed window', {
+        callOfficer: probability('share who phone their officer', 0.6),
+        callMinutes: nonNegative('minutes lost to the call', 20),
+        inPersonVisit: probability('share sent to report in person', 0.25),
+        inPersonMinutes: nonNegative('minutes lost to an in-person visit, travel included', 240),
+      }),
+    }),
+
+    glitches: section('independent per-attempt failure causes, as probabilities for a mid-tier phone on fair connectivity', {
+      pushLost: probability('notification never delivered (CALIBRATION: push lost 3 %)', 0.03),
+      pushLate: probability('notification delivered late (CALIBRATION: push late 10 %)', 0.1),
+      pushLateDelay: logNormal('lateness of a late notification', 20, 1),
+      phoneUnavailable: probability('phone off, no service or no credit (CALIBRATION: connectivity outages, ~0.2 a day of ~10 min)', 0.005),
+      appCrash: probability('app crash during a session (CALIBRATION: app crash 0.05 %)', 0.0005),
+      captureFailure: probability('camera or face-capture failure (CALIBRATION: face not captured 1 %)', 0.01),
+      gpsFixFailure: probability('no GPS fix in time (CALIBRATION: no GPS fix 2 %)', 0.02),
+      uploadTimeout: probability('upload times out (CALIBRATION: request failure 1 %)', 0.01),
+      callNoAnswer: probability('an officer call-back not answered in time (ASSUMPTION)', 0.05),
+      callDropped: probability('a call dropped before verification (ASSUMPTION)', 0.02),
+      tierFactor: perTier('multiplier on app crash, capture and GPS failures by phone tier (ASSUMPTION)', 2, 1, 0.6),
+      connectivityFactor: perConnectivity('multiplier on push, phone, upload and call failures by connectivity (ASSUMPTION)', 0.5, 1, 3),
+    }),
+
+    biometrics: section('verification scores: sample = template + noise, compared by cosine similarity', {
+      dimension: Type.Integer({ minimum: 3, maximum: 4096, default: 128, description: 'length of a template vector' }),
+      faceNoise: positive('noise σ per component of a good selfie (CALIBRATION: false non-match, good selfie ~0.5 %)', 0.148),
+      voiceNoise: positive('noise σ per component of a voice sample (ASSUMPTION: voice ID fails more often)', 0.162),
+      poorCapture: probability('share of selfies taken in poor conditions by day (CALIBRATION: poor selfie)', 0.15),
+      poorCaptureAtNight: probability('share of selfies taken in poor conditions 19:00–07:00', 0.4),
+      poorCaptureNoiseFactor: positive('noise multiplier for a poor capture (CALIBRATION: false non-match, poor selfie ~3 %)', 1.11),
+      tierNoiseFactor: perTier('noise multiplier by camera tier', 1.04, 1, 0.97),
+      hardToMatchShare: probability('share of people always hard to match (CALIBRATION: score model)', 0.05),
+      hardToMatchNoiseFactor: positive('noise multiplier for them', 1.1),
+      ageingNoisePerYear: nonNegative('relative noise growth per year since enrolment (ASSUMPTION)', 0.03),
+      lookAlikeCorrelation: Type.Number({ minimum: 0, maximum: 1, default: 0.12, description: 'template correlation of a look-alike impostor (CALIBRATION: look-alikes raise false matches ~11×)' }),
+    }),
+
+    backend: section('the in-process server of sim mode', {
+      errorRate: probability('server error per attempt outside outages (ASSUMPTION)', 0.001),
+    }),
+
+    shocks: section('correlated glitches, fixed here or drawn from the scenario stream before the run', {
+      badReleases: Type.Array(BadRelease, { default: [], description: 'app releases that break one phone model for a span of days' }),
+      carrierOutages: Type.Array(CarrierOutage, { default: [], description: 'carrier outages, optionally regional' }),
+      backendOutages: Type.Array(BackendOutage, { default: [], description: 'windows in which the backend answers every request with an error' }),
+      random: section('shocks drawn at random (Poisson) over the period', {
+        badReleasesPerMonth: nonNegative('bad releases per 30 days (ASSUMPTION)', 0),
+        carrierOutagesPerMonth: nonNegative('carrier outages per 30 days (ASSUMPTION)', 0),
+        backendOutagesPerMonth: nonNegative('backend outages per 30 days (ASSUMPTION)', 0),
+      }),
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** A scenario as the loader hands it on: validated, every default filled in, frozen. */
+export type Scenario = Static<typeof ScenarioSchema>;

@@ -1,0 +1,41 @@
+import { RandomStream } from './random-stream.ts';
+
+/**
+ * What a stream is used for. Each purpose gets its own stream so that adding draws to one part of
+ * the model does not shift another's: a participant's profile does not change when the behaviour
+ * model changes, and the scenario's shocks do not depend on the population.
+ */
+export type StreamPurpose = 'profile' | 'life' | 'shocks' | 'display';
+
+/** The stream of one participant for one purpose: it depends on (seed, purpose, id) only. */
+export function participantStream(seed: number, purpose: StreamPurpose, participantId: number): RandomStream {
+  return new RandomStream(`${seed}/${purpose}/${participantId}`);
+}
+
+/** The scenario's own stream, from which exogenous shocks are drawn before anyone is simulated. */
+export function scenarioStream(seed: number, purpose: StreamPurpose): RandomStream {
+  return new RandomStream(`${seed}/${purpose}`);
+}
+
+/**
+ * A uniform on [0, 1) that is a pure function of its integer keys (a 32-bit avalanche hash, the
+ * finaliser of MurmurHash3 applied per key). Used where a draw must not depend on any stream's
+ * position: the server side of the in-process backend, whose faults must not shift the client's draws.
+ */
+export function keyedUniform(seed: number, a: number, b: number, c: number): number {
+  let h = mix(0x9e3779b9 ^ seed);
+  h = mix(h ^ a);
+  h = mix(h ^ Math.imul(b, 0x85ebca6b));
+  h = mix(h ^ Math.imul(c, 0xc2b2ae35));
+  return (h >>> 0) / 0x100000000;
+}
+
+function mix(value: number): number {
+  let h = value | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
