@@ -123,11 +123,11 @@ export const ScenarioSchema = Type.Object(
 
     policy: section('the reference verdict policy (server-stub/policy), shared with the server', {
       windowMinutes: positive('length of a scheduled window, in minutes (CALIBRATION: response window 4 h)', 240),
-      adHocWindowMinutes: positive('length of an ad-hoc window, in minutes (ASSUMPTION)', 60),
+      adHocWindowMinutes: positive('length of an ad-hoc window, in minutes (ASSUMPTION)', 120),
       graceMinutes: nonNegative('grace after a window closes, in minutes (ASSUMPTION)', 15),
       maxAttempts: Type.Integer({ minimum: 1, maximum: 20, default: 3, description: 'verification attempts allowed per window (CALIBRATION: sanity check, three attempts)' }),
-      faceThreshold: Type.Number({ minimum: -1, maximum: 1, default: 0.36, description: 'cosine similarity a selfie must reach (CALIBRATION: operating point, FMR 1e-4)' }),
-      voiceThreshold: Type.Number({ minimum: -1, maximum: 1, default: 0.36, description: 'cosine similarity a voice sample must reach' }),
+      faceThreshold: Type.Number({ minimum: -1, maximum: 1, default: 0.325, description: 'cosine similarity a selfie must reach (CALIBRATION: operating point, FMR 1e-4 against random impostors)' }),
+      voiceThreshold: Type.Number({ minimum: -1, maximum: 1, default: 0.325, description: 'cosine similarity a voice sample must reach' }),
       livenessThreshold: probability('liveness score below which a selfie is refused as not live (CALIBRATION: liveness false reject 2 %)', 0.02),
       escalateAfterFailedWindows: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'consecutive failed windows that escalate a participant to an officer (ASSUMPTION)' }),
       inPersonVisitClearsStreak: Type.Boolean({ default: true, description: 'whether an in-person visit resets the failed-window streak' }),
@@ -173,14 +173,14 @@ export const ScenarioSchema = Type.Object(
 
     biometrics: section('verification scores: sample = template + noise, compared by cosine similarity', {
       dimension: Type.Integer({ minimum: 3, maximum: 4096, default: 128, description: 'length of a template vector' }),
-      faceNoise: positive('noise σ per component of a good selfie (CALIBRATION: false non-match, good selfie ~0.5 %)', 0.148),
-      voiceNoise: positive('noise σ per component of a voice sample (ASSUMPTION: voice ID fails more often)', 0.162),
+      faceNoise: positive('noise σ per component of a good selfie (CALIBRATION: false non-match, good selfie ~0.5 %)', 0.153),
+      voiceNoise: positive('noise σ per component of a voice sample (ASSUMPTION: voice ID fails ~3 % like a poor selfie)', 0.172),
       poorCapture: probability('share of selfies taken in poor conditions by day (CALIBRATION: poor selfie)', 0.15),
       poorCaptureAtNight: probability('share of selfies taken in poor conditions 19:00–07:00', 0.4),
-      poorCaptureNoiseFactor: positive('noise multiplier for a poor capture (CALIBRATION: false non-match, poor selfie ~3 %)', 1.11),
+      poorCaptureNoiseFactor: positive('noise multiplier for a poor capture (CALIBRATION: false non-match, poor selfie ~3 %)', 1.125),
       tierNoiseFactor: perTier('noise multiplier by camera tier', 1.04, 1, 0.97),
       hardToMatchShare: probability('share of people always hard to match (CALIBRATION: score model)', 0.05),
-      hardToMatchNoiseFactor: positive('noise multiplier for them', 1.1),
+      hardToMatchNoiseFactor: positive('noise multiplier for them (ASSUMPTION: ~20 % false non-match per attempt)', 1.25),
       ageingNoisePerYear: nonNegative('relative noise growth per year since enrolment (ASSUMPTION)', 0.03),
       lookAlikeCorrelation: Type.Number({ minimum: 0, maximum: 1, default: 0.12, description: 'template correlation of a look-alike impostor (CALIBRATION: look-alikes raise false matches ~11×)' }),
     }),

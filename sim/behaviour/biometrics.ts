@@ -1,0 +1,63 @@
+import type { RandomStream } from '../rng/index.ts';
+
+/**
+ * Verification scores without drawing every noise component. For a unit template t and a sample
+ * s = u + σn, where u = ρt + √(1-ρ²)v (v a unit vector ⊥ t; ρ = 1 for the genuine person) and n is
+ * standard normal in d dimensions, the cosine similarity of s and t is
+ *
+ *     a / √(a² + b² + σ²·R),   a = ρ + σz₁,   b = √(1-ρ²) + σz₂,
+ *
+ * with z₁, z₂ standard normal and R ~ χ²(d-2); for the genuine person b² + σ²R collapses to σ²·χ²(d-1),
+ * so a genuine score costs two draws (DESIGN.md, "Verification"). Exact in distribution. A client that
+ * must send a real vector builds a·t + b·e + σ√R·f from the same draws (e, f orthonormal, ⊥ t), so both
+ * modes score an attempt identically.
+ */
+export interface SampleDraw {
+  /** Correlation of the answering person's template with the enrolled one (1: the participant). */
+  rho: number;
+  sigma: number;
+  z1: number;
+  z2: number;
+  /** χ²(d-1) for the genuine person, χ²(d-2) for an impostor. */
+  rest: number;
+}
+
+export function drawGenuineSample(stream: RandomStream, sigma: number, dimension: number): SampleDraw {
+  return { rho: 1, sigma, z1: stream.normal(), z2: 0, rest: stream.chiSquare(dimension - 1) };
+}
+
+/**
+ * An impostor's sample. A random stranger's template has ρ distributed as the cosine of two random
+ * unit vectors, (ρ+1)/2 ~ Beta((d-1)/2, (d-1)/2); a look-alike's is pulled towards the participant's
+ * by `lookAlikeCorrelation` (CALIBRATION: look-alike impostors raise false matches ~11×).
+ */
+export function drawImpostorSample(
+  stream: RandomStream,
+  sigma: number,
+  dimension: number,
+  lookAlike: boolean,
+  lookAlikeCorrelation: number,
+): SampleDraw {
+  const half = (dimension - 1) / 2;
+  const strangerRho = 2 * stream.beta(half, half) - 1;
+  const c = lookAlike ? lookAlikeCorrelation : 0;
+  const rho = Math.max(-1, Math.min(1, c + Math.sqrt(1 - c * c) * strangerRho));
+  return { rho, sigma, z1: stream.normal(), z2: stream.normal(), rest: stream.chiSquare(dimension - 2) };
+}
+
+/** Components of the sample along t, along the stranger direction e, and the norm of what is left. */
+export function sampleComponents(draw: SampleDraw): { along: number; across: number; residualNorm: number } {
+  const { rho, sigma, z1, z2, rest } = draw;
+  return {
+    along: rho + sigma * z1,
+    across: Math.sqrt(Math.max(0, 1 - rho * rho)) + sigma * z2,
+    residualNorm: sigma * Math.sqrt(rest),
+  };
+}
+
+/** The cosine similarity the server would compute for this sample. */
+export function sampleSimilarity(draw: SampleDraw): number {
+  const { along, across, residualNorm } = sampleComponents(draw);
+  const norm = Math.sqrt(along * along + across * across + residualNorm * residualNorm);
+  return norm === 0 ? 0 : along / norm;
+}

@@ -1,0 +1,87 @@
+import type { RandomStream } from '../rng/index.ts';
+import { CONNECTIVITY_CLASSES, DEVICE_TIERS } from '../population/catalog.ts';
+import { CAUSE_INDEX } from './failure-causes.ts';
+import { carrierOutageEnd, releaseCrashProbability, type ShockCalendar } from './shocks.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+
+/**
+ * One participant's per-attempt failure probabilities: the scenario's base rates scaled by phone tier
+ * (what the handset does: crashes, capture, GPS) and by connectivity (what the network does:
+ * notifications, service, uploads, calls). Correlated shocks are looked up at the attempt's instant.
+ */
+export class GlitchProfile {
+  pushLost = 0;
+  pushLate = 0;
+  phoneUnavailable = 0;
+  appCrash = 0;
+  captureFailure = 0;
+  gpsFixFailure = 0;
+  uploadTimeout = 0;
+  callNoAnswer = 0;
+  callDropped = 0;
+  phoneModel = 0;
+  carrier = 0;
+  timeZone = 0;
+
+  constructor(private readonly glitches: Scenario['glitches']) {}
+
+  /** Re-targets this profile at another participant (one instance serves a whole shard). */
+  reset(tier: number, connectivity: number, phoneModel: number, carrier: number, timeZone: number): this {
+    const g = this.glitches;
+    const device = g.tierFactor[DEVICE_TIERS[tier]!];
+    const network = g.connectivityFactor[CONNECTIVITY_CLASSES[connectivity]!];
+    this.pushLost = capped(g.pushLost * network);
+    this.pushLate = capped(g.pushLate * network);
+    this.phoneUnavailable = capped(g.phoneUnavailable * network);
+    this.appCrash = capped(g.appCrash * device);
+    this.captureFailure = capped(g.captureFailure * device);
+    this.gpsFixFailure = capped(g.gpsFixFailure * device);
+    this.uploadTimeout = capped(g.uploadTimeout * network);
+    this.callNoAnswer = capped(g.callNoAnswer * network);
+    this.callDropped = capped(g.callDropped * network);
+    this.phoneModel = phoneModel;
+    this.carrier = carrier;
+    this.timeZone = timeZone;
+    return this;
+  }
+
+  /**
+   * The client-side stages of an app attempt at `at`, in the order a session meets them; returns
+   * the failing stage's cause index, or -1 when the sample leaves the phone. Five draws, always.
+   */
+  appAttemptFailure(stream: RandomStream, shocks: ShockCalendar, at: number): number {
+    const unavailable = stream.uniform();
+    const crash = stream.uniform();
+    const capture = stream.uniform();
+    const gps = stream.uniform();
+    const upload = stream.uniform();
+    if (unavailable < this.phoneUnavailable || this.networkDown(shocks, at)) return CAUSE_INDEX.phone_unavailable;
+    if (crash < Math.max(this.appCrash, releaseCrashProbability(shocks, this.phoneModel, at))) return CAUSE_INDEX.app_crash;
+    if (capture < this.captureFailure) return CAUSE_INDEX.capture_failure;
+    if (gps < this.gpsFixFailure) return CAUSE_INDEX.gps_fix_failure;
+    if (upload < this.uploadTimeout) return CAUSE_INDEX.upload_timeout;
+    return -1;
+  }
+
+  /** The client-side stages of a phone check-in call. Two draws, always. */
+  callAttemptFailure(stream: RandomStream, shocks: ShockCalendar, at: number): number {
+    const unavailable = stream.uniform();
+    const dropped = stream.uniform();
+    if (unavailable < this.phoneUnavailable || this.networkDown(shocks, at)) return CAUSE_INDEX.phone_unavailable;
+    if (dropped < this.callDropped) return CAUSE_INDEX.call_dropped;
+    return -1;
+  }
+
+  /** When the participant's carrier is down at `at`, the instant it comes back; otherwise -1. */
+  networkBackAt(shocks: ShockCalendar, at: number): number {
+    return carrierOutageEnd(shocks, this.carrier, this.timeZone, at);
+  }
+
+  private networkDown(shocks: ShockCalendar, at: number): boolean {
+    return this.networkBackAt(shocks, at) >= 0;
+  }
+}
+
+function capped(probability: number): number {
+  return Math.min(1, probability);
+}

@@ -1,0 +1,61 @@
+import type { RandomStream } from '../rng/index.ts';
+import { DAY_MS, HOUR_MS } from '../virtual-time.ts';
+import { windowClosesAt, type VerdictPolicy, type WindowKind } from '../../server-stub/policy/index.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+
+export interface CheckInWindow {
+  kind: WindowKind;
+  opensAt: number;
+  closesAt: number;
+}
+
+export interface ScheduleInput {
+  utcOffsetHours: number;
+  checkInHour: number;
+  checkInDay: number;
+  /** Windows open strictly before this instant (end of the period or the hearing, whichever is first). */
+  until: number;
+}
+
+/**
+ * A participant's windows in time order: scheduled check-ins every `checkInEveryDays` at the person's
+ * local hour (CALIBRATION: cadence, weekly), plus ad-hoc prompts (Poisson, ASSUMPTION) sent in daytime
+ * hours. No two windows overlap: the system does not prompt someone whose window is open, so an ad-hoc
+ * prompt that would overlap another window is not sent. The number of draws depends only on the
+ * scenario and the prompt count, never on which prompts are kept.
+ */
+export function windowsFor(stream: RandomStream, input: ScheduleInput, scenario: Scenario): CheckInWindow[] {
+  const { schedule, policy, days } = scenario;
+  const periodMs = days * DAY_MS;
+  const scheduled: CheckInWindow[] = [];
+  const everyMs = schedule.checkInEveryDays * DAY_MS;
+  const firstAt = input.checkInDay * DAY_MS + (input.checkInHour - input.utcOffsetHours) * HOUR_MS;
+  for (let opensAt = firstAt; opensAt < input.until; opensAt = Math.round(opensAt + everyMs)) {
+    const window = makeWindow('scheduled', opensAt, policy);
+    if (scheduled.length === 0 || window.opensAt >= scheduled[scheduled.length - 1]!.closesAt) scheduled.push(window);
+  }
+
+  const adHoc: CheckInWindow[] = [];
+  const { from, to } = schedule.adHocHoursLocal;
+  const spanHours = (to - from + 24) % 24;
+  const meanGapMs = schedule.adHocPromptsPerWeek > 0 ? (7 * DAY_MS) / schedule.adHocPromptsPerWeek : Number.POSITIVE_INFINITY;
+  for (let at = stream.exponential(meanGapMs); at < periodMs; at += stream.exponential(meanGapMs)) {
+    const day = Math.floor(at / DAY_MS);
+    const localHour = from + stream.uniform() * spanHours;
+    const opensAt = Math.round(day * DAY_MS + (localHour - input.utcOffsetHours) * HOUR_MS);
+    if (spanHours === 0 || opensAt < 0 || opensAt >= input.until) continue;
+    const window = makeWindow('adhoc', opensAt, policy);
+    if (!overlapsAny(window, scheduled) && !overlapsAny(window, adHoc)) adHoc.push(window);
+  }
+  if (adHoc.length === 0) return scheduled;
+  return [...scheduled, ...adHoc].sort((a, b) => a.opensAt - b.opensAt);
+}
+
+function makeWindow(kind: WindowKind, opensAt: number, policy: VerdictPolicy): CheckInWindow {
+  return { kind, opensAt, closesAt: windowClosesAt(opensAt, kind, policy) };
+}
+
+function overlapsAny(window: CheckInWindow, others: readonly CheckInWindow[]): boolean {
+  for (const other of others) if (window.opensAt < other.closesAt && other.opensAt < window.closesAt) return true;
+  return false;
+}

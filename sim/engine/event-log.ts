@@ -1,0 +1,139 @@
+import { createReadStream, createWriteStream, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+
+/**
+ * The event log: one JSON object per line, ordered by (time, participant, seq). Each line starts
+ * `{"t":<ms>,"p":<participant>,"seq":<n>,` so that merging can read its key without parsing JSON.
+ *
+ * A shard records its participants in id order, each participant's events in time order, and sorts
+ * by time with a stable sort: equal times keep (participant, seq) order. Past `runLength` events it
+ * writes a sorted run to disk, and the runs of every shard are merged at the end (an external merge
+ * sort), so memory stays bounded whatever the fleet size.
+ */
+export class EventRecorder {
+  private times: number[] = [];
+  private lines: string[] = [];
+  private runCount = 0;
+  readonly runFiles: string[] = [];
+
+  constructor(
+    private readonly directory: string,
+    private readonly shardIndex: number,
+    private readonly startEpochMs: number,
+    private readonly runLength = 400_000,
+  ) {}
+
+  /** `fields` is the rest of the JSON object, starting with a comma, e.g. `,"verdict":"missed"`. */
+  add(at: number, participant: number, seq: number, type: string, fields: string): void {
+    this.times.push(at);
+    this.lines.push(
+      `{"t":${at},"p":${participant},"seq":${seq},"at":"${new Date(this.startEpochMs + at).toISOString()}","type":"${type}"${fields}}`,
+    );
+  }
+
+  /** Called between participants: writes a run once enough events are buffered. */
+  maybeFlush(): void {
+    if (this.times.length >= this.runLength) this.flush();
+  }
+
+  flush(): void {
+    if (this.times.length === 0) return;
+    const order = Array.from(this.times.keys()).sort((a, b) => this.times[a]! - this.times[b]! || a - b);
+    const file = join(this.directory, `.events-${this.shardIndex}-${this.runCount++}.ndjson`);
+    writeFileSync(file, order.map((index) => this.lines[index]).join('\n') + '\n');
+    this.runFiles.push(file);
+    this.times = [];
+    this.lines = [];
+  }
+}
+
+interface RunCursor {
+  lines: AsyncIterator<string>;
+  line: string;
+  time: number;
+  participant: number;
+  seq: number;
+}
+
+/** Merges sorted run files into one ordered log, then removes them. Returns the number of events. */
+export async function mergeEventRuns(runFiles: readonly string[], outFile: string): Promise<number> {
+  const out = createWriteStream(outFile);
+  const heap: RunCursor[] = [];
+  for (const file of runFiles) {
+    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity })[Symbol.asyncIterator]();
+    const cursor = await advance({ lines, line: '', time: 0, participant: 0, seq: 0 });
+    if (cursor) heapPush(heap, cursor);
+  }
+  let count = 0;
+  while (heap.length > 0) {
+    const top = heap[0]!;
+    if (!out.write(top.line + '\n')) await once(out, 'drain');
+    count++;
+    const next = await advance(top);
+    if (next) heapReplaceTop(heap, next);
+    else heapPopTop(heap);
+  }
+  out.end();
+  await once(out, 'finish');
+  for (const file of runFiles) rmSync(file, { force: true });
+  return count;
+}
+
+async function advance(cursor: RunCursor): Promise<RunCursor | null> {
+  const next = await cursor.lines.next();
+  if (next.done) return null;
+  const line = next.value;
+  const tEnd = line.indexOf(',', 5);
+  const pEnd = line.indexOf(',', tEnd + 5);
+  const seqEnd = line.indexOf(',', pEnd + 7);
+  cursor.line = line;
+  cursor.time = Number(line.slice(5, tEnd));
+  cursor.participant = Number(line.slice(tEnd + 5, pEnd));
+  cursor.seq = Number(line.slice(pEnd + 7, seqEnd));
+  return cursor;
+}
+
+function before(a: RunCursor, b: RunCursor): boolean {
+  if (a.time !== b.time) return a.time < b.time;
+  if (a.participant !== b.participant) return a.participant < b.participant;
+  return a.seq < b.seq;
+}
+
+function heapPush(heap: RunCursor[], cursor: RunCursor): void {
+  heap.push(cursor);
+  let index = heap.length - 1;
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    if (!before(heap[index]!, heap[parent]!)) break;
+    [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+    index = parent;
+  }
+}
+
+function heapReplaceTop(heap: RunCursor[], cursor: RunCursor): void {
+  heap[0] = cursor;
+  siftDown(heap, 0);
+}
+
+function heapPopTop(heap: RunCursor[]): void {
+  const last = heap.pop()!;
+  if (heap.length === 0) return;
+  heap[0] = last;
+  siftDown(heap, 0);
+}
+
+function siftDown(heap: RunCursor[], start: number): void {
+  let index = start;
+  for (;;) {
+    const left = 2 * index + 1;
+    const right = left + 1;
+    let smallest = index;
+    if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+    if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+    if (smallest === index) return;
+    [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
+    index = smallest;
+  }
+}

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
+import { SEGMENT_NAMES } from './segments.ts';
+import { INTENT, VERDICT, type MetricsData } from './shard-metrics.ts';
+import { HOUR_MS } from '../virtual-time.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+
+export type RunMode = 'sim' | 'drive' | 'k6';
+
+export interface SegmentFigures {
+  windows: number;
+  falseFailures: number;
+  rate: number;
+}
+
+/**
+ * summary.json: the results contract of DESIGN.md. Field names are stable. The machine-dependent
+ * `perf` figures are written beside it, to perf.json, so that summary.json itself is byte-identical
+ * for the same scenario and seed whatever the machine or shard count (DESIGN.md, "Determinism").
+ */
+export interface Summary {
+  scenario: string;
+  seed: number;
+  mode: RunMode;
+  participants: number;
+  days: number;
+  digest: string;
+  windows: { total: number; complied: number; evaded: number; impostor: number };
+  verdicts: { verified: number; rejected: number; missed: number };
+  falseFailures: { total: number; rate: number; byCause: Record<string, number>; bySegment: Record<string, SegmentFigures> };
+  falseAccepts: { total: number; rate: number };
+  escalations: {
+    total: number;
+    false: number;
+    detectionDelayHours: { p50: number | null; p90: number | null };
+    absconders: number;
+    detected: number;
+  };
+  burden: { inPersonVisits: number; minutesLost: number; officerCalls: number };
+  peopleAffected: { count: number; share: number };
+  daily: { day: number; windows: number; falseFailures: number; rate: number }[];
+}
+
+export interface Perf {
+  wallMs: number;
+  events: number;
+  eventsPerSec: number;
+  peakRssMb: number;
+  workers: number;
+  draws: number;
+  participantDays: number;
+}
+
+export function buildSummary(scenario: Scenario, mode: RunMode, metrics: MetricsData): Summary {
+  const complied = metrics.windowsByIntent[INTENT.complied]!;
+  const impostor = metrics.windowsByIntent[INTENT.impostor]!;
+  const falseFailureTotal = sum(metrics.falseFailuresByCause);
+  const delays = [...metrics.detectionDelaysMs].sort((a, b) => a - b);
+  const withoutDigest = {
+    scenario: scenario.name,
+    seed: scenario.seed,
+    mode,
+    participants: scenario.participants,
+    days: scenario.days,
+    windows: {
+      total: sum(metrics.windowsByIntent),
+      complied,
+      evaded: metrics.windowsByIntent[INTENT.evaded]!,
+      impostor,
+    },
+    verdicts: {
+      verified: metrics.verdicts[VERDICT.verified]!,
+      rejected: metrics.verdicts[VERDICT.rejected]!,
+      missed: metrics.verdicts[VERDICT.missed]!,
+    },
+    falseFailures: {
+      total: falseFailureTotal,
+      rate: ratio(falseFailureTotal, complied),
+      byCause: Object.fromEntries(FAILURE_CAUSES.map((cause, index) => [cause, metrics.falseFailuresByCause[index]!])),
+      bySegment: Object.fromEntries(
+        SEGMENT_NAMES.map((name, index) => {
+          const windows = metrics.segmentWindows[index]!;
+          const falseFailures = metrics.segmentFalseFailures[index]!;
+          return [name, { windows, falseFailures, rate: ratio(falseFailures, windows) }];
+        }),
+      ),
+    },
+    falseAccepts: { total: metrics.falseAccepts, rate: ratio(metrics.falseAccepts, impostor) },
+    escalations: {
+      total: metrics.escalations,
+      false: metrics.falseEscalations,
+      detectionDelayHours: { p50: hoursAt(delays, 0.5), p90: hoursAt(delays, 0.9) },
+      absconders: metrics.absconders,
+      detected: metrics.detectedAbsconders,
+    },
+    burden: { inPersonVisits: metrics.inPersonVisits, minutesLost: metrics.minutesLost, officerCalls: metrics.officerCalls },
+    peopleAffected: { count: metrics.peopleAffected, share: ratio(metrics.peopleAffected, metrics.participants) },
+    daily: metrics.dailyWindows.map((windows, day) => {
+      const falseFailures = metrics.dailyFalseFailures[day]!;
+      return { day, windows, falseFailures, rate: ratio(falseFailures, windows) };
+    }),
+  };
+  const { scenario: name, seed, mode: runMode, participants, days, ...results } = withoutDigest;
+  return {
+    scenario: name,
+    seed,
+    mode: runMode,
+    participants,
+    days,
+    digest: digestOf(withoutDigest),
+    ...results,
+  };
+}
+
+export function buildPerf(metrics: MetricsData, run: { wallMs: number; peakRssMb: number; workers: number }): Perf {
+  return {
+    wallMs: Math.round(run.wallMs),
+    events: metrics.events,
+    eventsPerSec: Math.round(metrics.events / Math.max(run.wallMs / 1000, 1e-9)),
+    peakRssMb: Math.round(run.peakRssMb),
+    workers: run.workers,
+    draws: metrics.draws,
+    participantDays: metrics.participantDays,
+  };
+}
+
+/** SHA-256 of the JSON of a summary without its digest (keys in the contract's fixed order). */
+export function digestOf(results: object): string {
+  return createHash('sha256').update(JSON.stringify(results)).digest('hex');
+}
+
+/** Recomputes a summary's digest from its own fields, e.g. to check a file has not been edited. */
+export function digestOfSummary(summary: Summary): string {
+  const { digest: _digest, ...rest } = summary;
+  return digestOf(rest);
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function ratio(numerator: number, denominator: number): number {
+  return denominator === 0 ? 0 : numerator / denominator;
+}
+
+/** Nearest-rank percentile of sorted delays, in hours (two decimals), or null with no data. */
+function hoursAt(sorted: readonly number[], quantile: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil(quantile * sorted.length));
+  return Math.round((sorted[rank - 1]! / HOUR_MS) * 100) / 100;
+}

@@ -1,0 +1,154 @@
+import { participantStream, type RandomStream } from '../rng/index.ts';
+import { DAY_MS, hourInRange } from '../virtual-time.ts';
+import { rhythmFor } from '../behaviour/daily-rhythm.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+import {
+  CARRIERS,
+  CONNECTIVITY_CLASSES,
+  DEVICE_TIERS,
+  LANGUAGES,
+  MODALITIES,
+  PHONE_MODELS,
+  TIME_ZONES,
+  WORK_SHIFTS,
+  cumulativeShares,
+} from './catalog.ts';
+
+const MONTH_MS = 30 * DAY_MS;
+
+/**
+ * The participants of one id range, stored column-wise: row r is participant `firstId + r`.
+ * Categorical columns hold indexes into the catalog's tables. Everything here is drawn from each
+ * participant's own 'profile' stream, so a participant is the same whatever range it is built in.
+ * Names and other display-only fields are not stored: see profile-card.ts.
+ */
+export class Population {
+  readonly firstId: number;
+  readonly size: number;
+  readonly timeZone: Uint8Array;
+  readonly deviceTier: Uint8Array;
+  readonly phoneModel: Uint8Array;
+  readonly carrier: Uint8Array;
+  readonly connectivity: Uint8Array;
+  readonly workShift: Uint8Array;
+  readonly language: Uint8Array;
+  readonly modality: Uint8Array;
+  /** Local hour of the weekly scheduled check-in. */
+  readonly checkInHour: Uint8Array;
+  /** Day of the first scheduled check-in, 0 ≤ d < checkInEveryDays. */
+  readonly checkInDay: Uint16Array;
+  /** 1 for people who are always hard to match (CALIBRATION: score model). */
+  readonly hardToMatch: Uint8Array;
+  /** Virtual time of enrolment (≤ 0: before the period starts). */
+  readonly enrolledAt: Float64Array;
+  readonly hearingAt: Float64Array;
+  /** Hidden intent: when the participant absconds, or +Infinity for one who stays compliant. */
+  readonly abscondAt: Float64Array;
+
+  constructor(firstId: number, size: number) {
+    this.firstId = firstId;
+    this.size = size;
+    this.timeZone = new Uint8Array(size);
+    this.deviceTier = new Uint8Array(size);
+    this.phoneModel = new Uint8Array(size);
+    this.carrier = new Uint8Array(size);
+    this.connectivity = new Uint8Array(size);
+    this.workShift = new Uint8Array(size);
+    this.language = new Uint8Array(size);
+    this.modality = new Uint8Array(size);
+    this.checkInHour = new Uint8Array(size);
+    this.checkInDay = new Uint16Array(size);
+    this.hardToMatch = new Uint8Array(size);
+    this.enrolledAt = new Float64Array(size);
+    this.hearingAt = new Float64Array(size);
+    this.abscondAt = new Float64Array(size);
+  }
+}
+
+/** Builds participants [firstId, firstId + size) of a scenario. */
+export function buildPopulation(scenario: Scenario, firstId: number, size: number): Population {
+  const population = new Population(firstId, size);
+  const tables = profileTables(scenario);
+  const { checkInHourLocal, checkInEveryDays } = scenario.schedule;
+  const hourSpan = Math.max(0, checkInHourLocal.latest - checkInHourLocal.earliest) + 1;
+  const checkInDays = Math.max(1, Math.ceil(checkInEveryDays));
+  const { hearingDaysAhead, enrolledMonthsAgoMax } = scenario.population;
+  const hazard = scenario.behaviour.abscondHazardPerDay;
+  const logSurvival = Math.log1p(-hazard);
+
+  for (let row = 0; row < size; row++) {
+    const stream = participantStream(scenario.seed, 'profile', firstId + row);
+    population.timeZone[row] = stream.pickCumulative(tables.timeZone);
+    const tier = stream.pickCumulative(tables.deviceTier);
+    population.deviceTier[row] = tier;
+    population.phoneModel[row] = tables.modelsByTier[tier]![stream.pickCumulative(tables.modelShareByTier[tier]!)]!;
+    population.carrier[row] = stream.pickCumulative(tables.carrier);
+    population.connectivity[row] = stream.pickCumulative(tables.connectivity);
+    population.workShift[row] = stream.pickCumulative(tables.workShift);
+    population.language[row] = stream.pickCumulative(tables.language);
+    population.modality[row] = stream.pickCumulative(tables.modality);
+    population.checkInHour[row] = checkInHourFor(stream, scenario, population.workShift[row]!, checkInHourLocal.earliest, hourSpan);
+    population.checkInDay[row] = stream.integer(checkInDays);
+    population.hardToMatch[row] = stream.bernoulli(scenario.biometrics.hardToMatchShare) ? 1 : 0;
+    population.enrolledAt[row] = -Math.floor(stream.uniform() * enrolledMonthsAgoMax * MONTH_MS);
+    const hearingDays = hearingDaysAhead.min + stream.uniform() * Math.max(0, hearingDaysAhead.max - hearingDaysAhead.min);
+    population.hearingAt[row] = Math.floor(hearingDays * DAY_MS);
+    population.abscondAt[row] = abscondTime(stream.uniform(), stream.uniform(), logSurvival);
+  }
+  return population;
+}
+
+/**
+ * The officer sets a weekly check-in hour the person can make: uniform over the hours of the allowed
+ * range in which the person is awake (ASSUMPTION), or over the whole range when none is.
+ */
+function checkInHourFor(stream: RandomStream, scenario: Scenario, workShift: number, earliest: number, hourSpan: number): number {
+  const rhythm = rhythmFor(scenario, 0, workShift);
+  const draw = stream.uniform();
+  const awake: number[] = [];
+  for (let hour = earliest; hour < earliest + hourSpan; hour++) {
+    if (!hourInRange(hour % 24, rhythm.sleepFrom, rhythm.sleepTo)) awake.push(hour);
+  }
+  return awake.length > 0 ? awake[Math.floor(draw * awake.length)]! : earliest + Math.floor(draw * hourSpan);
+}
+
+/**
+ * Absconding as a daily hazard h: the day of absconding is geometric, P(day = k) = (1-h)^k h, so the
+ * share gone by day D is 1-(1-h)^D exactly (CALIBRATION: absconding). The instant within the day is uniform.
+ */
+function abscondTime(dayDraw: number, instantDraw: number, logSurvival: number): number {
+  if (logSurvival === 0) return Number.POSITIVE_INFINITY;
+  if (logSurvival === Number.NEGATIVE_INFINITY) return Math.floor(instantDraw * DAY_MS);
+  const day = Math.floor(Math.log(1 - dayDraw) / logSurvival);
+  return day * DAY_MS + Math.floor(instantDraw * DAY_MS);
+}
+
+interface ProfileTables {
+  timeZone: Float64Array;
+  deviceTier: Float64Array;
+  modelsByTier: number[][];
+  modelShareByTier: Float64Array[];
+  carrier: Float64Array;
+  connectivity: Float64Array;
+  workShift: Float64Array;
+  language: Float64Array;
+  modality: Float64Array;
+}
+
+function profileTables(scenario: Scenario): ProfileTables {
+  const { population } = scenario;
+  const modelsByTier = DEVICE_TIERS.map((tier) =>
+    PHONE_MODELS.flatMap((model, index) => (model.tier === tier ? [index] : [])),
+  );
+  return {
+    timeZone: cumulativeShares(TIME_ZONES.map((zone) => zone.share)),
+    deviceTier: cumulativeShares(DEVICE_TIERS.map((tier) => population.deviceTier[tier])),
+    modelsByTier,
+    modelShareByTier: modelsByTier.map((indexes) => cumulativeShares(indexes.map((index) => PHONE_MODELS[index]!.share))),
+    carrier: cumulativeShares(CARRIERS.map((carrier) => carrier.share)),
+    connectivity: cumulativeShares(CONNECTIVITY_CLASSES.map((name) => population.connectivity[name])),
+    workShift: cumulativeShares(WORK_SHIFTS.map((name) => population.workShift[name])),
+    language: cumulativeShares(LANGUAGES.map((language) => language.share)),
+    modality: cumulativeShares(MODALITIES.map((name) => population.modality[name])),
+  };
+}

@@ -1,0 +1,23 @@
+/** Virtual time: integer milliseconds since the scenario's start (its startDate at 00:00 UTC). */
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** Local hour of day (fractional, 0 ≤ h < 24) at virtual time `at` for a fixed UTC offset. */
+export function localHour(at: number, utcOffsetHours: number): number {
+  const local = at + utcOffsetHours * HOUR_MS;
+  return (((local % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
+}
+
+/** Whether a local hour lies in [from, to), where the range may wrap past midnight. */
+export function hourInRange(hour: number, from: number, to: number): boolean {
+  if (from === to) return false;
+  return from < to ? hour >= from && hour < to : hour >= from || hour < to;
+}
+
+/** The first instant ≥ `at` whose local hour is `hour` (whole hours). */
+export function nextLocalHour(at: number, utcOffsetHours: number, hour: number): number {
+  const current = localHour(at, utcOffsetHours);
+  const hoursAhead = (hour - current + 24) % 24;
+  return Math.ceil(at + hoursAhead * HOUR_MS);
+}
