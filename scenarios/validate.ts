@@ -10,9 +10,28 @@ export type ValidationResult = { ok: true; scenario: Scenario } | { ok: false; i
 
 /** Validates a parsed scenario in place, filling every default, and names each field that is wrong. */
 export function validateScenarioObject(candidate: unknown): ValidationResult {
-  if (validateScenario(candidate)) return { ok: true, scenario: deepFreeze(candidate as Scenario) };
-  const issues = (validateScenario.errors ?? []).map(describeError);
-  return { ok: false, issues: dedupe(issues) };
+  if (!validateScenario(candidate)) return { ok: false, issues: dedupe((validateScenario.errors ?? []).map(describeError)) };
+  const scenario = candidate as Scenario;
+  const issues = crossFieldIssues(scenario);
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, scenario: deepFreeze(scenario) };
+}
+
+/** Rules that involve more than one field, which the schema cannot say. */
+function crossFieldIssues(scenario: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const { population, schedule } = scenario;
+  for (const [name, shares] of Object.entries({ modality: population.modality, deviceTier: population.deviceTier, connectivity: population.connectivity, workShift: population.workShift })) {
+    if (Object.values(shares).every((share) => share === 0)) {
+      issues.push({ path: `population.${name}`, message: 'expected at least one weight > 0, got all 0' });
+    }
+  }
+  if (population.hearingDaysAhead.min > population.hearingDaysAhead.max) {
+    issues.push({ path: 'population.hearingDaysAhead.min', message: `expected ≤ max (${population.hearingDaysAhead.max}), got ${population.hearingDaysAhead.min}` });
+  }
+  if (schedule.checkInHourLocal.earliest > schedule.checkInHourLocal.latest) {
+    issues.push({ path: 'schedule.checkInHourLocal.earliest', message: `expected ≤ latest (${schedule.checkInHourLocal.latest}), got ${schedule.checkInHourLocal.earliest}` });
+  }
+  return issues;
 }
 
 function describeError(error: ErrorObject): ScenarioIssue {

@@ -1,26 +1,29 @@
 import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../../scenarios/index.ts';
-import { CliError, USAGE_EXIT_CODE } from './cli-errors.ts';
+import { CliError, USAGE_EXIT_CODE, type CliErrorCode } from './cli-errors.ts';
 import { runCommand } from './run-command.ts';
 
 const program = new Command('checkin-sim')
   .description('Deterministic simulation and load-testing harness for a remote check-in fleet (synthetic participants only)')
-  .showHelpAfterError()
-  .exitOverride()
   .addCommand(runCommand());
-for (const command of program.commands) command.exitOverride();
+for (const command of [program, ...program.commands]) {
+  // Errors are printed once, with their code, by reportError below.
+  command.exitOverride().configureOutput({ outputError: () => {} });
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.exitCode = exitCodeFor(error);
+  process.exitCode = reportError(error);
 }
 
 /** Bad input of any kind (flags, scenario files) exits with status 2 after one clear message. */
-function exitCodeFor(error: unknown): number {
+function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
-    // Commander has printed its message already; help and version exit 0.
-    return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
+    if (error.exitCode === 0) return 0; // --help, --version
+    const code: CliErrorCode = error.code === 'commander.invalidArgument' ? 'CLI_ERR_INVALID_FLAG' : 'CLI_ERR_USAGE';
+    process.stderr.write(`${code}: ${error.message.replace(/^error: /, '')}\n(run with --help for usage)\n`);
+    return USAGE_EXIT_CODE;
   }
   if (error instanceof ScenarioError || error instanceof CliError) {
     process.stderr.write(`${error.message}\n`);

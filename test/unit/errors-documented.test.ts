@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SCENARIO_ERRORS } from '../../scenarios/index.ts';
+import { CLI_ERRORS } from '../../sim/cli/cli-errors.ts';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const documented = new Map(
+  [...readme.matchAll(/^\| `((?:SCN|CLI)_ERR_[A-Z_]+)` \| (.+) \|$/gm)].map((match) => [match[1]!, match[2]!]),
+);
+
+describe('error codes', () => {
+  const codes = { ...SCENARIO_ERRORS, ...CLI_ERRORS };
+
+  it('are each documented in README with their meaning', () => {
+    for (const [code, meaning] of Object.entries(codes)) expect(documented.get(code), code).toBe(meaning);
+  });
+
+  it('are all real: README documents no code that does not exist', () => {
+    expect([...documented.keys()].sort()).toEqual(Object.keys(codes).sort());
+  });
+});
