@@ -130,6 +130,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
             };
             cause = responseCause(response, byPhone);
             if (response.outcome === 'judged') {
+              metrics.score(intent === INTENT.impostor, byPhone, response.similarity);
               judged++;
               matched = response.judgement === 'match';
             }
@@ -157,7 +158,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
       const absconded = abscondAt <= window.closesAt;
       const delay = absconded && !detected ? window.closesAt - abscondAt : -1;
       detected ||= absconded;
-      metrics.escalation(absconded, delay);
+      metrics.escalation(day, absconded, delay);
       events?.add(window.closesAt, id, seq, 'escalation', `,"window":${windowIndex},"false":${!absconded}`);
       seq++;
     }

@@ -9,6 +9,12 @@ export const INTENT = { complied: 0, evaded: 1, impostor: 2 } as const;
 export const VERDICTS = ['verified', 'rejected', 'missed'] as const;
 export const VERDICT = { verified: 0, rejected: 1, missed: 2 } as const;
 
+/** Similarity scores are counted in bins of this width over [-1, 1] (bin i starts at -1 + i·width). */
+export const SCORE_BIN_WIDTH = 0.01;
+export const SCORE_BINS = Math.round(2 / SCORE_BIN_WIDTH);
+/** Score histograms, by who answered and how: genuine or impostor, face or voice. */
+export const SCORE_HISTOGRAMS = ['genuineFace', 'impostorFace', 'genuineVoice', 'impostorVoice'] as const;
+
 /**
  * The counts of a shard, as plain arrays so that they cross worker boundaries and merge by addition.
  * Merging is commutative and exact (integer counts; delays are concatenated and sorted at the end),
@@ -32,8 +38,16 @@ export interface MetricsData {
   inPersonVisits: number;
   minutesLost: number;
   peopleAffected: number;
+  segmentPeople: number[];
+  segmentPeopleAffected: number[];
   dailyWindows: number[];
   dailyFalseFailures: number[];
+  /** days × causes, row-major: false failures of day d by cause c at d·causes + c. */
+  dailyFalseFailuresByCause: number[];
+  dailyEscalations: number[];
+  dailyFalseEscalations: number[];
+  /** SCORE_HISTOGRAMS × SCORE_BINS, row-major. */
+  scoreHistograms: number[];
   events: number;
   draws: number;
 }
@@ -58,8 +72,14 @@ export function emptyMetrics(days: number): MetricsData {
     inPersonVisits: 0,
     minutesLost: 0,
     peopleAffected: 0,
+    segmentPeople: zeros(SEGMENT_NAMES.length),
+    segmentPeopleAffected: zeros(SEGMENT_NAMES.length),
     dailyWindows: zeros(days),
     dailyFalseFailures: zeros(days),
+    dailyFalseFailuresByCause: zeros(days * FAILURE_CAUSES.length),
+    dailyEscalations: zeros(days),
+    dailyFalseEscalations: zeros(days),
+    scoreHistograms: zeros(SCORE_HISTOGRAMS.length * SCORE_BINS),
     events: 0,
     draws: 0,
   };
@@ -94,6 +114,7 @@ export class ShardMetrics {
     this.affected = false;
     this.data.participants++;
     this.data.participantDays += activeDays;
+    for (const segment of this.segments) this.data.segmentPeople[segment]!++;
   }
 
   window(day: number, intent: number, verdict: number, cause: number): void {
@@ -109,16 +130,28 @@ export class ShardMetrics {
     this.affected = true;
     data.falseFailuresByCause[cause]!++;
     data.dailyFalseFailures[day]!++;
+    data.dailyFalseFailuresByCause[day * FAILURE_CAUSES.length + cause]!++;
     for (const segment of this.segments) data.segmentFalseFailures[segment]!++;
   }
 
-  escalation(absconded: boolean, detectionDelayMs: number): void {
+  escalation(day: number, absconded: boolean, detectionDelayMs: number): void {
     this.data.escalations++;
-    if (!absconded) this.data.falseEscalations++;
+    this.data.dailyEscalations[day]!++;
+    if (!absconded) {
+      this.data.falseEscalations++;
+      this.data.dailyFalseEscalations[day]!++;
+    }
     if (detectionDelayMs >= 0) {
       this.data.detectedAbsconders++;
       this.data.detectionDelaysMs.push(detectionDelayMs);
     }
+  }
+
+  /** A judged sample's similarity, by who gave it (genuine or impostor) and modality. */
+  score(impostor: boolean, voice: boolean, similarity: number): void {
+    const histogram = (voice ? 2 : 0) + (impostor ? 1 : 0);
+    const bin = Math.min(SCORE_BINS - 1, Math.max(0, Math.floor((similarity + 1) / SCORE_BIN_WIDTH)));
+    this.data.scoreHistograms[histogram * SCORE_BINS + bin]!++;
   }
 
   absconded(): void {
@@ -132,7 +165,10 @@ export class ShardMetrics {
   }
 
   endParticipant(draws: number, events: number): void {
-    if (this.affected) this.data.peopleAffected++;
+    if (this.affected) {
+      this.data.peopleAffected++;
+      for (const segment of this.segments) this.data.segmentPeopleAffected[segment]!++;
+    }
     this.data.draws += draws;
     this.data.events += events;
   }

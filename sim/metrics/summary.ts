@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
 import { SEGMENT_NAMES } from './segments.ts';
-import { INTENT, VERDICT, type MetricsData } from './shard-metrics.ts';
+import { INTENT, SCORE_BINS, SCORE_BIN_WIDTH, SCORE_HISTOGRAMS, VERDICT, type MetricsData } from './shard-metrics.ts';
 import { HOUR_MS } from '../virtual-time.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
@@ -11,6 +11,22 @@ export interface SegmentFigures {
   windows: number;
   falseFailures: number;
   rate: number;
+}
+
+export interface DayFigures {
+  day: number;
+  windows: number;
+  falseFailures: number;
+  rate: number;
+  byCause: Record<string, number>;
+  escalations: number;
+  falseEscalations: number;
+}
+
+/** Counts of similarity scores in bins of `binWidth`; bin i covers [from + i·binWidth, from + (i+1)·binWidth). */
+export interface ScoreHistogram {
+  from: number;
+  counts: number[];
 }
 
 /**
@@ -32,13 +48,14 @@ export interface Summary {
   escalations: {
     total: number;
     false: number;
-    detectionDelayHours: { p50: number | null; p90: number | null };
+    detectionDelayHours: { p50: number | null; p90: number | null; quantiles: { quantile: number; hours: number }[] };
     absconders: number;
     detected: number;
   };
   burden: { inPersonVisits: number; minutesLost: number; officerCalls: number };
-  peopleAffected: { count: number; share: number };
-  daily: { day: number; windows: number; falseFailures: number; rate: number }[];
+  peopleAffected: { count: number; share: number; bySegment: Record<string, { people: number; affected: number; share: number }> };
+  daily: DayFigures[];
+  scores: { binWidth: number } & Record<(typeof SCORE_HISTOGRAMS)[number], ScoreHistogram>;
 }
 
 export interface Perf {
@@ -89,16 +106,45 @@ export function buildSummary(scenario: Scenario, mode: RunMode, metrics: Metrics
     escalations: {
       total: metrics.escalations,
       false: metrics.falseEscalations,
-      detectionDelayHours: { p50: hoursAt(delays, 0.5), p90: hoursAt(delays, 0.9) },
+      detectionDelayHours: {
+        p50: hoursAt(delays, 0.5),
+        p90: hoursAt(delays, 0.9),
+        quantiles: delays.length === 0 ? [] : DELAY_QUANTILES.map((quantile) => ({ quantile, hours: hoursAt(delays, quantile)! })),
+      },
       absconders: metrics.absconders,
       detected: metrics.detectedAbsconders,
     },
     burden: { inPersonVisits: metrics.inPersonVisits, minutesLost: metrics.minutesLost, officerCalls: metrics.officerCalls },
-    peopleAffected: { count: metrics.peopleAffected, share: ratio(metrics.peopleAffected, metrics.participants) },
+    peopleAffected: {
+      count: metrics.peopleAffected,
+      share: ratio(metrics.peopleAffected, metrics.participants),
+      bySegment: Object.fromEntries(
+        SEGMENT_NAMES.map((name, index) => {
+          const people = metrics.segmentPeople[index]!;
+          const affected = metrics.segmentPeopleAffected[index]!;
+          return [name, { people, affected, share: ratio(affected, people) }];
+        }),
+      ),
+    },
     daily: metrics.dailyWindows.map((windows, day) => {
       const falseFailures = metrics.dailyFalseFailures[day]!;
-      return { day, windows, falseFailures, rate: ratio(falseFailures, windows) };
+      const causes = metrics.dailyFalseFailuresByCause.slice(day * FAILURE_CAUSES.length, (day + 1) * FAILURE_CAUSES.length);
+      return {
+        day,
+        windows,
+        falseFailures,
+        rate: ratio(falseFailures, windows),
+        byCause: Object.fromEntries(FAILURE_CAUSES.map((cause, index) => [cause, causes[index]!])),
+        escalations: metrics.dailyEscalations[day]!,
+        falseEscalations: metrics.dailyFalseEscalations[day]!,
+      };
     }),
+    scores: {
+      binWidth: SCORE_BIN_WIDTH,
+      ...(Object.fromEntries(
+        SCORE_HISTOGRAMS.map((name, index) => [name, trimmedHistogram(metrics.scoreHistograms.slice(index * SCORE_BINS, (index + 1) * SCORE_BINS))]),
+      ) as Record<(typeof SCORE_HISTOGRAMS)[number], ScoreHistogram>),
+    },
   };
   const { scenario: name, seed, mode: runMode, participants, days, ...results } = withoutDigest;
   return {
@@ -133,6 +179,16 @@ export function digestOf(results: object): string {
 export function digestOfSummary(summary: Summary): string {
   const { digest: _digest, ...rest } = summary;
   return digestOf(rest);
+}
+
+const DELAY_QUANTILES = Array.from({ length: 20 }, (_, index) => (index + 1) / 20);
+
+/** A histogram without its empty bins at either end. */
+function trimmedHistogram(counts: number[]): ScoreHistogram {
+  const first = counts.findIndex((count) => count > 0);
+  if (first < 0) return { from: -1, counts: [] };
+  const last = counts.findLastIndex((count) => count > 0);
+  return { from: Math.round((-1 + first * SCORE_BIN_WIDTH) * 100) / 100, counts: counts.slice(first, last + 1) };
 }
 
 function sum(values: readonly number[]): number {
