@@ -10,24 +10,24 @@ import type { Scenario } from '../../scenarios/schema.ts';
  * notifications, service, uploads, calls). Correlated shocks are looked up at the attempt's instant.
  */
 export class GlitchProfile {
-  pushLost = 0;
-  pushLate = 0;
-  phoneUnavailable = 0;
-  appCrash = 0;
-  captureFailure = 0;
-  gpsFixFailure = 0;
-  uploadTimeout = 0;
-  callNoAnswer = 0;
-  callDropped = 0;
-  phoneModel = 0;
-  carrier = 0;
-  timeZone = 0;
+  readonly pushLost: number;
+  readonly pushLate: number;
+  readonly phoneUnavailable: number;
+  readonly appCrash: number;
+  readonly captureFailure: number;
+  readonly gpsFixFailure: number;
+  readonly uploadTimeout: number;
+  readonly callNoAnswer: number;
+  readonly callDropped: number;
 
-  constructor(private readonly glitches: Scenario['glitches']) {}
-
-  /** Re-targets this profile at another participant (one instance serves a whole shard). */
-  reset(tier: number, connectivity: number, phoneModel: number, carrier: number, timeZone: number): this {
-    const g = this.glitches;
+  constructor(
+    g: Scenario['glitches'],
+    tier: number,
+    connectivity: number,
+    private readonly phoneModel: number,
+    private readonly carrier: number,
+    private readonly timeZone: number,
+  ) {
     const device = g.tierFactor[DEVICE_TIERS[tier]!];
     const network = g.connectivityFactor[CONNECTIVITY_CLASSES[connectivity]!];
     this.pushLost = capped(g.pushLost * network);
@@ -39,10 +39,6 @@ export class GlitchProfile {
     this.uploadTimeout = capped(g.uploadTimeout * network);
     this.callNoAnswer = capped(g.callNoAnswer * network);
     this.callDropped = capped(g.callDropped * network);
-    this.phoneModel = phoneModel;
-    this.carrier = carrier;
-    this.timeZone = timeZone;
-    return this;
   }
 
   /**

@@ -6,7 +6,7 @@ import { isNightHour, rhythmFor } from '../behaviour/daily-rhythm.ts';
 import { CAUSE_INDEX, FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
 import { firstAttemptAt, retryAt } from '../behaviour/response-delay.ts';
 import { windowsFor } from '../behaviour/schedule.ts';
-import type { GlitchProfile } from '../behaviour/glitches.ts';
+import { GlitchProfile } from '../behaviour/glitches.ts';
 import type { ShockCalendar } from '../behaviour/shocks.ts';
 import type { Population } from '../population/population.ts';
 import { INTENT, INTENTS, VERDICT, VERDICTS, type ShardMetrics } from '../metrics/shard-metrics.ts';
@@ -20,7 +20,6 @@ export interface LifeContext {
   scenario: Scenario;
   population: Population;
   shocks: ShockCalendar;
-  glitches: GlitchProfile;
   metrics: ShardMetrics;
   events: EventRecorder | null;
 }
@@ -43,7 +42,8 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
   const stream = participantStream(scenario.seed, 'life', id);
   const zone = TIME_ZONES[population.timeZone[row]!]!;
   const rhythm = rhythmFor(scenario, zone.utcOffsetHours, population.workShift[row]!);
-  const glitches = context.glitches.reset(
+  const glitches = new GlitchProfile(
+    scenario.glitches,
     population.deviceTier[row]!,
     population.connectivity[row]!,
     population.phoneModel[row]!,
@@ -59,7 +59,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     (byPhone ? biometrics.voiceNoise : biometrics.faceNoise * biometrics.tierNoiseFactor[DEVICE_TIERS[population.deviceTier[row]!]!]) *
     (population.hardToMatch[row] === 1 ? biometrics.hardToMatchNoiseFactor : 1);
 
-  metrics.beginParticipant(population, row, Math.ceil(until / DAY_MS));
+  const tally = metrics.beginParticipant(population, row, Math.ceil(until / DAY_MS));
   let seq = 0;
   let abscondLogged = abscondAt >= until;
   if (abscondAt < until) metrics.absconded();
@@ -147,7 +147,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     const verdictName = windowVerdict(judged, matched);
     const verdict = VERDICT[verdictName];
     const day = Math.min(scenario.days - 1, Math.floor(window.opensAt / DAY_MS));
-    metrics.window(day, intent, verdict, cause);
+    metrics.window(tally, day, intent, verdict, cause);
     const causeField = verdict === VERDICT.verified || cause < 0 ? '' : `,"cause":"${FAILURE_CAUSES[cause]}"`;
     events?.add(window.closesAt, id, seq, 'window_close', `,"window":${windowIndex},"verdict":"${VERDICTS[verdict]}","attempts":${attempts}${causeField}`);
     seq++;
@@ -182,7 +182,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     events?.add(abscondAt, id, seq, 'abscond', '');
     seq++;
   }
-  metrics.endParticipant(stream.draws, seq);
+  metrics.endParticipant(tally, stream.draws, seq);
 
   function drawSample(impostor: boolean, lookAlikeDraw: number, poorDraw: number, at: number): SampleDraw {
     const poorShare = isNightHour(rhythm, at) ? biometrics.poorCaptureAtNight : biometrics.poorCapture;

@@ -1,5 +1,4 @@
 import { buildPopulation } from '../population/population.ts';
-import { GlitchProfile } from '../behaviour/glitches.ts';
 import { drawShocks } from '../behaviour/shocks.ts';
 import { InProcessBackend } from '../backends/in-process.ts';
 import { ShardMetrics, type MetricsData } from '../metrics/shard-metrics.ts';
@@ -33,7 +32,7 @@ export function simulateShard(scenario: Scenario, spec: ShardSpec, onProgress?: 
   const backend: SyncBackend = new InProcessBackend(scenario.policy, shocks, scenario.backend.errorRate, scenario.seed);
   const metrics = new ShardMetrics(scenario.days);
   const events = spec.eventsDirectory === undefined ? null : new EventRecorder(spec.eventsDirectory, spec.shardIndex, Date.parse(`${scenario.startDate}T00:00:00Z`));
-  const context = { scenario, population, shocks, glitches: new GlitchProfile(scenario.glitches), metrics, events };
+  const context = { scenario, population, shocks, metrics, events };
 
   for (let row = 0; row < spec.size; row++) {
     const life = participantLife(context, row);

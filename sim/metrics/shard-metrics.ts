@@ -99,25 +99,33 @@ export function mergeMetrics(into: MetricsData, from: MetricsData): MetricsData 
   return into;
 }
 
-/** Records what happens to the participants of one shard, one participant at a time. */
+/** What the collector needs to remember of one participant while its life runs. */
+export interface ParticipantTally {
+  readonly segments: Int32Array;
+  affected: boolean;
+}
+
+/**
+ * Records what happens to the participants of one shard (sim mode) or run (drive mode, where lives
+ * interleave: each life holds its own tally).
+ */
 export class ShardMetrics {
   readonly data: MetricsData;
-  private readonly segments = new Int32Array(SEGMENT_DIMENSIONS.length);
-  private affected = false;
 
   constructor(days: number) {
     this.data = emptyMetrics(days);
   }
 
-  beginParticipant(population: Population, row: number, activeDays: number): void {
-    segmentsOf(population, row, this.segments);
-    this.affected = false;
+  beginParticipant(population: Population, row: number, activeDays: number): ParticipantTally {
+    const tally = { segments: new Int32Array(SEGMENT_DIMENSIONS.length), affected: false };
+    segmentsOf(population, row, tally.segments);
     this.data.participants++;
     this.data.participantDays += activeDays;
-    for (const segment of this.segments) this.data.segmentPeople[segment]!++;
+    for (const segment of tally.segments) this.data.segmentPeople[segment]!++;
+    return tally;
   }
 
-  window(day: number, intent: number, verdict: number, cause: number): void {
+  window(tally: ParticipantTally, day: number, intent: number, verdict: number, cause: number): void {
     const data = this.data;
     data.windowsByIntent[intent]!++;
     data.verdicts[verdict]!++;
@@ -125,13 +133,13 @@ export class ShardMetrics {
     if (intent !== INTENT.complied) return;
     const falseFailure = verdict !== VERDICT.verified;
     data.dailyWindows[day]!++;
-    for (const segment of this.segments) data.segmentWindows[segment]!++;
+    for (const segment of tally.segments) data.segmentWindows[segment]!++;
     if (!falseFailure) return;
-    this.affected = true;
+    tally.affected = true;
     data.falseFailuresByCause[cause]!++;
     data.dailyFalseFailures[day]!++;
     data.dailyFalseFailuresByCause[day * FAILURE_CAUSES.length + cause]!++;
-    for (const segment of this.segments) data.segmentFalseFailures[segment]!++;
+    for (const segment of tally.segments) data.segmentFalseFailures[segment]!++;
   }
 
   escalation(day: number, absconded: boolean, detectionDelayMs: number): void {
@@ -164,10 +172,10 @@ export class ShardMetrics {
     this.data.minutesLost += minutes;
   }
 
-  endParticipant(draws: number, events: number): void {
-    if (this.affected) {
+  endParticipant(tally: ParticipantTally, draws: number, events: number): void {
+    if (tally.affected) {
       this.data.peopleAffected++;
-      for (const segment of this.segments) this.data.segmentPeopleAffected[segment]!++;
+      for (const segment of tally.segments) this.data.segmentPeopleAffected[segment]!++;
     }
     this.data.draws += draws;
     this.data.events += events;
