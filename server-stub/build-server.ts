@@ -1,0 +1,115 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { apiSchemas } from './api-schemas.ts';
+import { authenticate } from './auth.ts';
+import { frameworkErrors, formatSchemaErrors, installErrorHandlers } from './error-handler.ts';
+import { startHousekeeping } from './housekeeping.ts';
+import { resolveOptions, type ServerOptionsInput } from './options.ts';
+import { registerLoadShedding } from './overload.ts';
+import { registerParticipantRateLimit } from './participant-rate-limit.ts';
+import { createServerContext } from './server-context.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { checkInRoutes } from './routes/checkins.ts';
+import { healthRoutes } from './routes/health.ts';
+import { participantRoutes } from './routes/participants.ts';
+import { windowRoutes } from './routes/windows.ts';
+import './fastify-types.ts';
+
+export interface BuildDependencies {
+  /** Where logs go when logLevel is not silent (stdout otherwise); tests pass a capture stream. */
+  logStream?: { write(line: string): void };
+}
+
+// Logs never carry samples, templates or locations: bodies are not logged, and these paths are censored anyway.
+const REDACTED = ['req.body', 'body', '*.sample', '*.template', '*.voiceTemplate', '*.location'];
+
+/**
+ * The reference check-in server as a fastify app that never listens by itself: tests call
+ * `app.inject()`, start-server.ts listens. Options are validated and frozen here; the store opens
+ * here and closes with the app.
+ */
+export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildDependencies = {}): FastifyInstance {
+  const options = resolveOptions(input);
+  const context = createServerContext(options);
+  const logger: FastifyServerOptions['logger'] =
+    options.logLevel === 'silent' ? false : { level: options.logLevel, redact: REDACTED, ...(dependencies.logStream ? { stream: dependencies.logStream } : {}) };
+  const app = Fastify({
+    logger,
+    bodyLimit: options.bodyLimitBytes,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    schemaErrorFormatter: formatSchemaErrors,
+    frameworkErrors,
+  });
+  app.decorate('checkin', context);
+  app.removeContentTypeParser('text/plain');
+  installErrorHandlers(app);
+  app.addHook('onResponse', (request, reply, done) => {
+    context.metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+  // No response leaves before the writes it reports on are durable (see store/group-commit.ts).
+  app.addHook('onSend', (_request, _reply, payload, done) => {
+    const flushed = context.store.flush();
+    if (flushed === undefined) return done(null, payload);
+    flushed.then(() => done(null, payload), done);
+  });
+  let housekeeping: ReturnType<typeof startHousekeeping> | undefined;
+  if (options.housekeepingIntervalMs > 0) {
+    app.addHook('onReady', (done) => {
+      housekeeping = startHousekeeping(context.service, options.housekeepingIntervalMs, app.log);
+      done();
+    });
+  }
+  app.addHook('onClose', async () => {
+    await housekeeping?.stop();
+    context.store.close();
+  });
+
+  const schemas = apiSchemas({ dimension: options.dimension, bulkMaxParticipants: options.bulk.maxParticipants, bulkMaxWindows: options.bulk.maxWindows });
+  const checkToken = authenticate(context.tokens);
+
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'checkin-sim reference check-in server',
+        version: '1',
+        description: 'Synthetic participants only. Errors are { code, message, field? } with codes SRV_ERR_* (server-stub/README.md).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  app.register(healthRoutes);
+  app.register(
+    async (admin) => {
+      admin.addHook('onRequest', checkToken);
+      await admin.register(adminRoutes(schemas));
+    },
+    { prefix: '/v1' },
+  );
+  app.register(
+    async (api) => {
+      await registerLoadShedding(api, options.overload, context.metrics);
+      api.addHook('onRequest', (request, _reply, done) => {
+        const route = request.routeOptions.config.faultRoute;
+        if (route === undefined || !context.faults.routeFaultsSet) return done();
+        context.faults.beforeRoute(route).then(() => done(), done);
+      });
+      api.addHook('onRequest', checkToken);
+      api.addHook('preHandler', (_request, _reply, done) => {
+        const delay = context.faults.slowDatabase();
+        if (delay === undefined) return done();
+        delay.then(() => done(), done);
+      });
+      await api.register(participantRoutes(schemas));
+      await api.register(windowRoutes(schemas));
+      await api.register(async (participantScope) => {
+        await registerParticipantRateLimit(participantScope, options.rateLimit, context.metrics);
+        await participantScope.register(checkInRoutes(schemas));
+      });
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

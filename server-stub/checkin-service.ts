@@ -1,0 +1,385 @@
+import {
+  admitAttempt,
+  advanceStreak,
+  cosineSimilarity,
+  judgeSample,
+  windowClosesAt,
+  windowVerdict,
+  type SampleJudgement,
+  type SampleModality,
+  type Verdict,
+  type VerdictPolicy,
+  type WindowKind,
+} from './policy/index.ts';
+import { ServerError } from './errors.ts';
+import { coarsenLocation } from './location.ts';
+import type { Clock } from './clock.ts';
+import type { ServerMetrics } from './metrics.ts';
+import type { TokenSigner } from './tokens.ts';
+import type { AttemptRecord, EscalationRecord, ParticipantRecord, Store, WindowClosure, WindowRecord } from './store/store.ts';
+
+/**
+ * What the server decides, between the routes (which validate and serialise) and the store (which
+ * keeps). The verdict logic itself is server-stub/policy, shared with the simulator: this module only
+ * calls it in order and records each decision with its reason.
+ */
+
+// Templates arrive as JSON doubles, possibly rounded from float32; a looser bound would accept a vector nobody normalised.
+const UNIT_NORM_TOLERANCE = 1e-3;
+const CLOSE_BATCH = 1000;
+const DAY_MS = 86_400_000;
+
+export interface EnrolmentInput {
+  participantId: string;
+  template: number[];
+  voiceTemplate?: number[] | undefined;
+  timeZone?: string | undefined;
+}
+
+export interface WindowInput {
+  participantId: string;
+  windowId: string;
+  kind: WindowKind;
+  openedAt?: number | undefined;
+}
+
+export interface AttemptInput {
+  windowId: string;
+  attemptId: string;
+  modality: SampleModality;
+  sample: number[];
+  livenessScore: number;
+  poorLight?: boolean | undefined;
+  device?: string | undefined;
+  location?: { lat: number; lon: number } | undefined;
+  call?: { direction: 'inbound' | 'outbound'; durationSeconds: number } | undefined;
+}
+
+export interface WindowView {
+  windowId: string;
+  kind: WindowKind;
+  state: 'pending' | 'open' | 'closing' | 'closed';
+  openedAt: number;
+  closesAt: number;
+  attemptsUsed: number;
+  attemptsLeft: number;
+  matched: boolean;
+  verdict?: Verdict | undefined;
+  reason?: string | undefined;
+}
+
+export interface AttemptOutcome {
+  participantId: string;
+  attemptId: string;
+  windowId: string;
+  modality: SampleModality;
+  at: number;
+  attemptNumber: number;
+  judgement: SampleJudgement;
+  similarity: number;
+  reason: string;
+  replayed: boolean;
+  window: WindowView;
+}
+
+export interface CloseSummary {
+  now: number;
+  closed: number;
+  verdicts: Record<Verdict, number>;
+  escalations: number;
+}
+
+export interface ServiceSettings {
+  policy: VerdictPolicy;
+  locationPrecisionDeg: number;
+  locationRetentionDays: number;
+}
+
+export class CheckInService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly tokens: TokenSigner,
+    private readonly metrics: ServerMetrics,
+    private readonly settings: ServiceSettings,
+  ) {}
+
+  /** Enrols all or none; `field` is where the list sits in the request, for error messages. */
+  enrol(inputs: readonly EnrolmentInput[], field: (index: number) => string): { tokens: { participantId: string; token: string }[]; tokenExpiresAt: number } {
+    const enrolledAt = this.clock.now();
+    const records = inputs.map((input, index): ParticipantRecord => ({
+      participantId: input.participantId,
+      template: unitVector(input.template, `${field(index)}.template`),
+      voiceTemplate: input.voiceTemplate === undefined ? undefined : unitVector(input.voiceTemplate, `${field(index)}.voiceTemplate`),
+      timeZone: input.timeZone,
+      enrolledAt,
+      failedStreak: 0,
+      escalations: 0,
+    }));
+    const duplicate = this.store.insertParticipants(records);
+    if (duplicate >= 0) {
+      throw new ServerError('SRV_ERR_PARTICIPANT_EXISTS', `'${inputs[duplicate]!.participantId}' is already enrolled; expected a new id`, `${field(duplicate)}.participantId`);
+    }
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    let tokenExpiresAt = 0;
+    const tokens = inputs.map(({ participantId }) => {
+      const issued = this.tokens.issue(participantId, nowSeconds);
+      tokenExpiresAt = issued.expiresAt;
+      return { participantId, token: issued.token };
+    });
+    return { tokens, tokenExpiresAt };
+  }
+
+  /** Opens a window; opening an existing one again with the same kind and time returns it unchanged. */
+  openWindow(participantId: string, input: Omit<WindowInput, 'participantId'>): { created: boolean; window: WindowView } {
+    const [window] = this.openWindows([{ ...input, participantId }], () => 'body', () => 'params.id');
+    return { created: window!.created, window: this.view(window!.record, this.clock.now()) };
+  }
+
+  /**
+   * Opens windows all or none, each under the rules of `openWindow`; `field` and `participantField`
+   * say where an input sits in the request, for error messages.
+   */
+  openWindows(inputs: readonly WindowInput[], field: (index: number) => string, participantField: (index: number) => string): { created: boolean; record: WindowRecord }[] {
+    const now = this.clock.now();
+    const enrolled = new Set<string>();
+    const seen = new Map<string, WindowRecord>();
+    const outcomes = inputs.map((input, index) => {
+      if (!enrolled.has(input.participantId)) {
+        this.participant(input.participantId, participantField(index));
+        enrolled.add(input.participantId);
+      }
+      const key = `${input.participantId}\u0000${input.windowId}`;
+      const existing = seen.get(key) ?? this.store.window(input.participantId, input.windowId);
+      if (existing !== undefined) {
+        if (existing.kind !== input.kind || (input.openedAt !== undefined && input.openedAt !== existing.openedAt)) {
+          throw new ServerError(
+            'SRV_ERR_WINDOW_CONFLICT',
+            `'${input.windowId}' is already a ${existing.kind} window opened at ${existing.openedAt}; expected a new id or the same kind and time`,
+            `${field(index)}.windowId`,
+          );
+        }
+        return { created: false, record: existing };
+      }
+      const openedAt = input.openedAt ?? now;
+      const record: WindowRecord = {
+        participantId: input.participantId,
+        windowId: input.windowId,
+        kind: input.kind,
+        openedAt,
+        closesAt: windowClosesAt(openedAt, input.kind, this.settings.policy),
+        attemptsUsed: 0,
+        matched: false,
+      };
+      seen.set(key, record);
+      return { created: true, record };
+    });
+    this.store.insertWindows(outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.record));
+    return outcomes;
+  }
+
+  /** Windows that still want an answer now: open, not matched, attempts left. */
+  openPrompts(participantId: string): { now: number; windows: WindowView[] } {
+    this.participant(participantId);
+    const now = this.clock.now();
+    const windows = this.store
+      .unclosedWindows(participantId)
+      .map((window) => this.view(window, now))
+      .filter((view) => view.state === 'open' && !view.matched && view.attemptsLeft > 0);
+    return { now, windows };
+  }
+
+  /** Judges one attempt, or replays the stored judgement of an attempt id seen before. */
+  submitAttempt(participantId: string, input: AttemptInput): AttemptOutcome {
+    const participant = this.participant(participantId);
+    const previous = this.store.attempt(participantId, input.attemptId);
+    if (previous !== undefined) return this.replay(previous, input);
+
+    const window = this.store.window(participantId, input.windowId);
+    if (window === undefined) {
+      throw new ServerError('SRV_ERR_WINDOW_NOT_FOUND', `participant '${participantId}' has no window '${input.windowId}'; expected an id from POST /v1/participants/{id}/windows`, 'body.windowId');
+    }
+    const now = this.clock.now();
+    this.admit(window, now, input.modality);
+
+    const reference = input.modality === 'voice' ? (participant.voiceTemplate ?? participant.template) : participant.template;
+    const similarity = cosineSimilarity(input.sample, reference);
+    const judgement = judgeSample(input.modality, similarity, input.livenessScore, this.settings.policy);
+    const record: AttemptRecord = {
+      participantId,
+      attemptId: input.attemptId,
+      windowId: input.windowId,
+      modality: input.modality,
+      at: now,
+      attemptNumber: window.attemptsUsed + 1,
+      judgement,
+      similarity,
+      livenessScore: input.livenessScore,
+      reason: this.judgementReason(input.modality, judgement, similarity, input.livenessScore),
+      location: input.location === undefined ? undefined : coarsenLocation(input.location.lat, input.location.lon, this.settings.locationPrecisionDeg),
+      device: input.device,
+      poorLight: input.poorLight,
+      callDirection: input.call?.direction,
+      callDurationSeconds: input.call?.durationSeconds,
+    };
+    this.store.insertAttempt(record);
+    this.metrics.observeAttempt(input.modality, judgement, similarity);
+    const counted = { ...window, attemptsUsed: window.attemptsUsed + 1, matched: window.matched || judgement === 'match' };
+    return outcome(record, false, this.view(counted, now));
+  }
+
+  /**
+   * Closes every window past its close time, oldest first, recording each verdict and escalation
+   * with its reason. Yields between batches so a Monday-morning pile of windows does not stall requests.
+   */
+  async closeDue(): Promise<CloseSummary> {
+    const now = this.clock.now();
+    const summary: CloseSummary = { now, closed: 0, verdicts: { verified: 0, rejected: 0, missed: 0 }, escalations: 0 };
+    const policy = this.settings.policy;
+    for (;;) {
+      const closed = this.store.closeDueWindows(now, CLOSE_BATCH, (window, failedStreak): WindowClosure => {
+        const verdict = windowVerdict(window.attemptsUsed, window.matched);
+        const step = advanceStreak(failedStreak, verdict, policy);
+        if (step.escalate) summary.escalations++;
+        return {
+          verdict,
+          reason: verdictReason(verdict, window),
+          failedStreak: step.failedStreak,
+          escalationReason: step.escalate
+            ? `${policy.escalateAfterFailedWindows} failed window(s) in a row (the policy escalates after ${policy.escalateAfterFailedWindows}); the last, ${window.windowId}, was ${verdict}`
+            : undefined,
+        };
+      });
+      for (const window of closed) {
+        summary.verdicts[window.verdict!]++;
+        this.metrics.windowVerdicts.inc({ kind: window.kind, verdict: window.verdict! });
+      }
+      summary.closed += closed.length;
+      if (closed.length < CLOSE_BATCH) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.metrics.escalations.inc(summary.escalations);
+    return summary;
+  }
+
+  /** Deletes locations past the retention period; returns how many. */
+  deleteExpiredLocations(): number {
+    return this.store.deleteLocationsBefore(this.clock.now() - this.settings.locationRetentionDays * DAY_MS);
+  }
+
+  status(participantId: string) {
+    const participant = this.participant(participantId);
+    const now = this.clock.now();
+    return {
+      participantId,
+      enrolledAt: participant.enrolledAt,
+      timeZone: participant.timeZone,
+      failedStreak: participant.failedStreak,
+      escalations: participant.escalations,
+      unclosedWindows: this.store.unclosedWindows(participantId).map((window) => this.view(window, now)),
+    };
+  }
+
+  history(participantId: string, limit: number): { participantId: string; attempts: AttemptRecord[]; windows: WindowView[]; escalations: EscalationRecord[] } {
+    this.participant(participantId);
+    const now = this.clock.now();
+    const history = this.store.history(participantId, limit);
+    return { participantId, attempts: history.attempts, windows: history.windows.map((window) => this.view(window, now)), escalations: history.escalations };
+  }
+
+  private participant(participantId: string, field = 'params.id'): ParticipantRecord {
+    const participant = this.store.participant(participantId);
+    if (participant === undefined) {
+      throw new ServerError('SRV_ERR_PARTICIPANT_NOT_FOUND', `no participant '${participantId}' is enrolled; expected an enrolled id`, field);
+    }
+    return participant;
+  }
+
+  private admit(window: WindowRecord, now: number, modality: SampleModality): void {
+    const admission = window.verdict !== undefined ? 'window_closed' : admitAttempt(window.openedAt, window.closesAt, window.attemptsUsed, now, this.settings.policy);
+    if (admission === 'accepted') return;
+    this.metrics.observeAttempt(modality, admission);
+    const field = 'body.windowId';
+    switch (admission) {
+      case 'window_not_open':
+        throw new ServerError('SRV_ERR_WINDOW_NOT_OPEN', `window '${window.windowId}' opens at ${window.openedAt}, after now (${now}); expected an open window`, field);
+      case 'window_closed':
+        throw new ServerError('SRV_ERR_WINDOW_CLOSED', `window '${window.windowId}' closed at ${window.closesAt}, before now (${now}); expected an open window`, field);
+      case 'attempts_exhausted':
+        throw new ServerError('SRV_ERR_ATTEMPTS_EXHAUSTED', `window '${window.windowId}' already judged ${window.attemptsUsed} of ${this.settings.policy.maxAttempts} attempts; expected a window with attempts left`, field);
+    }
+  }
+
+  private replay(previous: AttemptRecord, input: AttemptInput): AttemptOutcome {
+    if (previous.windowId !== input.windowId || previous.modality !== input.modality) {
+      throw new ServerError(
+        'SRV_ERR_ATTEMPT_CONFLICT',
+        `'${input.attemptId}' was already used for a ${previous.modality} attempt on window '${previous.windowId}'; expected a new attempt id`,
+        'body.attemptId',
+      );
+    }
+    this.metrics.observeAttempt(input.modality, 'replayed');
+    const window = this.store.window(previous.participantId, previous.windowId)!;
+    return outcome(previous, true, this.view(window, this.clock.now()));
+  }
+
+  private judgementReason(modality: SampleModality, judgement: SampleJudgement, similarity: number, livenessScore: number): string {
+    const policy = this.settings.policy;
+    if (judgement === 'not_live') return `liveness ${livenessScore} < liveness threshold ${policy.livenessThreshold}`;
+    const threshold = modality === 'face' ? policy.faceThreshold : policy.voiceThreshold;
+    return `similarity ${similarity.toFixed(4)} ${judgement === 'match' ? '≥' : '<'} ${modality} threshold ${threshold}`;
+  }
+
+  private view(window: WindowRecord, now: number): WindowView {
+    const state = window.verdict !== undefined ? 'closed' : now < window.openedAt ? 'pending' : now > window.closesAt ? 'closing' : 'open';
+    return {
+      windowId: window.windowId,
+      kind: window.kind,
+      state,
+      openedAt: window.openedAt,
+      closesAt: window.closesAt,
+      attemptsUsed: window.attemptsUsed,
+      attemptsLeft: Math.max(0, this.settings.policy.maxAttempts - window.attemptsUsed),
+      matched: window.matched,
+      verdict: window.verdict,
+      reason: window.reason,
+    };
+  }
+}
+
+function outcome(record: AttemptRecord, replayed: boolean, window: WindowView): AttemptOutcome {
+  return {
+    participantId: record.participantId,
+    attemptId: record.attemptId,
+    windowId: record.windowId,
+    modality: record.modality,
+    at: record.at,
+    attemptNumber: record.attemptNumber,
+    judgement: record.judgement,
+    similarity: record.similarity,
+    reason: record.reason,
+    replayed,
+    window,
+  };
+}
+
+function verdictReason(verdict: Verdict, window: WindowRecord): string {
+  switch (verdict) {
+    case 'verified':
+      return `an attempt matched (${window.attemptsUsed} judged)`;
+    case 'rejected':
+      return `${window.attemptsUsed} attempt(s) judged, none matched`;
+    case 'missed':
+      return `no attempt judged before the window closed at ${window.closesAt}`;
+  }
+}
+
+function unitVector(values: number[], field: string): Float64Array {
+  let sumOfSquares = 0;
+  for (const value of values) sumOfSquares += value * value;
+  const norm = Math.sqrt(sumOfSquares);
+  if (Math.abs(norm - 1) > UNIT_NORM_TOLERANCE) {
+    throw new ServerError('SRV_ERR_VALIDATION', `expected a unit vector (norm 1 ± ${UNIT_NORM_TOLERANCE}), got norm ${norm.toPrecision(6)}`, field);
+  }
+  return Float64Array.from(values);
+}

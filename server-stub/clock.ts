@@ -1,0 +1,22 @@
+import { performance } from 'node:perf_hooks';
+
+/** The server's notion of now, in integer ms of virtual time. */
+export interface Clock {
+  now(): number;
+  /** Virtual ms per wall ms. */
+  readonly factor: number;
+}
+
+/**
+ * virtual = startMs + (wall - wall at creation) × factor. With factor 1 and no startMs it is the wall
+ * clock. Wall time is read from the monotonic performance clock so virtual time never runs backwards.
+ */
+export function createClock(settings: { factor: number; startMs?: number | undefined }): Clock {
+  const startMs = settings.startMs ?? Date.now();
+  const wallAtStart = performance.now();
+  const factor = settings.factor;
+  return {
+    factor,
+    now: () => Math.floor(startMs + (performance.now() - wallAtStart) * factor),
+  };
+}

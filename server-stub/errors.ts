@@ -1,0 +1,66 @@
+/**
+ * Every error the reference server reports. Codes are stable (SRV_ERR_*): clients and tests branch on
+ * them, never on messages. `status` is the HTTP status a request gets; startup errors have none.
+ * server-stub/README.md documents each code (test/server/errors-documented.test.ts holds the two together).
+ */
+export const SERVER_ERRORS = {
+  SRV_ERR_VALIDATION: { status: 400, meaning: 'a field of the path, query or body breaks the API schema' },
+  SRV_ERR_MALFORMED_JSON: { status: 400, meaning: 'the body is not valid JSON, is empty, or carries a forbidden key such as __proto__' },
+  SRV_ERR_BAD_REQUEST: { status: 400, meaning: 'the request cannot be read at all, e.g. a badly percent-encoded path' },
+  SRV_ERR_UNAUTHENTICATED: { status: 401, meaning: 'no bearer token in the Authorization header' },
+  SRV_ERR_TOKEN_INVALID: { status: 401, meaning: 'the bearer token is malformed or its signature does not match' },
+  SRV_ERR_TOKEN_EXPIRED: { status: 401, meaning: 'the participant token has expired; enrol again for a new one' },
+  SRV_ERR_FORBIDDEN_ROLE: { status: 403, meaning: 'the token is valid but its role may not use this route (e.g. a participant token on an officer route)' },
+  SRV_ERR_FORBIDDEN_PARTICIPANT: { status: 403, meaning: "a participant token used on another participant's path" },
+  SRV_ERR_ROUTE_NOT_FOUND: { status: 404, meaning: 'no route has this method and path' },
+  SRV_ERR_PARTICIPANT_NOT_FOUND: { status: 404, meaning: 'no participant is enrolled with this id' },
+  SRV_ERR_WINDOW_NOT_FOUND: { status: 404, meaning: 'the participant has no window with this id' },
+  SRV_ERR_PARTICIPANT_EXISTS: { status: 409, meaning: 'a participant with this id is already enrolled' },
+  SRV_ERR_WINDOW_CONFLICT: { status: 409, meaning: 'the window id is already used by a window of another kind or opening time' },
+  SRV_ERR_ATTEMPT_CONFLICT: { status: 409, meaning: 'the attempt id was already used for another window or modality' },
+  SRV_ERR_WINDOW_NOT_OPEN: { status: 409, meaning: 'the window opens later than the attempt (policy: window_not_open)' },
+  SRV_ERR_WINDOW_CLOSED: { status: 409, meaning: 'the window, grace included, closed before the attempt (policy: window_closed)' },
+  SRV_ERR_ATTEMPTS_EXHAUSTED: { status: 409, meaning: 'the window already judged its allowed attempts (policy: attempts_exhausted)' },
+  SRV_ERR_BODY_TOO_LARGE: { status: 413, meaning: 'the body is larger than the route accepts' },
+  SRV_ERR_URL_TOO_LONG: { status: 414, meaning: 'a path parameter is longer than the router accepts' },
+  SRV_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'the body is not application/json' },
+  SRV_ERR_RATE_LIMITED: { status: 429, meaning: 'the participant sent more requests than the per-participant limit; see Retry-After' },
+  SRV_ERR_INTERNAL: { status: 500, meaning: 'an unexpected server error (details are logged, never returned)' },
+  SRV_ERR_INJECTED_FAULT: { status: 500, meaning: 'an error injected by the configured fault error rate' },
+  SRV_ERR_OUTAGE: { status: 503, meaning: 'an injected outage window is in force; see Retry-After' },
+  SRV_ERR_OVERLOADED: { status: 503, meaning: 'the server is past its load limit and sheds the request; see Retry-After' },
+  SRV_ERR_OPTIONS: { status: undefined, meaning: 'server options break the options schema (startup)' },
+  SRV_ERR_FILE: { status: undefined, meaning: 'a --config or --faults file cannot be read or parsed as YAML or JSON (startup)' },
+} as const satisfies Record<string, { status: number | undefined; meaning: string }>;
+
+export type ServerErrorCode = keyof typeof SERVER_ERRORS;
+
+/** The body of every error response. */
+export interface ErrorBody {
+  code: ServerErrorCode;
+  /** Names the field first (`field: what was expected`) when there is one. */
+  message: string;
+  /** Where the problem is: `body.sample[3]`, `params.id`, `headers.authorization`, ... */
+  field?: string;
+}
+
+export class ServerError extends Error {
+  readonly code: ServerErrorCode;
+  readonly statusCode: number;
+  readonly field: string | undefined;
+  /** Seconds a client should wait before retrying; sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ServerErrorCode, message: string, field?: string, retryAfterSeconds?: number) {
+    super(field === undefined ? message : `${field}: ${message}`);
+    this.name = 'ServerError';
+    this.code = code;
+    this.statusCode = SERVER_ERRORS[code].status ?? 500;
+    this.field = field;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  toBody(): ErrorBody {
+    return this.field === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, field: this.field };
+  }
+}

@@ -1,0 +1,32 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { CheckInService } from './checkin-service.ts';
+
+/**
+ * Every `intervalMs` of wall time: close the windows that are due (verdicts, escalations) and delete
+ * locations past their retention. A round does not start while the previous one runs; `stop` waits
+ * for the running round, so the store can close after it.
+ */
+export function startHousekeeping(service: CheckInService, intervalMs: number, log: FastifyBaseLogger): { stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  const round = async () => {
+    try {
+      await service.closeDue();
+      service.deleteExpiredLocations();
+    } catch (error) {
+      log.error({ err: error }, 'housekeeping failed');
+    }
+  };
+  const timer = setInterval(() => {
+    if (running !== undefined) return;
+    running = round().finally(() => {
+      running = undefined;
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { StoreCounts } from './store/store.ts';
+
+/**
+ * The server's Prometheus metrics, in a registry of its own (two apps in one process do not share
+ * counters). Names follow Prometheus conventions: base units, `_total` for counters, `_seconds`.
+ * The default process metrics come with it, event-loop lag (`nodejs_eventloop_lag_seconds`) included.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  private readonly requestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  private readonly requestSeries = new Map<string, { observe(value: number): void }>();
+  private readonly attemptSeries = new Map<string, { inc(): void }>();
+  private readonly similaritySeries = new Map<string, { observe(value: number): void }>();
+  private readonly attempts: Counter<'modality' | 'outcome'>;
+  private readonly similarity: Histogram<'modality'>;
+  readonly windowVerdicts: Counter<'kind' | 'verdict'>;
+  readonly escalations: Counter;
+  readonly shed: Counter<'reason'>;
+  readonly faultsInjected: Counter<'kind'>;
+
+  constructor(counts: () => StoreCounts) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.requestDuration = new Histogram({
+      name: 'checkin_http_request_duration_seconds',
+      help: 'Time from request received to response sent, by method, route template and status code',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.attempts = new Counter({
+      name: 'checkin_attempts_total',
+      help: 'Check-in attempts by modality and outcome: a judgement (match, below_threshold, not_live) or why none was made',
+      labelNames: ['modality', 'outcome'],
+      registers,
+    });
+    this.similarity = new Histogram({
+      name: 'checkin_similarity_score',
+      help: 'Cosine similarity of judged samples to the enrolled template (dimensionless, -1..1)',
+      labelNames: ['modality'],
+      buckets: [-0.2, 0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registers,
+    });
+    this.windowVerdicts = new Counter({
+      name: 'checkin_window_verdicts_total',
+      help: 'Closed windows by kind and verdict',
+      labelNames: ['kind', 'verdict'],
+      registers,
+    });
+    this.escalations = new Counter({ name: 'checkin_escalations_total', help: 'Participants escalated to an officer', registers });
+    this.shed = new Counter({
+      name: 'checkin_requests_shed_total',
+      help: 'Requests refused to protect the server, by reason (overloaded, rate_limited)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.faultsInjected = new Counter({
+      name: 'checkin_faults_injected_total',
+      help: 'Injected faults by kind (latency, error, outage, slow_database)',
+      labelNames: ['kind'],
+      registers,
+    });
+    const gauge = (name: string, help: string, read: (c: StoreCounts) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(counts()));
+        },
+      });
+    gauge('checkin_location_points', 'Check-in locations the server holds (coarsened, deleted after the retention period)', (c) => c.locationPoints);
+    gauge('checkin_participants', 'Enrolled participants', (c) => c.participants);
+    gauge('checkin_windows_open', 'Windows not yet closed', (c) => c.openWindows);
+  }
+
+  /** Counts a check-in attempt's outcome and, when judged, its similarity. */
+  observeAttempt(modality: string, outcome: string, similarity?: number): void {
+    this.series(this.attemptSeries, `${modality} ${outcome}`, () => this.attempts.labels(modality, outcome)).inc();
+    if (similarity !== undefined) this.series(this.similaritySeries, modality, () => this.similarity.labels(modality)).observe(similarity);
+  }
+
+  /** Records one request. */
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    this.series(this.requestSeries, `${method} ${route} ${statusCode}`, () => this.requestDuration.labels(method, route, String(statusCode))).observe(seconds);
+  }
+
+  /** Label sets are looked up once and kept, so the hot path does no label hashing. */
+  private series<T>(cache: Map<string, T>, key: string, create: () => T): T {
+    let series = cache.get(key);
+    if (series === undefined) {
+      series = create();
+      cache.set(key, series);
+    }
+    return series;
+  }
+}

@@ -1,0 +1,100 @@
+import { Ajv } from 'ajv';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { ScenarioSchema } from '../scenarios/schema.ts';
+import { FaultsSchema } from './faults/fault-schema.ts';
+import { ServerError } from './errors.ts';
+import { describeSchemaError } from './validation-messages.ts';
+
+const section = <T extends TProperties>(description: string, properties: T) =>
+  Type.Object(properties, { description, additionalProperties: false, default: {} });
+
+/** A string enum as plain JSON Schema (`enum`), whose errors list the allowed values. */
+export const stringEnum = <const T extends string>(values: readonly T[], options: { default?: NoInfer<T>; description: string }) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * The server's options: one schema, validated once by `resolveOptions`, defaults filled from here,
+ * then frozen. The verdict policy is the scenario file's own `policy` section, so a server started
+ * with a scenario's policy judges exactly as sim mode does.
+ */
+export const ServerOptionsSchema = Type.Object(
+  {
+    policy: ScenarioSchema.properties.policy,
+    dimension: Type.Integer({ minimum: 3, maximum: 4096, default: 128, description: 'length of templates and samples' }),
+    officerToken: Type.Optional(
+      Type.String({ minLength: 16, maxLength: 256, pattern: '^[\\x21-\\x7e]+$', description: 'bearer token of officers and admins; random when absent' }),
+    ),
+    tokenSecret: Type.Optional(
+      Type.String({ minLength: 32, maxLength: 1024, description: 'HMAC key of participant tokens; when absent the store keeps one (a database keeps it across restarts)' }),
+    ),
+    participantTokenTtlSeconds: Type.Integer({ minimum: 1, maximum: 10 * 365 * DAY_SECONDS, default: 90 * DAY_SECONDS, description: 'life of a participant token, in wall-clock seconds' }),
+    db: Type.Optional(Type.String({ minLength: 1, description: 'SQLite file (WAL); in-memory store when absent' })),
+    dbSynchronous: stringEnum(['normal', 'full'] as const, {
+      default: 'normal',
+      description: "SQLite synchronous mode: 'normal' survives a killed process, 'full' also a power cut, at the cost of an fsync per commit",
+    }),
+    clock: section('virtual = startMs + (wall - wall at start) × factor', {
+      factor: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000, default: 1, description: 'virtual ms per wall ms' }),
+      startMs: Type.Optional(Type.Integer({ minimum: 0, description: 'virtual time at start, in ms; the wall clock (Unix ms) when absent' })),
+    }),
+    location: section('what is kept of a check-in location', {
+      precisionDeg: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.01, description: 'latitude and longitude are rounded to multiples of this (0.01° ≈ 1 km)' }),
+      retentionDays: Type.Number({ exclusiveMinimum: 0, maximum: 3650, default: 30, description: 'locations older than this, in virtual days, are deleted' }),
+    }),
+    housekeepingIntervalMs: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 1000, description: 'wall ms between closing due windows and deleting expired locations; 0 = only on request' }),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 128 * 1024, description: 'largest body of a single request' }),
+    bulk: section('bulk enrolment', {
+      maxParticipants: Type.Integer({ minimum: 1, maximum: 100_000, default: 2000, description: 'participants per bulk enrolment' }),
+      maxWindows: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000, description: 'windows per bulk window request' }),
+      bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024, default: 64 * 1024 * 1024, description: 'largest body of a bulk request' }),
+    }),
+    rateLimit: section('per-participant rate limit of the participant routes', {
+      max: Type.Integer({ minimum: 0, default: 120, description: 'requests per participant per time window; 0 = no limit' }),
+      timeWindowMs: Type.Integer({ minimum: 1, default: 60_000, description: 'the time window, in wall ms' }),
+      trackedParticipants: Type.Integer({ minimum: 1, default: 200_000, description: 'participants tracked at once (least recently seen are forgotten)' }),
+    }),
+    overload: section('load shedding of the API routes (503 with Retry-After)', {
+      maxInFlight: Type.Integer({ minimum: 0, default: 1024, description: 'API requests in progress at once; 0 = no limit' }),
+      maxEventLoopDelayMs: Type.Number({ minimum: 0, default: 1000, description: 'mean event-loop delay past which requests are shed; 0 = off' }),
+      maxEventLoopUtilization: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'event-loop utilisation past which requests are shed; 0 = off' }),
+      sampleIntervalMs: Type.Integer({ minimum: 10, default: 500, description: 'how often the event loop is sampled' }),
+      retryAfterSeconds: Type.Integer({ minimum: 1, default: 2, description: 'Retry-After of a shed request' }),
+    }),
+    faults: FaultsSchema,
+    faultSeed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1, description: 'seed of fault draws (jitter, error rate); random when absent' })),
+    logLevel: stringEnum(['silent', 'fatal', 'error', 'warn', 'info', 'debug'] as const, {
+      default: 'silent',
+      description: 'fastify log level; logs never carry samples, templates or locations',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** Options as a caller gives them: any field may be left out for its default. */
+export type ServerOptionsInput = DeepPartial<Static<typeof ServerOptionsSchema>>;
+export type ServerOptions = Readonly<Static<typeof ServerOptionsSchema>>;
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
+const validateOptions = ajv.compile(ServerOptionsSchema);
+
+/** Validates options (a deep copy: the caller's object is left alone), fills defaults and freezes them. */
+export function resolveOptions(input: ServerOptionsInput = {}): ServerOptions {
+  const candidate: unknown = structuredClone(input);
+  if (validateOptions(candidate)) return deepFreeze(candidate as ServerOptions);
+  const issues = (validateOptions.errors ?? []).map((error) => describeSchemaError(error, ''));
+  const first = issues[0]!;
+  const rest = issues.slice(1).map((issue) => `; ${issue.field || 'options'}: ${issue.expected}`).join('');
+  throw new ServerError('SRV_ERR_OPTIONS', `${first.expected}${rest}`, first.field || 'options');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

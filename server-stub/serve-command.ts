@@ -1,0 +1,112 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ServerError } from './errors.ts';
+import { readDataFile } from './read-data-file.ts';
+import { startServer } from './start-server.ts';
+import type { ServerOptionsInput } from './options.ts';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  config?: string;
+  db?: string;
+  clockFactor?: number;
+  clockStart?: number;
+  threshold?: number;
+  voiceThreshold?: number;
+  faults?: string;
+  faultSeed?: number;
+  officerToken?: string;
+  logLevel?: string;
+}
+
+/**
+ * `checkin-sim serve`: runs the reference server until SIGTERM or SIGINT. Prints exactly one line on
+ * stdout, `listening on http://HOST:PORT`, once it accepts requests (drivers and tests parse it).
+ * Option errors print `SRV_ERR_*: field: what was expected` and exit with status 2.
+ */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('run the reference check-in server (synthetic participants only)')
+    .requiredOption('--port <port>', 'TCP port; 0 picks a free one', integer('--port', 0, 65_535))
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--config <file>', 'server options as YAML or JSON (the flags below override it); see server-stub/README.md')
+    .option('--db <file>', 'SQLite database file (WAL); in memory when absent')
+    .option('--clock-factor <factor>', 'virtual ms per wall ms', number('--clock-factor'))
+    .option('--clock-start <ms>', 'virtual time at start, in ms (default: the wall clock)', integer('--clock-start', 0, Number.MAX_SAFE_INTEGER))
+    .option('--threshold <similarity>', 'face-match threshold (cosine similarity)', number('--threshold'))
+    .option('--voice-threshold <similarity>', 'voice-match threshold (cosine similarity)', number('--voice-threshold'))
+    .option('--faults <file>', 'faults to inject from the start, as YAML or JSON')
+    .option('--fault-seed <seed>', 'seed of fault draws', integer('--fault-seed', 0, 2 ** 32 - 1))
+    .option('--officer-token <token>', 'officer/admin bearer token (default: $CHECKIN_OFFICER_TOKEN, else made up and printed on stderr)')
+    .option('--log-level <level>', 'silent, fatal, error, warn, info or debug')
+    .action(async (flags: ServeFlags) => {
+      try {
+        await serve(flags);
+      } catch (error) {
+        if (!(error instanceof ServerError)) throw error;
+        process.stderr.write(`${error.code}: ${error.message}\n`);
+        process.exitCode = 2;
+      }
+    });
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const options = optionsFromFlags(flags);
+  const server = await startServer(options, { port: flags.port, host: flags.host });
+  const shutdown = () => {
+    process.off('SIGTERM', shutdown);
+    process.off('SIGINT', shutdown);
+    server.close().catch((error: unknown) => {
+      process.stderr.write(`error while closing: ${String(error)}\n`);
+      process.exitCode = 1;
+    });
+  };
+  // Handlers first: whoever reads the line below may signal at once.
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  if (options.officerToken === undefined) process.stderr.write(`officer token (made up at start): ${server.app.checkin.officerToken}\n`);
+  process.stdout.write(`listening on ${server.url}\n`);
+}
+
+function optionsFromFlags(flags: ServeFlags): ServerOptionsInput {
+  const base = flags.config === undefined ? {} : readDataFile(flags.config, 'config');
+  if (base === null || typeof base !== 'object' || Array.isArray(base)) {
+    throw new ServerError('SRV_ERR_FILE', `${flags.config} holds no mapping; expected a mapping of server options`, 'config');
+  }
+  const config = base as ServerOptionsInput;
+  const officerToken = flags.officerToken ?? process.env.CHECKIN_OFFICER_TOKEN ?? config.officerToken;
+  return {
+    ...config,
+    ...(flags.db !== undefined && { db: flags.db }),
+    ...(officerToken !== undefined && { officerToken }),
+    ...(flags.faults !== undefined && { faults: readDataFile(flags.faults, 'faults') as ServerOptionsInput['faults'] }),
+    ...(flags.faultSeed !== undefined && { faultSeed: flags.faultSeed }),
+    ...(flags.logLevel !== undefined && { logLevel: flags.logLevel as ServerOptionsInput['logLevel'] }),
+    clock: {
+      ...config.clock,
+      ...(flags.clockFactor !== undefined && { factor: flags.clockFactor }),
+      ...(flags.clockStart !== undefined && { startMs: flags.clockStart }),
+    },
+    policy: {
+      ...config.policy,
+      ...(flags.threshold !== undefined && { faceThreshold: flags.threshold }),
+      ...(flags.voiceThreshold !== undefined && { voiceThreshold: flags.voiceThreshold }),
+    },
+  };
+}
+
+function number(flag: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError(`${flag}: expected a number, got '${value}'`);
+    return parsed;
+  };
+}
+
+function integer(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new InvalidArgumentError(`${flag}: expected an integer in ${min}..${max}, got '${value}'`);
+    return parsed;
+  };
+}

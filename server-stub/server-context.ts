@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { CheckInService } from './checkin-service.ts';
+import { createClock, type Clock } from './clock.ts';
+import { FaultInjector } from './faults/fault-injector.ts';
+import { ServerMetrics } from './metrics.ts';
+import { createTokenSigner, type TokenSigner } from './tokens.ts';
+import { openStore } from './store/open-store.ts';
+import type { ServerOptions } from './options.ts';
+import type { Store } from './store/store.ts';
+
+/** Everything a server instance owns, built once from its resolved options. */
+export interface ServerContext {
+  readonly options: ServerOptions;
+  /** The officer token in force: the configured one, or one made up at start. */
+  readonly officerToken: string;
+  readonly clock: Clock;
+  readonly tokens: TokenSigner;
+  readonly store: Store;
+  readonly metrics: ServerMetrics;
+  readonly faults: FaultInjector;
+  readonly service: CheckInService;
+}
+
+export function createServerContext(options: ServerOptions): ServerContext {
+  const store = openStore(options);
+  const clock = createClock(options.clock);
+  const metrics = new ServerMetrics(() => store.counts());
+  const officerToken = options.officerToken ?? randomBytes(24).toString('base64url');
+  const secret = options.tokenSecret === undefined ? store.tokenSecret() : Buffer.from(options.tokenSecret);
+  const tokens = createTokenSigner(secret, officerToken, options.participantTokenTtlSeconds);
+  const service = new CheckInService(store, clock, tokens, metrics, {
+    policy: options.policy,
+    locationPrecisionDeg: options.location.precisionDeg,
+    locationRetentionDays: options.location.retentionDays,
+  });
+  return {
+    options,
+    officerToken,
+    clock,
+    tokens,
+    store,
+    metrics,
+    faults: new FaultInjector(options.faults, options.faultSeed, clock, metrics),
+    service,
+  };
+}

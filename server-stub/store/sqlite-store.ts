@@ -1,0 +1,337 @@
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { GroupCommit } from './group-commit.ts';
+import type {
+  AttemptRecord,
+  EscalationRecord,
+  ParticipantRecord,
+  Store,
+  WindowClosure,
+  WindowRecord,
+} from './store.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS participants (
+  participant_id TEXT PRIMARY KEY, template BLOB NOT NULL, voice_template BLOB, time_zone TEXT,
+  enrolled_at INTEGER NOT NULL, failed_streak INTEGER NOT NULL, escalations INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS windows (
+  participant_id TEXT NOT NULL, window_id TEXT NOT NULL, kind TEXT NOT NULL, opened_at INTEGER NOT NULL,
+  closes_at INTEGER NOT NULL, attempts_used INTEGER NOT NULL, matched INTEGER NOT NULL,
+  verdict TEXT, reason TEXT, closed_at INTEGER, seq INTEGER NOT NULL,
+  PRIMARY KEY (participant_id, window_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS windows_due ON windows (closes_at, participant_id, opened_at, window_id) WHERE verdict IS NULL;
+CREATE TABLE IF NOT EXISTS attempts (
+  participant_id TEXT NOT NULL, attempt_id TEXT NOT NULL, window_id TEXT NOT NULL, modality TEXT NOT NULL,
+  at INTEGER NOT NULL, attempt_number INTEGER NOT NULL, judgement TEXT NOT NULL, similarity REAL NOT NULL,
+  liveness_score REAL NOT NULL, reason TEXT NOT NULL, lat REAL, lon REAL, device TEXT, poor_light INTEGER,
+  call_direction TEXT, call_duration_s REAL, seq INTEGER NOT NULL,
+  PRIMARY KEY (participant_id, attempt_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS attempts_located ON attempts (at) WHERE lat IS NOT NULL;
+CREATE TABLE IF NOT EXISTS escalations (participant_id TEXT NOT NULL, window_id TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS escalations_of ON escalations (participant_id);
+`;
+
+interface ParticipantRow {
+  participant_id: string;
+  template: Buffer;
+  voice_template: Buffer | null;
+  time_zone: string | null;
+  enrolled_at: number;
+  failed_streak: number;
+  escalations: number;
+}
+
+interface WindowRow {
+  participant_id: string;
+  window_id: string;
+  kind: WindowRecord['kind'];
+  opened_at: number;
+  closes_at: number;
+  attempts_used: number;
+  matched: number;
+  verdict: WindowRecord['verdict'] | null;
+  reason: string | null;
+  closed_at: number | null;
+}
+
+interface AttemptRow {
+  participant_id: string;
+  attempt_id: string;
+  window_id: string;
+  modality: AttemptRecord['modality'];
+  at: number;
+  attempt_number: number;
+  judgement: AttemptRecord['judgement'];
+  similarity: number;
+  liveness_score: number;
+  reason: string;
+  lat: number | null;
+  lon: number | null;
+  device: string | null;
+  poor_light: number | null;
+  call_direction: AttemptRecord['callDirection'] | null;
+  call_duration_s: number | null;
+}
+
+/**
+ * The durable store: better-sqlite3 in WAL mode with prepared statements. Writes of one event-loop
+ * turn commit together (group-commit.ts) before any response goes out, so a check-in the server
+ * acknowledged survives kill -9. Counts are kept in memory, so scrapes cost nothing.
+ * Attempts and windows are WITHOUT ROWID tables keyed as they are looked up, so recording a check-in
+ * touches two B-trees; `seq` columns keep the order things happened in, for history. Participants
+ * keep a rowid: their rows carry kilobyte templates, which WITHOUT ROWID tables store poorly.
+ */
+export function createSqliteStore(file: string, synchronous: 'normal' | 'full'): Store {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536'); // KiB: keeps the hot pages of a large fleet in memory
+  db.exec(SCHEMA);
+
+  const secret = loadOrCreateSecret(db);
+  const count = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0;
+  let participantCount = 0;
+  let openWindows = 0;
+  let locationPoints = 0;
+  let windowSeq = 0;
+  let attemptSeq = 0;
+  const recount = () => {
+    participantCount = count('SELECT count(*) FROM participants');
+    openWindows = count('SELECT count(*) FROM windows WHERE verdict IS NULL');
+    locationPoints = count('SELECT count(*) FROM attempts WHERE lat IS NOT NULL');
+    windowSeq = count('SELECT coalesce(max(seq), 0) FROM windows');
+    attemptSeq = count('SELECT coalesce(max(seq), 0) FROM attempts');
+  };
+  recount();
+  const group = new GroupCommit(db, recount);
+
+  const statements = {
+    participantExists: db.prepare('SELECT 1 FROM participants WHERE participant_id = ?').pluck(),
+    insertParticipant: db.prepare(
+      'INSERT INTO participants VALUES (@participantId, @template, @voiceTemplate, @timeZone, @enrolledAt, @failedStreak, @escalations)',
+    ),
+    participant: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE participant_id = ?'),
+    streak: db.prepare<[string], number>('SELECT failed_streak FROM participants WHERE participant_id = ?').pluck(),
+    updateStreak: db.prepare('UPDATE participants SET failed_streak = ?, escalations = escalations + ? WHERE participant_id = ?'),
+    insertWindow: db.prepare(
+      'INSERT INTO windows VALUES (@participantId, @windowId, @kind, @openedAt, @closesAt, @attemptsUsed, @matched, NULL, NULL, NULL, @seq)',
+    ),
+    window: db.prepare<[string, string], WindowRow>('SELECT * FROM windows WHERE participant_id = ? AND window_id = ?'),
+    unclosedWindows: db.prepare<[string], WindowRow>('SELECT * FROM windows WHERE participant_id = ? AND verdict IS NULL ORDER BY seq'),
+    countAttempt: db.prepare('UPDATE windows SET attempts_used = attempts_used + 1, matched = matched | ? WHERE participant_id = ? AND window_id = ?'),
+    attempt: db.prepare<[string, string], AttemptRow>('SELECT * FROM attempts WHERE participant_id = ? AND attempt_id = ?'),
+    insertAttempt: db.prepare(
+      `INSERT INTO attempts VALUES (@participantId, @attemptId, @windowId, @modality, @at, @attemptNumber, @judgement, @similarity,
+       @livenessScore, @reason, @lat, @lon, @device, @poorLight, @callDirection, @callDurationSeconds, @seq)`,
+    ),
+    dueWindows: db.prepare<[number, number], WindowRow>(
+      'SELECT * FROM windows WHERE verdict IS NULL AND closes_at < ? ORDER BY closes_at, participant_id, opened_at, window_id LIMIT ?',
+    ),
+    closeWindow: db.prepare('UPDATE windows SET verdict = ?, reason = ?, closed_at = ? WHERE participant_id = ? AND window_id = ?'),
+    insertEscalation: db.prepare('INSERT INTO escalations VALUES (?, ?, ?, ?)'),
+    attemptsOf: db.prepare<[string, number], AttemptRow>('SELECT * FROM (SELECT * FROM attempts WHERE participant_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq'),
+    windowsOf: db.prepare<[string, number], WindowRow>('SELECT * FROM (SELECT * FROM windows WHERE participant_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq'),
+    escalationsOf: db.prepare<[string, number], EscalationRecord & { r: number }>(
+      'SELECT * FROM (SELECT rowid AS r, participant_id AS participantId, window_id AS windowId, at, reason FROM escalations WHERE participant_id = ? ORDER BY rowid DESC LIMIT ?) ORDER BY r',
+    ),
+    deleteLocations: db.prepare('UPDATE attempts SET lat = NULL, lon = NULL WHERE lat IS NOT NULL AND at < ?'),
+    totalChanges: db.prepare('SELECT total_changes()').pluck(),
+  };
+
+  const insertParticipants = db.transaction((records: readonly ParticipantRecord[]): number => {
+    const seen = new Set<string>();
+    for (const [index, record] of records.entries()) {
+      if (seen.has(record.participantId) || statements.participantExists.get(record.participantId) !== undefined) return index;
+      seen.add(record.participantId);
+    }
+    for (const record of records) {
+      statements.insertParticipant.run({
+        participantId: record.participantId,
+        template: vectorToBlob(record.template),
+        voiceTemplate: record.voiceTemplate === undefined ? null : vectorToBlob(record.voiceTemplate),
+        timeZone: record.timeZone ?? null,
+        enrolledAt: record.enrolledAt,
+        failedStreak: record.failedStreak,
+        escalations: record.escalations,
+      });
+    }
+    return -1;
+  });
+
+  const insertWindows = db.transaction((records: readonly WindowRecord[]) => {
+    for (const record of records) statements.insertWindow.run({ ...record, matched: Number(record.matched), seq: ++windowSeq });
+  });
+
+  const insertAttempt = db.transaction((record: AttemptRecord, seq: number) => {
+    statements.insertAttempt.run({
+      seq,
+      participantId: record.participantId,
+      attemptId: record.attemptId,
+      windowId: record.windowId,
+      modality: record.modality,
+      at: record.at,
+      attemptNumber: record.attemptNumber,
+      judgement: record.judgement,
+      similarity: record.similarity,
+      livenessScore: record.livenessScore,
+      reason: record.reason,
+      lat: record.location?.lat ?? null,
+      lon: record.location?.lon ?? null,
+      device: record.device ?? null,
+      poorLight: record.poorLight === undefined ? null : Number(record.poorLight),
+      callDirection: record.callDirection ?? null,
+      callDurationSeconds: record.callDurationSeconds ?? null,
+    });
+    statements.countAttempt.run(record.judgement === 'match' ? 1 : 0, record.participantId, record.windowId);
+  });
+
+  const closeDue = db.transaction((now: number, limit: number, decide: (window: WindowRecord, failedStreak: number) => WindowClosure) => {
+    const closed: WindowRecord[] = [];
+    for (const row of statements.dueWindows.all(now, limit)) {
+      const window = toWindow(row);
+      const closure = decide(window, statements.streak.get(window.participantId) ?? 0);
+      statements.closeWindow.run(closure.verdict, closure.reason, now, window.participantId, window.windowId);
+      const escalated = closure.escalationReason !== undefined;
+      statements.updateStreak.run(closure.failedStreak, escalated ? 1 : 0, window.participantId);
+      if (escalated) statements.insertEscalation.run(window.participantId, window.windowId, now, closure.escalationReason);
+      closed.push({ ...window, verdict: closure.verdict, reason: closure.reason, closedAt: now });
+    }
+    return closed;
+  });
+
+  return {
+    kind: 'sqlite',
+    tokenSecret: () => secret,
+
+    insertParticipants(records) {
+      const duplicate = group.write(() => insertParticipants(records));
+      if (duplicate < 0) participantCount += records.length;
+      return duplicate;
+    },
+
+    participant(participantId) {
+      const row = statements.participant.get(participantId);
+      return row === undefined ? undefined : toParticipant(row);
+    },
+
+    insertWindows(records) {
+      group.write(() => insertWindows(records));
+      openWindows += records.length;
+    },
+
+    window(participantId, windowId) {
+      const row = statements.window.get(participantId, windowId);
+      return row === undefined ? undefined : toWindow(row);
+    },
+
+    unclosedWindows: (participantId) => statements.unclosedWindows.all(participantId).map(toWindow),
+
+    attempt(participantId, attemptId) {
+      const row = statements.attempt.get(participantId, attemptId);
+      return row === undefined ? undefined : toAttempt(row);
+    },
+
+    insertAttempt(record) {
+      group.write(() => insertAttempt(record, ++attemptSeq));
+      if (record.location !== undefined) locationPoints++;
+    },
+
+    closeDueWindows(now, limit, decide) {
+      const closed = group.write(() => closeDue(now, limit, decide));
+      openWindows -= closed.length;
+      return closed;
+    },
+
+    history(participantId, limit) {
+      return {
+        attempts: statements.attemptsOf.all(participantId, limit).map(toAttempt),
+        windows: statements.windowsOf.all(participantId, limit).map(toWindow),
+        escalations: statements.escalationsOf.all(participantId, limit).map(({ r: _r, ...escalation }) => escalation),
+      };
+    },
+
+    deleteLocationsBefore(cutoff) {
+      const deleted = group.write(() => statements.deleteLocations.run(cutoff).changes);
+      locationPoints -= deleted;
+      return deleted;
+    },
+
+    counts: () => ({ participants: participantCount, openWindows, locationPoints }),
+    changeCount: () => statements.totalChanges.get() as number,
+    flush: () => group.flush(),
+    close() {
+      group.commit();
+      db.close();
+    },
+  };
+}
+
+function loadOrCreateSecret(db: Database.Database): Buffer {
+  const existing = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('token-secret') as Buffer | undefined;
+  if (existing !== undefined) return existing;
+  const secret = randomBytes(32);
+  db.prepare('INSERT INTO meta VALUES (?, ?)').run('token-secret', secret);
+  return secret;
+}
+
+function vectorToBlob(vector: Float64Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+function blobToVector(blob: Buffer): Float64Array {
+  // A Float64Array view needs an 8-byte aligned offset; copy when the driver's buffer is not.
+  const aligned = blob.byteOffset % 8 === 0 ? blob : Buffer.from(blob);
+  return new Float64Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 8);
+}
+
+function toParticipant(row: ParticipantRow): ParticipantRecord {
+  return {
+    participantId: row.participant_id,
+    template: blobToVector(row.template),
+    voiceTemplate: row.voice_template === null ? undefined : blobToVector(row.voice_template),
+    timeZone: row.time_zone ?? undefined,
+    enrolledAt: row.enrolled_at,
+    failedStreak: row.failed_streak,
+    escalations: row.escalations,
+  };
+}
+
+function toWindow(row: WindowRow): WindowRecord {
+  return {
+    participantId: row.participant_id,
+    windowId: row.window_id,
+    kind: row.kind,
+    openedAt: row.opened_at,
+    closesAt: row.closes_at,
+    attemptsUsed: row.attempts_used,
+    matched: row.matched === 1,
+    verdict: row.verdict ?? undefined,
+    reason: row.reason ?? undefined,
+    closedAt: row.closed_at ?? undefined,
+  };
+}
+
+function toAttempt(row: AttemptRow): AttemptRecord {
+  return {
+    participantId: row.participant_id,
+    attemptId: row.attempt_id,
+    windowId: row.window_id,
+    modality: row.modality,
+    at: row.at,
+    attemptNumber: row.attempt_number,
+    judgement: row.judgement,
+    similarity: row.similarity,
+    livenessScore: row.liveness_score,
+    reason: row.reason,
+    location: row.lat === null || row.lon === null ? undefined : { lat: row.lat, lon: row.lon },
+    device: row.device ?? undefined,
+    poorLight: row.poor_light === null ? undefined : row.poor_light === 1,
+    callDirection: row.call_direction ?? undefined,
+    callDurationSeconds: row.call_duration_s ?? undefined,
+  };
+}

@@ -1,0 +1,130 @@
+import type { SampleJudgement, SampleModality, Verdict, WindowKind } from '../policy/index.ts';
+
+/**
+ * What the server keeps, and the one interface both stores implement. Methods are synchronous (as
+ * better-sqlite3 is) and later reads see earlier writes at once; a write is durable once `flush()`
+ * has resolved, and the server sends no response before that, so an acknowledged check-in is never lost.
+ * No sample vector is ever stored; a location is stored only with its check-in, already coarsened.
+ */
+
+export interface ParticipantRecord {
+  participantId: string;
+  template: Float64Array;
+  voiceTemplate?: Float64Array | undefined;
+  timeZone?: string | undefined;
+  enrolledAt: number;
+  /** Consecutive failed windows since the last verified one or escalation (policy: advanceStreak). */
+  failedStreak: number;
+  escalations: number;
+}
+
+export interface WindowRecord {
+  participantId: string;
+  windowId: string;
+  kind: WindowKind;
+  openedAt: number;
+  closesAt: number;
+  attemptsUsed: number;
+  matched: boolean;
+  /** Set when the window is closed, with the reason for it. */
+  verdict?: Verdict | undefined;
+  reason?: string | undefined;
+  closedAt?: number | undefined;
+}
+
+export interface CoarseLocation {
+  lat: number;
+  lon: number;
+}
+
+export interface AttemptRecord {
+  participantId: string;
+  attemptId: string;
+  windowId: string;
+  modality: SampleModality;
+  at: number;
+  attemptNumber: number;
+  judgement: SampleJudgement;
+  similarity: number;
+  livenessScore: number;
+  reason: string;
+  location?: CoarseLocation | undefined;
+  device?: string | undefined;
+  poorLight?: boolean | undefined;
+  callDirection?: 'inbound' | 'outbound' | undefined;
+  callDurationSeconds?: number | undefined;
+}
+
+export interface EscalationRecord {
+  participantId: string;
+  windowId: string;
+  at: number;
+  reason: string;
+}
+
+/** A closed window's outcome, decided by the policy for the store to apply. */
+export interface WindowClosure {
+  verdict: Verdict;
+  reason: string;
+  failedStreak: number;
+  /** Present when the closure escalates the participant. */
+  escalationReason?: string | undefined;
+}
+
+export interface ParticipantHistory {
+  attempts: AttemptRecord[];
+  windows: WindowRecord[];
+  escalations: EscalationRecord[];
+}
+
+export interface StoreCounts {
+  participants: number;
+  openWindows: number;
+  locationPoints: number;
+}
+
+export interface Store {
+  readonly kind: 'memory' | 'sqlite';
+  /** The HMAC key of participant tokens, created once and kept as long as the data. */
+  tokenSecret(): Buffer;
+  /** Inserts all or none: returns the index of the first id already enrolled, or -1 when all were inserted. */
+  insertParticipants(records: readonly ParticipantRecord[]): number;
+  participant(participantId: string): ParticipantRecord | undefined;
+  /** Inserts all the windows, atomically. */
+  insertWindows(records: readonly WindowRecord[]): void;
+  window(participantId: string, windowId: string): WindowRecord | undefined;
+  /** Windows without a verdict, in the order they were opened. */
+  unclosedWindows(participantId: string): WindowRecord[];
+  attempt(participantId: string, attemptId: string): AttemptRecord | undefined;
+  /** Records a judged attempt and counts it against its window, atomically. */
+  insertAttempt(record: AttemptRecord): void;
+  /**
+   * Closes up to `limit` windows whose close time is before `now`, in order of close time, atomically.
+   * `decide` is called in that order with the participant's streak as it stands after earlier closures.
+   */
+  closeDueWindows(now: number, limit: number, decide: (window: WindowRecord, failedStreak: number) => WindowClosure): WindowRecord[];
+  /** The latest `limit` attempts, windows and escalations of a participant, oldest first. */
+  history(participantId: string, limit: number): ParticipantHistory;
+  /** Deletes the locations of check-ins made before `cutoff`; returns how many were deleted. */
+  deleteLocationsBefore(cutoff: number): number;
+  counts(): StoreCounts;
+  /** Grows with every write: equal before and after a request means the request changed nothing. */
+  changeCount(): number;
+  /** Resolves once every write made so far is durable; undefined when there is nothing to wait for. */
+  flush(): Promise<void> | undefined;
+  close(): void;
+}
+
+/** Heap and query order of windows due to close: close time, then participant, opening time and id. */
+export function compareDue(a: WindowRecord, b: WindowRecord): number {
+  return (
+    a.closesAt - b.closesAt ||
+    compareText(a.participantId, b.participantId) ||
+    a.openedAt - b.openedAt ||
+    compareText(a.windowId, b.windowId)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,193 @@
+/**
+ * Check-ins per second of the reference server on loopback, next to a bare fastify hello-world
+ * measured in the same run: autocannon against POST /v1/participants/:id/checkins with a fresh
+ * attempt id per request (every request is judged and stored; none is a replay), with the in-memory
+ * store and with SQLite (WAL). Each server runs in its own process; rounds interleave the three
+ * targets; medians over rounds. Targets: check-in ≥ 0.5× hello-world (memory), ≥ 0.3× (SQLite).
+ * A fourth target, `bareCheckInPost`, is a bare fastify route that validates the same bodies with the
+ * same schema and does nothing else: what parsing and validating a check-in costs before any work.
+ *
+ * The check-in requests are built before the run, a list per connection, so that the load generator
+ * (which shares the machine's cores with the server) does no more work per request than it does for
+ * the hello-world; a list that ran out would wrap into replays, which count as unexpected.
+ *
+ *   node --import tsx test/bench/server-throughput.ts [--rounds 3] [--duration 5] [--connections 10]
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Agent, request } from 'undici';
+import { OFFICER_TOKEN, removeTempDirs, spawnListening, spawnServe, tempDir, unitVector, type ServerProcess } from '../server/server-fixtures.ts';
+
+export interface BenchSettings {
+  rounds: number;
+  durationSeconds: number;
+  connections: number;
+  /** Participants enrolled per check-in server; each takes up to 20 attempts in its window. */
+  participants: number;
+}
+
+export interface TargetFigures {
+  requestsPerSecond: number[];
+  p50Ms: number[];
+  p99Ms: number[];
+  /** Responses other than the expected status, errors and timeouts (should be 0). */
+  unexpected: number;
+}
+
+export interface ServerBenchResult {
+  settings: BenchSettings;
+  targets: Record<'helloWorld' | 'bareCheckInPost' | 'checkInMemory' | 'checkInSqlite', TargetFigures & { median: { requestsPerSecond: number; p50Ms: number; p99Ms: number } }>;
+  /** Median check-in rates over the median hello-world rate (and over the bare POST). */
+  ratios: { memory: number; sqlite: number; memoryToBarePost: number; sqliteToBarePost: number };
+  meetsTargets: boolean;
+}
+
+const DEFAULTS: BenchSettings = { rounds: 3, durationSeconds: 5, connections: 10, participants: 4000 };
+const MAX_ATTEMPTS = 20;
+const DIMENSION = 128;
+// Check-in requests built per second of run: above any rate this machine reaches, so no list runs out.
+const PREBUILT_PER_SECOND = 15_000;
+
+export async function runServerBench(overrides: Partial<BenchSettings> = {}): Promise<ServerBenchResult> {
+  const settings = { ...DEFAULTS, ...overrides };
+  const figures = { helloWorld: empty(), bareCheckInPost: empty(), checkInMemory: empty(), checkInSqlite: empty() };
+  const bare = () => spawnListening(['--import', 'tsx', 'test/bench/server-hello-world.ts']);
+  const noTokens = Array.from({ length: settings.participants }, () => 'none');
+  try {
+    for (let round = 0; round < settings.rounds; round++) {
+      await measure(figures.helloWorld, 200, bare, async (url) => ({ url: `${url}/`, connections: settings.connections, duration: settings.durationSeconds }));
+      await measure(figures.bareCheckInPost, 201, bare, async (url) => checkInRequests(url, settings, noTokens));
+      await measure(figures.checkInMemory, 201, () => checkInServer(false), async (url) => checkInRequests(url, settings, await enrolFleet(url, settings)));
+      await measure(figures.checkInSqlite, 201, () => checkInServer(true), async (url) => checkInRequests(url, settings, await enrolFleet(url, settings)));
+    }
+  } finally {
+    removeTempDirs();
+  }
+  const withMedians = Object.fromEntries(
+    Object.entries(figures).map(([name, target]) => [
+      name,
+      { ...target, median: { requestsPerSecond: median(target.requestsPerSecond), p50Ms: median(target.p50Ms), p99Ms: median(target.p99Ms) } },
+    ]),
+  ) as ServerBenchResult['targets'];
+  const rate = (name: keyof ServerBenchResult['targets']) => withMedians[name].median.requestsPerSecond;
+  const ratios = {
+    memory: rate('checkInMemory') / rate('helloWorld'),
+    sqlite: rate('checkInSqlite') / rate('helloWorld'),
+    memoryToBarePost: rate('checkInMemory') / rate('bareCheckInPost'),
+    sqliteToBarePost: rate('checkInSqlite') / rate('bareCheckInPost'),
+  };
+  return { settings, targets: withMedians, ratios, meetsTargets: ratios.memory >= 0.5 && ratios.sqlite >= 0.3 };
+}
+
+function empty(): TargetFigures {
+  return { requestsPerSecond: [], p50Ms: [], p99Ms: [], unexpected: 0 };
+}
+
+async function measure(into: TargetFigures, expectedStatus: number, start: () => Promise<ServerProcess>, prepare: (url: string) => Promise<autocannon.Options>): Promise<void> {
+  const server = await start();
+  try {
+    const result = await autocannon(await prepare(server.url));
+    into.requestsPerSecond.push(result.requests.average);
+    into.p50Ms.push(result.latency.p50);
+    into.p99Ms.push(result.latency.p99);
+    const expected = (result.statusCodeStats as Record<string, { count: number }>)[expectedStatus]?.count ?? 0;
+    into.unexpected += result.requests.total - expected + result.errors + result.timeouts;
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
+function checkInServer(sqlite: boolean): Promise<ServerProcess> {
+  const dir = tempDir();
+  const config = join(dir, 'server.json');
+  writeFileSync(config, JSON.stringify({ policy: { maxAttempts: MAX_ATTEMPTS, windowMinutes: 100_000 }, rateLimit: { max: 1000 } }));
+  return spawnServe(['--port', '0', '--officer-token', OFFICER_TOKEN, '--config', config, ...(sqlite ? ['--db', join(dir, 'bench.db')] : [])]);
+}
+
+/** Enrols the participants and opens one window each; returns their tokens. */
+async function enrolFleet(url: string, settings: BenchSettings): Promise<string[]> {
+  const agent = new Agent({ connections: 16 });
+  const officer = { authorization: `Bearer ${OFFICER_TOKEN}`, 'content-type': 'application/json' };
+  const post = async (path: string, body: unknown) => {
+    const response = await request(`${url}${path}`, { method: 'POST', headers: officer, body: JSON.stringify(body), dispatcher: agent });
+    const text = await response.body.text();
+    if (response.statusCode !== 201) throw new Error(`${path}: ${response.statusCode} ${text}`);
+    return JSON.parse(text) as { tokens?: { token: string }[] };
+  };
+  const template = unitVector('bench', DIMENSION);
+  const tokens: string[] = [];
+  for (let from = 0; from < settings.participants; from += 2000) {
+    const batch = Array.from({ length: Math.min(2000, settings.participants - from) }, (_, i) => ({ participantId: `b-${from + i}`, template }));
+    tokens.push(...(await post('/v1/participants/bulk', { participants: batch })).tokens!.map((entry) => entry.token));
+  }
+  for (let from = 0; from < settings.participants; from += 64) {
+    const ids = Array.from({ length: Math.min(64, settings.participants - from) }, (_, i) => from + i);
+    await Promise.all(ids.map((index) => post(`/v1/participants/b-${index}/windows`, { windowId: 'w', kind: 'scheduled' })));
+  }
+  await agent.close();
+  return tokens;
+}
+
+/** Check-in requests with fresh attempt ids, cycling through the participants, built before the run. */
+function checkInRequests(url: string, settings: BenchSettings, tokens: string[]): autocannon.Options {
+  // A sample at similarity ~0.7 to the template; only the participant and attempt id change per request.
+  const sample = unitVector('bench', DIMENSION).map((value, index) => value + 0.1 * Math.sin(index * 12.9898));
+  const rest = `","modality":"face","sample":${JSON.stringify(sample)},"capture":{"livenessScore":0.9}}`;
+  const perConnection = Math.ceil((PREBUILT_PER_SECOND * settings.durationSeconds) / settings.connections);
+  if (perConnection * settings.connections > settings.participants * MAX_ATTEMPTS) throw new Error('too few participants for the attempts prebuilt');
+  let connection = 0;
+  return {
+    url,
+    connections: settings.connections,
+    duration: settings.durationSeconds,
+    requests: [{ method: 'GET', path: '/healthz' }],
+    setupClient: (client) => {
+      const first = connection++ * perConnection;
+      client.setRequests(
+        Array.from({ length: perConnection }, (_, offset) => {
+          const n = first + offset;
+          const participant = n % settings.participants;
+          return {
+            method: 'POST' as const,
+            path: `/v1/participants/b-${participant}/checkins`,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[participant]}` },
+            body: `{"windowId":"w","attemptId":"a-${n}${rest}`,
+          };
+        }),
+      );
+    },
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function flag(name: string): number | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index < 0 ? undefined : Number(process.argv[index + 1]);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await runServerBench({
+    ...(flag('rounds') !== undefined && { rounds: flag('rounds')! }),
+    ...(flag('duration') !== undefined && { durationSeconds: flag('duration')! }),
+    ...(flag('connections') !== undefined && { connections: flag('connections')! }),
+  });
+  const { rounds, durationSeconds, connections } = result.settings;
+  console.log(`server throughput: ${rounds} rounds × ${durationSeconds} s, ${connections} connections, loopback, medians`);
+  for (const [name, target] of Object.entries(result.targets)) {
+    const { requestsPerSecond, p50Ms, p99Ms } = target.median;
+    console.log(
+      `  ${name.padEnd(14)} ${requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${p50Ms.toFixed(1)} ms   p99 ${p99Ms.toFixed(1)} ms   runs: ${target.requestsPerSecond.map((v) => v.toFixed(0)).join(', ')}   unexpected: ${target.unexpected}`,
+    );
+  }
+  const { memory, sqlite, memoryToBarePost, sqliteToBarePost } = result.ratios;
+  console.log(`  ratio to hello-world: memory ${memory.toFixed(2)} (target ≥ 0.5), SQLite ${sqlite.toFixed(2)} (target ≥ 0.3)`);
+  console.log(`  ratio to the bare POST of the same bodies: memory ${memoryToBarePost.toFixed(2)}, SQLite ${sqliteToBarePost.toFixed(2)}`);
+  console.log(`  targets ${result.meetsTargets ? 'met' : 'not met'}`);
+}

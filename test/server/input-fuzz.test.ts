@@ -1,0 +1,197 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { SERVER_ERRORS, type ServerErrorCode } from '../../server-stub/errors.ts';
+import { FaultsSchema } from '../../server-stub/faults/fault-schema.ts';
+import { resolveOptions } from '../../server-stub/options.ts';
+import { enrol, OFFICER_TOKEN, openWindow, removeTempDirs, testServer, unitVector, type StoreKind } from './server-fixtures.ts';
+
+/**
+ * Bad input, at random: valid requests of every route, then mutated bodies (fields deleted, replaced by
+ * any JSON, wrong types, edge numbers, unknown keys), raw text bodies, random headers and random paths.
+ * Whatever arrives, the server answers below 500; every refusal is a 4xx whose body has a code of the
+ * table with that status and a message that starts with the field it names; and a refused request
+ * changes nothing in the store.
+ */
+
+afterAll(removeTempDirs);
+
+const DIMENSION = 8;
+const NO_FAULTS = resolveOptions({}).faults;
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+interface Base {
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  auth: 'officer' | 'alice';
+  body?: Json;
+}
+
+const vector = (seed: string) => unitVector(seed, DIMENSION);
+const BASES: Base[] = [
+  { method: 'POST', url: '/v1/participants', auth: 'officer', body: { participantId: 'new-1', template: vector('n'), timeZone: 'eastern' } },
+  { method: 'POST', url: '/v1/participants/bulk', auth: 'officer', body: { participants: [{ participantId: 'bulk-1', template: vector('b') }] } },
+  { method: 'POST', url: '/v1/participants/alice/windows', auth: 'officer', body: { windowId: 'w-2', kind: 'adhoc', openedAt: 5 } },
+  {
+    method: 'POST',
+    url: '/v1/participants/alice/checkins',
+    auth: 'alice',
+    body: { windowId: 'w-1', attemptId: 'a-1', modality: 'face', sample: vector('alice'), capture: { livenessScore: 0.5, poorLight: false, device: 'X' }, location: { lat: 1, lon: 2, accuracyM: 3 } },
+  },
+  { method: 'POST', url: '/v1/participants/alice/calls', auth: 'alice', body: { windowId: 'w-1', attemptId: 'c-1', sample: vector('alice'), call: { direction: 'inbound', durationSeconds: 30 } } },
+  { method: 'PUT', url: '/v1/admin/faults', auth: 'officer', body: { latency: { fixedMs: 0, jitterMs: 0 }, errorRate: { checkin: 0 }, outages: [], slowDatabase: { delayMs: 0 } } },
+  { method: 'POST', url: '/v1/windows/bulk', auth: 'officer', body: { windows: [{ participantId: 'alice', windowId: 'w-3', kind: 'scheduled', openedAt: 7 }] } },
+  { method: 'POST', url: '/v1/windows/close-due', auth: 'officer' },
+  { method: 'GET', url: '/v1/participants/alice/status', auth: 'officer' },
+  { method: 'GET', url: '/v1/participants/alice/history?limit=5', auth: 'officer' },
+  { method: 'GET', url: '/v1/participants/alice/windows/open', auth: 'alice' },
+];
+
+/** Every path into a JSON value, the root included. */
+function pathsOf(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
+  const paths = [prefix];
+  if (Array.isArray(value)) value.forEach((child, index) => paths.push(...pathsOf(child, [...prefix, index])));
+  else if (value !== null && typeof value === 'object') for (const [key, child] of Object.entries(value)) paths.push(...pathsOf(child, [...prefix, key]));
+  return paths;
+}
+
+const edgeNumbers = fc.constantFrom(0, -0, -1, 1.5, 2, 1001, -1001, 1e308, -1e308, 2 ** 53, Number.MIN_VALUE, 0.999999);
+const wrongTypes = fc.constantFrom<Json>(null, true, '', '1', [], {}, [null], { a: 1 });
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  at: fc.nat(),
+  op: fc.constantFrom('delete', 'replace', 'edge', 'wrongType', 'addKey'),
+  value: fc.oneof(fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>, edgeNumbers, wrongTypes),
+  key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'participantId', 'sample')),
+});
+
+type Mutation = { at: number; op: 'delete' | 'replace' | 'edge' | 'wrongType' | 'addKey'; value: Json; key: string };
+
+function mutate(body: Json, mutations: Mutation[]): Json {
+  let result = structuredClone(body);
+  for (const { at, op, value: shared, key } of mutations) {
+    const value = structuredClone(shared);
+    const paths = pathsOf(result);
+    const path = paths[at % paths.length]!;
+    if (path.length === 0) {
+      if (op === 'addKey' && result !== null && typeof result === 'object' && !Array.isArray(result)) Object.defineProperty(result, key, { value, enumerable: true, configurable: true, writable: true });
+      else if (op !== 'delete') result = op === 'edge' || op === 'wrongType' || op === 'replace' ? value : result;
+      continue;
+    }
+    const parent = path.slice(0, -1).reduce<Json>((node, segment) => (node as Record<string | number, Json>)[segment]!, result) as Record<string | number, Json>;
+    const last = path[path.length - 1]!;
+    if (op === 'delete') {
+      if (Array.isArray(parent)) parent.splice(Number(last), 1);
+      else delete parent[last];
+    } else if (op === 'addKey') {
+      const target = parent[last];
+      if (target !== null && typeof target === 'object' && !Array.isArray(target)) Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+      else parent[last] = value;
+    } else {
+      parent[last] = value;
+    }
+  }
+  return result;
+}
+
+const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 80 });
+const idSegment = fc.oneof(
+  fc.constantFrom('alice', 'bob', 'ghost', '', '%', '%zz', '%E0%A4%A', 'a.b', '..', 'alice%00', 'x'.repeat(101), 'x'.repeat(64), 'x'.repeat(65)),
+  fc.webSegment(),
+  printable.map(encodeURIComponent),
+);
+const authorization = (tokens: Tokens) =>
+  fc.oneof(
+    fc.constant(undefined),
+    fc.constantFrom(`Bearer ${tokens.alice}`, `Bearer ${tokens.bob}`, `Bearer ${OFFICER_TOKEN}`, `Bearer ${OFFICER_TOKEN}x`, tokens.alice, `Bearer ${tokens.alice.slice(0, -1)}`, 'Bearer ', 'bearer x'),
+    printable,
+    printable.map((text) => `Bearer ${text}`),
+    fc.tuple(fc.constantFrom('alice', 'bob', 'ghost'), fc.nat()).map(([id, exp]) => `Bearer v1.${id}.${exp}.${tokens.alice.split('.')[3]}`),
+  );
+const contentType = fc.oneof(fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', ''), printable);
+
+interface Tokens {
+  alice: string;
+  bob: string;
+}
+
+/** One random request, built on one of the valid bases. */
+function requests(tokens: Tokens): fc.Arbitrary<InjectOptions> {
+  const base = fc.constantFrom(...BASES);
+  const auth = (b: Base) => (b.auth === 'officer' ? `Bearer ${OFFICER_TOKEN}` : `Bearer ${tokens.alice}`);
+  const mutatedBody = fc.tuple(base, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([b, mutations]): InjectOptions => ({
+    method: b.method,
+    url: b.url,
+    headers: { authorization: auth(b), 'content-type': 'application/json' },
+    payload: JSON.stringify(mutate(b.body ?? {}, mutations)),
+  }));
+  const rawBody = fc.tuple(base, fc.oneof(printable, fc.nat())).map(([b, cut]): InjectOptions => ({
+    method: b.method === 'GET' ? 'POST' : b.method,
+    url: b.url,
+    headers: { authorization: auth(b), 'content-type': 'application/json' },
+    payload: typeof cut === 'string' ? cut : JSON.stringify(b.body ?? {}).slice(0, cut % 200),
+  }));
+  const headers = fc.tuple(base, authorization(tokens), contentType).map(([b, authHeader, type]): InjectOptions => ({
+    method: b.method,
+    url: b.url,
+    headers: { ...(authHeader !== undefined && { authorization: authHeader }), ...(b.body !== undefined && { 'content-type': type }) },
+    ...(b.body !== undefined && { payload: JSON.stringify(b.body) }),
+  }));
+  const paths = fc
+    .tuple(base, fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH') as fc.Arbitrary<InjectOptions['method']>, idSegment, fc.oneof(fc.constant(''), fc.webSegment().map((s) => `/${s}`), fc.webQueryParameters().map((q) => `?${q}`)))
+    .map(([b, method, id, suffix]): InjectOptions => ({
+      method,
+      url: `${b.url.split('?')[0]!.replace('alice', id)}${suffix}`,
+      headers: { authorization: auth(b), 'content-type': 'application/json' },
+      payload: JSON.stringify(b.body ?? {}),
+    }));
+  return fc.oneof({ arbitrary: mutatedBody, weight: 6 }, { arbitrary: rawBody, weight: 1 }, { arbitrary: headers, weight: 2 }, { arbitrary: paths, weight: 2 });
+}
+
+async function fuzz(store: StoreKind, numRuns: number): Promise<{ refused: number; accepted: number; codes: Set<string> }> {
+  const app: FastifyInstance = testServer({ dimension: DIMENSION, overload: { maxEventLoopDelayMs: 0 }, clock: { factor: 1, startMs: 0 } }, store);
+  const tokens = { alice: await enrol(app, 'alice', vector('alice')), bob: await enrol(app, 'bob', vector('bob')) };
+  await openWindow(app, 'alice', 'w-1', { openedAt: 0 });
+  const counts = { refused: 0, accepted: 0, codes: new Set<string>() };
+  await fc.assert(
+    fc.asyncProperty(requests(tokens), async (request) => {
+      const before = app.checkin.store.changeCount();
+      const response = await app.inject(request);
+      app.checkin.faults.replace(NO_FAULTS);
+      expect(response.statusCode, response.body).toBeLessThan(500);
+      if (response.statusCode < 400) {
+        counts.accepted++;
+        return;
+      }
+      counts.refused++;
+      const body = response.json<{ code: ServerErrorCode; message: string; field?: string }>();
+      counts.codes.add(body.code);
+      expect(Object.keys(body).sort()).toEqual(['code', 'field', 'message']);
+      expect(SERVER_ERRORS[body.code]?.status).toBe(response.statusCode);
+      expect(body.field).toMatch(/^(body|params|query|headers|url)/);
+      expect(body.message.startsWith(`${body.field}: `)).toBe(true);
+      expect(body.message.length).toBeGreaterThan(body.field!.length + 6);
+      expect(app.checkin.store.changeCount()).toBe(before);
+    }),
+    { numRuns },
+  );
+  await app.close();
+  return counts;
+}
+
+describe('bad input, at random', () => {
+  it('never answers 5xx to 10,000 random and mutated requests (memory store)', async () => {
+    const counts = await fuzz('memory', 10_000);
+    expect(counts.refused + counts.accepted).toBe(10_000);
+    expect(counts.refused).toBeGreaterThan(5_000);
+    expect([...counts.codes].sort()).toEqual(expect.arrayContaining(['SRV_ERR_VALIDATION', 'SRV_ERR_MALFORMED_JSON', 'SRV_ERR_TOKEN_INVALID', 'SRV_ERR_ROUTE_NOT_FOUND', 'SRV_ERR_FORBIDDEN_PARTICIPANT']));
+    console.log(`fuzz: ${counts.refused} refused, ${counts.accepted} accepted; codes: ${[...counts.codes].sort().join(' ')}`);
+  });
+
+  it('holds the same on the SQLite store', async () => {
+    await fuzz('sqlite', 2_000);
+  });
+
+  it('uses the faults schema the admin route validates against', () => {
+    expect(Object.keys(FaultsSchema.properties).sort()).toEqual(Object.keys(NO_FAULTS).sort());
+  });
+});
