@@ -52,6 +52,11 @@ const hourOfDay = (description: string, defaultValue: number) =>
 
 const dayInPeriod = (description: string) => Type.Number({ minimum: 0, description });
 
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/** A value a sweep grid can give a field: what a scalar field of this schema holds. */
+const GridValue = Type.Union([Type.Number(), Type.Boolean(), Type.String()]);
+
 const oneOf = (names: readonly string[], description: string): TSchema =>
   Type.String({ enum: [...names], description });
 
@@ -106,6 +111,20 @@ export const ScenarioSchema = Type.Object(
         min: nonNegative('earliest, in days', 30),
         max: nonNegative('latest, in days', 540),
       }),
+      enrolment: section('when participants join the programme (CALIBRATION: fleet on the app, ~5,000 → 125,000+ in under 3 years)', {
+        initialShare: Type.Number({
+          exclusiveMinimum: 0,
+          maximum: 1,
+          default: 1,
+          description:
+            'share of the participants enrolled when the period starts; the rest join during it, so the fleet grows from initialShare × participants to all of them by the last day (1: everyone enrolled from the start). A participant who joins has no window before joining, and its hearing date and absconding clock start at enrolment',
+        }),
+        curve: Type.String({
+          enum: ['exponential', 'linear'],
+          default: 'exponential',
+          description: 'how the enrolled count grows over the period: exponential (the same growth rate every day) or linear (the same number of joiners every day)',
+        }),
+      }),
     }),
 
     schedule: section('when windows open', {
@@ -113,6 +132,12 @@ export const ScenarioSchema = Type.Object(
       checkInHourLocal: section('local hour a participant is given for scheduled check-ins, uniform in [earliest, latest]', {
         earliest: hourOfDay('earliest hour', 8),
         latest: hourOfDay('latest hour', 17),
+      }),
+      checkInWeekday: Type.String({
+        enum: ['any', ...WEEKDAYS],
+        default: 'any',
+        description:
+          'weekday of every participant\'s first scheduled check-in (with checkInEveryDays 7: of all of them), in the calendar of startDate; any: a day drawn for each participant (ASSUMPTION: officers spread check-ins over the week)',
       }),
       adHocPromptsPerWeek: nonNegative('ad-hoc "selfie now" prompts per participant-week, Poisson (ASSUMPTION)', 0.5),
       adHocHoursLocal: section('local hours in which ad-hoc prompts are sent, [from, to)', {
@@ -167,6 +192,10 @@ export const ScenarioSchema = Type.Object(
       uploadTimeout: probability('upload times out (CALIBRATION: request failure 1 %)', 0.01),
       callNoAnswer: probability('an officer call-back not answered in time (ASSUMPTION)', 0.05),
       callDropped: probability('a call dropped before verification (ASSUMPTION)', 0.02),
+      scale: nonNegative(
+        'multiplier on every glitch rate above (pushLost to callDropped), applied with the tier and connectivity factors, each result capped at 1; for sweeps of the glitch rate as a whole (1: the rates as given)',
+        1,
+      ),
       tierFactor: perTier('multiplier on app crash, capture and GPS failures by phone tier (ASSUMPTION)', 2, 1, 0.6),
       connectivityFactor: perConnectivity('multiplier on push, phone, upload and call failures by connectivity (ASSUMPTION)', 0.5, 1, 3),
     }),
@@ -197,6 +226,14 @@ export const ScenarioSchema = Type.Object(
         badReleasesPerMonth: nonNegative('bad releases per 30 days (ASSUMPTION)', 0),
         carrierOutagesPerMonth: nonNegative('carrier outages per 30 days (ASSUMPTION)', 0),
         backendOutagesPerMonth: nonNegative('backend outages per 30 days (ASSUMPTION)', 0),
+      }),
+    }),
+
+    sweep: section('the grid `checkin-sim sweep` runs for this scenario when no --grid is given; it does not change a single run', {
+      grid: Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)*$' }), Type.Array(GridValue, { minItems: 1 }), {
+        default: {},
+        description:
+          'dotted field path → the values it takes, e.g. `policy.faceThreshold: [0.3, 0.35]`; the sweep runs every combination (the cartesian product), first field outermost',
       }),
     }),
   },

@@ -28,8 +28,9 @@ export class GlitchProfile {
     private readonly carrier: number,
     private readonly timeZone: number,
   ) {
-    const device = g.tierFactor[DEVICE_TIERS[tier]!];
-    const network = g.connectivityFactor[CONNECTIVITY_CLASSES[connectivity]!];
+    // glitches.scale multiplies every rate (1 leaves them exactly as they are: x · 1 === x).
+    const device = g.tierFactor[DEVICE_TIERS[tier]!] * g.scale;
+    const network = g.connectivityFactor[CONNECTIVITY_CLASSES[connectivity]!] * g.scale;
     this.pushLost = capped(g.pushLost * network);
     this.pushLate = capped(g.pushLate * network);
     this.phoneUnavailable = capped(g.phoneUnavailable * network);

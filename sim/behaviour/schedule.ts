@@ -15,6 +15,8 @@ export interface ScheduleInput {
   checkInDay: number;
   /** Windows open strictly before this instant (end of the period or the hearing, whichever is first). */
   until: number;
+  /** Windows open at or after this instant: the participant's enrolment, when it falls in the period (default 0). */
+  from?: number;
 }
 
 /**
@@ -29,8 +31,10 @@ export function windowsFor(stream: RandomStream, input: ScheduleInput, scenario:
   const periodMs = days * DAY_MS;
   const scheduled: CheckInWindow[] = [];
   const everyMs = schedule.checkInEveryDays * DAY_MS;
+  const enrolledFrom = input.from ?? 0;
   const firstAt = input.checkInDay * DAY_MS + (input.checkInHour - input.utcOffsetHours) * HOUR_MS;
   for (let opensAt = firstAt; opensAt < input.until; opensAt = Math.round(opensAt + everyMs)) {
+    if (opensAt < enrolledFrom) continue;
     const window = makeWindow('scheduled', opensAt, policy);
     if (scheduled.length === 0 || window.opensAt >= scheduled[scheduled.length - 1]!.closesAt) scheduled.push(window);
   }
@@ -43,7 +47,7 @@ export function windowsFor(stream: RandomStream, input: ScheduleInput, scenario:
     const day = Math.floor(at / DAY_MS);
     const localHour = from + stream.uniform() * spanHours;
     const opensAt = Math.round(day * DAY_MS + (localHour - input.utcOffsetHours) * HOUR_MS);
-    if (spanHours === 0 || opensAt < 0 || opensAt >= input.until) continue;
+    if (spanHours === 0 || opensAt < enrolledFrom || opensAt >= input.until) continue;
     const window = makeWindow('adhoc', opensAt, policy);
     if (!overlapsAny(window, scheduled) && !overlapsAny(window, adHoc)) adHoc.push(window);
   }

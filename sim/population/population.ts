@@ -1,7 +1,7 @@
 import { participantStream, type RandomStream } from '../rng/index.ts';
 import { DAY_MS, hourInRange } from '../virtual-time.ts';
 import { rhythmFor } from '../behaviour/daily-rhythm.ts';
-import type { Scenario } from '../../scenarios/schema.ts';
+import { WEEKDAYS, type Scenario } from '../../scenarios/schema.ts';
 import {
   CARRIERS,
   CONNECTIVITY_CLASSES,
@@ -75,6 +75,9 @@ export function buildPopulation(scenario: Scenario, firstId: number, size: numbe
   const { hearingDaysAhead, enrolledMonthsAgoMax } = scenario.population;
   const hazard = scenario.behaviour.abscondHazardPerDay;
   const logSurvival = Math.log1p(-hazard);
+  const fixedCheckInDay = checkInDayOfWeekday(scenario);
+  const { enrolment } = scenario.population;
+  const periodMs = scenario.days * DAY_MS;
 
   for (let row = 0; row < size; row++) {
     const stream = participantStream(scenario.seed, 'profile', firstId + row);
@@ -88,14 +91,45 @@ export function buildPopulation(scenario: Scenario, firstId: number, size: numbe
     population.language[row] = stream.pickCumulative(tables.language);
     population.modality[row] = stream.pickCumulative(tables.modality);
     population.checkInHour[row] = checkInHourFor(stream, scenario, population.workShift[row]!, checkInHourLocal.earliest, hourSpan);
-    population.checkInDay[row] = stream.integer(checkInDays);
+    const drawnCheckInDay = stream.integer(checkInDays);
+    population.checkInDay[row] = fixedCheckInDay ?? drawnCheckInDay;
     population.hardToMatch[row] = stream.bernoulli(scenario.biometrics.hardToMatchShare) ? 1 : 0;
     population.enrolledAt[row] = -Math.floor(stream.uniform() * enrolledMonthsAgoMax * MONTH_MS);
     const hearingDays = hearingDaysAhead.min + stream.uniform() * Math.max(0, hearingDaysAhead.max - hearingDaysAhead.min);
     population.hearingAt[row] = Math.floor(hearingDays * DAY_MS);
     population.abscondAt[row] = abscondTime(stream.uniform(), stream.uniform(), logSurvival);
+    if (enrolment.initialShare < 1) {
+      // Joiners draw from a stream of their own, so that the profile stream, and with it every other
+      // column, is the same as in a run where everyone is enrolled from the start.
+      const joinsAt = enrolmentTime(participantStream(scenario.seed, 'enrolment', firstId + row).uniform(), enrolment, periodMs);
+      if (joinsAt > 0) {
+        population.enrolledAt[row] = joinsAt;
+        population.hearingAt[row] = population.hearingAt[row]! + joinsAt;
+        population.abscondAt[row] = population.abscondAt[row]! + joinsAt;
+      }
+    }
   }
   return population;
+}
+
+/**
+ * When a participant joins (CALIBRATION: fleet on the app, growing ~25× in under 3 years): 0 for the
+ * initial share s, otherwise during the period T so that the enrolled share at t is s^(1-t/T)
+ * (exponential) or s + (1-s)·t/T (linear). Inverse-CDF of one uniform.
+ */
+export function enrolmentTime(draw: number, enrolment: Scenario['population']['enrolment'], periodMs: number): number {
+  const share = enrolment.initialShare;
+  if (draw < share) return 0;
+  const fraction = enrolment.curve === 'linear' ? (draw - share) / (1 - share) : 1 - Math.log(draw) / Math.log(share);
+  return Math.min(periodMs - 1, Math.floor(fraction * periodMs));
+}
+
+/** The day index (0 = startDate) of the scenario's check-in weekday in its first week, or undefined for 'any'. */
+function checkInDayOfWeekday(scenario: Scenario): number | undefined {
+  const weekday = scenario.schedule.checkInWeekday;
+  if (weekday === 'any') return undefined;
+  const startWeekday = (new Date(`${scenario.startDate}T00:00:00Z`).getUTCDay() + 6) % 7; // 0 = Monday
+  return (WEEKDAYS.indexOf(weekday as (typeof WEEKDAYS)[number]) - startWeekday + 7) % 7;
 }
 
 /**

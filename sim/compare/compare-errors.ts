@@ -1,0 +1,23 @@
+/**
+ * Errors of the compare command. Codes are stable (CMP_ERR_*) and documented in README's "Error
+ * codes" table (test/unit/errors-documented.test.ts holds the two together). Each exits with status 2.
+ */
+export const COMPARE_ERRORS = {
+  CMP_ERR_NOT_FOUND: 'a run to compare is neither a folder holding summary.json nor a readable summary.json',
+  CMP_ERR_NOT_A_SUMMARY: 'a file to compare is not a checkin-sim summary.json (not JSON, or fields missing)',
+} as const;
+
+export type CompareErrorCode = keyof typeof COMPARE_ERRORS;
+
+export class CompareError extends Error {
+  readonly code: CompareErrorCode;
+  /** The argument (run folder or file) concerned. */
+  readonly run: string;
+
+  constructor(code: CompareErrorCode, run: string, message: string) {
+    super(`${code}: ${run}: ${message}`);
+    this.name = 'CompareError';
+    this.code = code;
+    this.run = run;
+  }
+}

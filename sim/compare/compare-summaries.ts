@@ -1,0 +1,211 @@
+import { differenceInterval, poissonRate, quantileInterval, wilson, type Estimate, type Interval } from '../report/intervals.ts';
+import type { ReportSummary } from '../report/report-types.ts';
+
+export type Better = 'lower' | 'higher';
+/** What B's figure is, next to A's. */
+export type Verdict = 'better' | 'worse' | 'within noise' | 'no data' | 'not assessed';
+
+export interface FigureComparison {
+  key: string;
+  label: string;
+  unit: string;
+  better: Better;
+  a: number | null;
+  b: number | null;
+  /** b − a. */
+  difference: number | null;
+  /** 95 % interval of b − a; null when it cannot be computed from the summaries. */
+  interval: Interval | null;
+  verdict: Verdict;
+  /** Decimals to print. */
+  digits: number;
+}
+
+export interface RunIdentity {
+  run: string;
+  scenario: string;
+  mode: string;
+  seed: number;
+  participants: number;
+  days: number;
+  digest: string;
+}
+
+export interface Comparison {
+  a: RunIdentity;
+  b: RunIdentity;
+  confidence: number;
+  figures: FigureComparison[];
+  notes: string[];
+}
+
+interface FigureDefinition {
+  key: string;
+  label: string;
+  unit: string;
+  better: Better;
+  digits: number;
+  /** The figure of one run with its own 95 % interval, in the unit shown; null without data. */
+  estimate: (summary: ReportSummary) => Estimate | null;
+}
+
+const VERIFICATION_CAUSES = ['verification_false_reject', 'voice_not_recognised', 'liveness_false_reject'];
+
+/** Thousands of participant-months (30 days): the exposure counts are put per. */
+const thousandParticipantMonths = (summary: ReportSummary) => (summary.participants * summary.days) / 30 / 1000;
+const scaled = (estimate: Estimate, factor: number): Estimate => ({ value: estimate.value * factor, low: estimate.low * factor, high: estimate.high * factor });
+const delayTable = (summary: ReportSummary) => summary.escalations.detectionDelayHours.quantiles.map((row) => ({ quantile: row.quantile, value: row.hours }));
+
+/** Every headline figure, which way is better, and how its interval is made. */
+export const HEADLINE_FIGURES: readonly FigureDefinition[] = [
+  {
+    key: 'falseFailureRate',
+    label: 'false-failure rate',
+    unit: '% of good-faith windows',
+    better: 'lower',
+    digits: 3,
+    estimate: (s) => scaled(wilson(s.falseFailures.total, s.windows.complied), 100),
+  },
+  {
+    key: 'peopleAffectedShare',
+    label: 'people affected',
+    unit: '% of participants',
+    better: 'lower',
+    digits: 2,
+    estimate: (s) => scaled(wilson(s.peopleAffected.count, s.participants), 100),
+  },
+  {
+    key: 'falseAcceptRate',
+    label: 'false-accept rate',
+    unit: '% of impostor windows',
+    better: 'lower',
+    digits: 2,
+    estimate: (s) => (s.windows.impostor === 0 ? null : scaled(wilson(s.falseAccepts.total, s.windows.impostor), 100)),
+  },
+  {
+    key: 'verificationFalseRejectRate',
+    label: 'false rejects by verification',
+    unit: '% of good-faith windows',
+    better: 'lower',
+    digits: 3,
+    estimate: (s) => scaled(wilson(VERIFICATION_CAUSES.reduce((sum, cause) => sum + (s.falseFailures.byCause[cause] ?? 0), 0), s.windows.complied), 100),
+  },
+  {
+    key: 'falseEscalations',
+    label: 'false escalations',
+    unit: 'per 1,000 participant-months',
+    better: 'lower',
+    digits: 2,
+    estimate: (s) => poissonRate(s.escalations.false, thousandParticipantMonths(s)),
+  },
+  {
+    key: 'inPersonVisits',
+    label: 'in-person visits',
+    unit: 'per 1,000 participant-months',
+    better: 'lower',
+    digits: 1,
+    estimate: (s) => poissonRate(s.burden.inPersonVisits, thousandParticipantMonths(s)),
+  },
+  {
+    key: 'officerCalls',
+    label: 'officer calls',
+    unit: 'per 1,000 participant-months',
+    better: 'lower',
+    digits: 1,
+    estimate: (s) => poissonRate(s.burden.officerCalls, thousandParticipantMonths(s)),
+  },
+  {
+    key: 'hoursLost',
+    label: 'hours lost by compliant people',
+    unit: 'per participant-month',
+    better: 'lower',
+    digits: 3,
+    // A count of fallbacks (calls and visits) times their mean length; the interval treats the
+    // length as fixed, so it is somewhat narrower than the truth when calls and visits mix.
+    estimate: (s) => {
+      const events = s.burden.officerCalls + s.burden.inPersonVisits;
+      const meanHours = events === 0 ? 0 : s.burden.minutesLost / 60 / events;
+      return scaled(poissonRate(events, thousandParticipantMonths(s)), meanHours / 1000);
+    },
+  },
+  {
+    key: 'absconderDetectedShare',
+    label: 'absconders detected',
+    unit: '% of absconders',
+    better: 'higher',
+    digits: 1,
+    estimate: (s) => (s.escalations.absconders === 0 ? null : scaled(wilson(s.escalations.detected, s.escalations.absconders), 100)),
+  },
+  {
+    key: 'detectionDelayP50',
+    label: 'detection delay p50',
+    unit: 'h',
+    better: 'lower',
+    digits: 1,
+    estimate: (s) => quantileInterval(delayTable(s), 0.5, s.escalations.detected, 0),
+  },
+  {
+    key: 'detectionDelayP90',
+    label: 'detection delay p90',
+    unit: 'h',
+    better: 'lower',
+    digits: 1,
+    estimate: (s) => quantileInterval(delayTable(s), 0.9, s.escalations.detected, 0),
+  },
+];
+
+/** Drive-mode figures: single measurements with no sample to put an interval on. */
+const LOAD_FIGURES: readonly { key: string; label: string; unit: string; better: Better; digits: number; pick: (load: NonNullable<ReportSummary['load']>) => number }[] = [
+  { key: 'achievedRps', label: 'achieved request rate', unit: 'req/s', better: 'higher', digits: 1, pick: (load) => load.achievedRps },
+  { key: 'latencyP50', label: 'latency p50', unit: 'ms', better: 'lower', digits: 1, pick: (load) => load.latencyMs.p50 },
+  { key: 'latencyP99', label: 'latency p99', unit: 'ms', better: 'lower', digits: 1, pick: (load) => load.latencyMs.p99 },
+  { key: 'latencyP999', label: 'latency p99.9', unit: 'ms', better: 'lower', digits: 1, pick: (load) => load.latencyMs.p999 },
+  { key: 'errors', label: 'request errors', unit: 'count', better: 'lower', digits: 0, pick: (load) => Object.values(load.errors).reduce((sum, n) => sum + n, 0) },
+  { key: 'late', label: 'requests sent late', unit: 'count', better: 'lower', digits: 0, pick: (load) => load.late },
+];
+
+/** Compares run B with run A, figure by figure: B − A, its 95 % interval, and whether B is better. */
+export function compareSummaries(a: { run: string; summary: ReportSummary }, b: { run: string; summary: ReportSummary }): Comparison {
+  const figures: FigureComparison[] = HEADLINE_FIGURES.map((figure) => {
+    const ea = figure.estimate(a.summary);
+    const eb = figure.estimate(b.summary);
+    const base = { key: figure.key, label: figure.label, unit: figure.unit, better: figure.better, digits: figure.digits };
+    if (!ea || !eb) return { ...base, a: ea?.value ?? null, b: eb?.value ?? null, difference: null, interval: null, verdict: 'no data' };
+    const difference = differenceInterval(ea, eb);
+    return { ...base, a: ea.value, b: eb.value, difference: difference.value, interval: { low: difference.low, high: difference.high }, verdict: verdictOf(difference, figure.better) };
+  });
+  const loadA = a.summary.load;
+  const loadB = b.summary.load;
+  if (loadA && loadB) {
+    for (const figure of LOAD_FIGURES) {
+      const va = figure.pick(loadA);
+      const vb = figure.pick(loadB);
+      figures.push({ key: figure.key, label: figure.label, unit: figure.unit, better: figure.better, digits: figure.digits, a: va, b: vb, difference: vb - va, interval: null, verdict: 'not assessed' });
+    }
+  }
+  return { a: identity(a), b: identity(b), confidence: 0.95, figures, notes: notesFor(a.summary, b.summary, Boolean(loadA && loadB)) };
+}
+
+function verdictOf(difference: Estimate, better: Better): Verdict {
+  if (difference.low > 0) return better === 'higher' ? 'better' : 'worse';
+  if (difference.high < 0) return better === 'lower' ? 'better' : 'worse';
+  return 'within noise';
+}
+
+function identity({ run, summary }: { run: string; summary: ReportSummary }): RunIdentity {
+  return { run, scenario: summary.scenario, mode: summary.mode, seed: summary.seed, participants: summary.participants, days: summary.days, digest: summary.digest };
+}
+
+function notesFor(a: ReportSummary, b: ReportSummary, load: boolean): string[] {
+  const notes: string[] = [];
+  if (a.digest === b.digest) notes.push('The two runs have the same digest: their results are identical.');
+  if (a.seed === b.seed && a.digest !== b.digest) {
+    notes.push('Both runs use the same seed, so they share random draws (common random numbers): the intervals, which treat the runs as independent, are conservative.');
+  }
+  if (a.days !== b.days || a.participants !== b.participants) {
+    notes.push(`The runs differ in size (${a.participants} × ${a.days} days vs ${b.participants} × ${b.days} days): counts are compared per 1,000 participant-months, rates as rates.`);
+  }
+  if (load) notes.push('Drive-mode figures (request rate, latency, errors) are single measurements: they are shown with their difference but no interval or verdict.');
+  else if (a.load || b.load) notes.push('Only one run has drive-mode figures; they are not compared.');
+  return notes;
+}

@@ -1,0 +1,341 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
+import { SEGMENT_DIMENSIONS } from '../metrics/segments.ts';
+import { CAUSE_COLOUR, causeLabel, lines, round } from './chart-helpers.ts';
+import { detCurve, operatingPoint, total } from './det-curve.ts';
+import { wilson } from './intervals.ts';
+import type { ChartDefinition, LoadFigures, ReportSummary } from './report-types.ts';
+
+/** The thresholds a run verified against, to mark its operating points on the DET curve. */
+export interface RunThresholds {
+  face: number;
+  voice: number;
+}
+
+const WIDTH = 460;
+/** Plot width of charts with long labels on the y axis. */
+const NARROW = 280;
+/** Above this many days, daily series are drawn as areas rather than one bar per day. */
+const BARS_UP_TO_DAYS = 90;
+
+/** The charts of one run's report, in reading order. */
+export function runCharts(summary: ReportSummary, thresholds?: RunThresholds): ChartDefinition[] {
+  return [
+    causesChart(summary),
+    dailyCausesChart(summary),
+    dailyWindowsChart(summary),
+    segmentsChart(summary),
+    escalationsChart(summary),
+    detectionChart(summary),
+    detChart(summary, thresholds),
+    ...(summary.load ? [throughputChart(summary.load), latencyChart(summary.load)] : []),
+  ];
+}
+
+function causesChart(summary: ReportSummary): ChartDefinition {
+  const complied = summary.windows.complied;
+  const values = FAILURE_CAUSES.map((cause) => ({ cause: causeLabel(cause), falseFailures: summary.falseFailures.byCause[cause] ?? 0 }))
+    .filter((row) => row.falseFailures > 0)
+    .sort((a, b) => b.falseFailures - a.falseFailures)
+    .map((row) => ({ ...row, rate: round((100 * row.falseFailures) / Math.max(complied, 1)) }));
+  const title = 'False failures by cause';
+  const y = { field: 'cause', type: 'nominal', sort: null, title: 'stage that failed' } as const;
+  const x = { field: 'rate', type: 'quantitative', title: lines('false failures', '(% of windows answered in good faith)') } as const;
+  return {
+    id: 'false-failures-by-cause',
+    title,
+    guide: 'Each bar is the share of windows answered in good faith that still failed, by the stage that failed (count at the end of the bar): the longest bars are where a fix spares most people.',
+    spec: {
+      title,
+      width: NARROW,
+      height: Math.max(120, 18 * values.length),
+      data: { values },
+      layer: [
+        { mark: { type: 'bar' }, encoding: { y, x, color: { ...CAUSE_COLOUR, legend: null } } },
+        { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 }, encoding: { y, x, text: { field: 'falseFailures', type: 'quantitative', format: ',' } } },
+      ],
+    },
+  };
+}
+
+function dailyCausesChart(summary: ReportSummary): ChartDefinition {
+  const used = FAILURE_CAUSES.filter((cause) => (summary.falseFailures.byCause[cause] ?? 0) > 0);
+  const values = summary.daily.flatMap((day) =>
+    day.windows === 0 ? [] : used.map((cause) => ({ day: day.day, end: day.day + 1, cause: causeLabel(cause), rate: round((100 * (day.byCause[cause] ?? 0)) / day.windows) })),
+  );
+  const title = 'False-failure rate over time, by cause';
+  const bars = summary.days <= BARS_UP_TO_DAYS;
+  return {
+    id: 'false-failures-over-time',
+    title,
+    guide: "Each day's false failures as a share of that day's windows answered in good faith, stacked by cause: a spike that one colour makes is a correlated glitch (an outage, a bad release).",
+    spec: {
+      title,
+      width: WIDTH,
+      height: 220,
+      data: { values },
+      mark: bars ? { type: 'bar' } : { type: 'area' },
+      encoding: {
+        x: bars
+          ? { field: 'day', type: 'quantitative', bin: { binned: true, step: 1 }, title: 'day of the period (days since the start)' }
+          : { field: 'day', type: 'quantitative', title: 'day of the period (days since the start)' },
+        ...(bars ? { x2: { field: 'end' } } : {}),
+        y: { field: 'rate', type: 'quantitative', stack: 'zero', title: lines('false failures', '(% of the day’s windows)') },
+        color: { ...CAUSE_COLOUR, legend: { orient: 'bottom', columns: 2 } },
+      },
+    } as TopLevelSpec,
+  };
+}
+
+function dailyWindowsChart(summary: ReportSummary): ChartDefinition {
+  const values = summary.daily.map((day) => ({ day: day.day, end: day.day + 1, windows: day.windows }));
+  const title = 'Windows answered in good faith, per day';
+  const bars = summary.days <= BARS_UP_TO_DAYS;
+  return {
+    id: 'windows-per-day',
+    title,
+    guide: 'How many check-in windows opened each day for people answering in good faith: a growing fleet, a weekly rush or the end of the period shows here.',
+    spec: {
+      title,
+      width: WIDTH,
+      height: 160,
+      data: { values },
+      mark: bars ? { type: 'bar', color: '#4c78a8' } : { type: 'area', color: '#4c78a8' },
+      encoding: {
+        x: bars
+          ? { field: 'day', type: 'quantitative', bin: { binned: true, step: 1 }, title: 'day of the period (days since the start)' }
+          : { field: 'day', type: 'quantitative', title: 'day of the period (days since the start)' },
+        ...(bars ? { x2: { field: 'end' } } : {}),
+        y: { field: 'windows', type: 'quantitative', title: 'windows (count)' },
+      },
+    } as TopLevelSpec,
+  };
+}
+
+function segmentsChart(summary: ReportSummary): ChartDefinition {
+  const values = SEGMENT_DIMENSIONS.flatMap((dimension) =>
+    dimension.labels.flatMap((label) => {
+      const figures = summary.peopleAffected.bySegment[`${dimension.name}:${label}`];
+      if (!figures || figures.people === 0) return [];
+      const estimate = wilson(figures.affected, figures.people);
+      return [
+        {
+          segment: `${dimension.name}: ${label}`,
+          dimension: dimension.name,
+          share: round(100 * estimate.value),
+          low: round(100 * estimate.low),
+          high: round(100 * estimate.high),
+        },
+      ];
+    }),
+  );
+  const title = 'People affected, by segment';
+  const y = { field: 'segment', type: 'nominal', sort: null, title: 'group (dimension: value)' } as const;
+  return {
+    id: 'people-affected-by-segment',
+    title,
+    guide: "Share of each group's participants with at least one false failure in the period, with its 95 % interval (the thin line): groups further right carry more of the burden.",
+    spec: {
+      title,
+      width: NARROW,
+      height: { step: 14 },
+      data: { values },
+      layer: [
+        {
+          mark: { type: 'bar', opacity: 0.85 },
+          encoding: {
+            y,
+            x: { field: 'share', type: 'quantitative', title: lines('people with ≥ 1 false failure', '(% of the group, 95 % interval)') },
+            color: { field: 'dimension', type: 'nominal', legend: null, scale: { scheme: 'tableau10' } },
+          },
+        },
+        { mark: { type: 'rule', color: '#333' }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+      ],
+    },
+  };
+}
+
+function escalationsChart(summary: ReportSummary): ChartDefinition {
+  const kinds = ['had absconded', 'compliant: false escalation'];
+  const values = summary.daily.flatMap((day) => [
+    { day: day.day, end: day.day + 1, kind: kinds[0], escalations: day.escalations - day.falseEscalations },
+    { day: day.day, end: day.day + 1, kind: kinds[1], escalations: day.falseEscalations },
+  ]);
+  const title = 'Escalations to an officer, per day';
+  const subtitle = `${summary.escalations.total.toLocaleString('en-US')} in the period, of which ${summary.escalations.false.toLocaleString('en-US')} false`;
+  const bars = summary.days <= BARS_UP_TO_DAYS;
+  return {
+    id: 'escalations-per-day',
+    title,
+    guide: 'Officer alerts raised each day, split by whether the person had really stopped checking in: the red part is compliant people flagged because the technology failed them.',
+    spec: {
+      title: { text: title, subtitle },
+      width: WIDTH,
+      height: 180,
+      data: { values },
+      mark: bars ? { type: 'bar' } : { type: 'area' },
+      encoding: {
+        x: bars
+          ? { field: 'day', type: 'quantitative', bin: { binned: true, step: 1 }, title: 'day of the period (days since the start)' }
+          : { field: 'day', type: 'quantitative', title: 'day of the period (days since the start)' },
+        ...(bars ? { x2: { field: 'end' } } : {}),
+        y: { field: 'escalations', type: 'quantitative', stack: 'zero', title: 'escalations (count)' },
+        color: { field: 'kind', type: 'nominal', title: 'escalated person', scale: { domain: kinds, range: ['#4c78a8', '#e45756'] }, legend: { orient: 'bottom' } },
+      },
+    } as TopLevelSpec,
+  };
+}
+
+function detectionChart(summary: ReportSummary): ChartDefinition {
+  const { quantiles } = summary.escalations.detectionDelayHours;
+  const values = quantiles.length === 0 ? [] : [{ hours: 0, share: 0 }, ...quantiles.map((row) => ({ hours: row.hours, share: round(100 * row.quantile) }))];
+  const { detected, absconders } = summary.escalations;
+  const title = 'Time to detect an absconder';
+  const subtitle = `${detected.toLocaleString('en-US')} of ${absconders.toLocaleString('en-US')} absconders detected in the period`;
+  return {
+    id: 'detection-delay',
+    title,
+    guide: 'How long after someone stops checking in the policy escalates them: read the hours at which the curve crosses 50 % or 90 %; absconders not detected by the end of the period are not in the curve.',
+    spec: {
+      title: { text: title, subtitle },
+      width: WIDTH,
+      height: 180,
+      data: { values },
+      mark: { type: 'line', interpolate: 'step-after', point: true, color: '#4c78a8' },
+      encoding: {
+        x: { field: 'hours', type: 'quantitative', title: 'hours from absconding to escalation (h)', ...(values.length === 0 ? { scale: { domain: [0, 1] } } : {}) },
+        y: { field: 'share', type: 'quantitative', title: lines('detected absconders', '(% detected by then)'), scale: { domain: [0, 100] } },
+      },
+    },
+  };
+}
+
+function detChart(summary: ReportSummary, thresholds: RunThresholds | undefined): ChartDefinition {
+  const { scores } = summary;
+  const modalities = [
+    { name: 'face (selfie)', genuine: scores.genuineFace, impostor: scores.impostorFace, threshold: thresholds?.face },
+    { name: 'voice (call)', genuine: scores.genuineVoice, impostor: scores.impostorVoice, threshold: thresholds?.voice },
+  ];
+  const genuineAttempts = modalities.reduce((sum, m) => sum + total(m.genuine), 0);
+  const impostorAttempts = modalities.reduce((sum, m) => sum + total(m.impostor), 0);
+  const curve = modalities.flatMap((m) =>
+    total(m.genuine) === 0 || total(m.impostor) === 0
+      ? []
+      : detCurve(m.genuine, m.impostor, scores.binWidth)
+          .filter((point) => point.falseMatchRate > 0 && point.falseNonMatchRate > 0)
+          .map((point) => ({ modality: m.name, threshold: point.threshold, fmr: round(100 * point.falseMatchRate, 6), fnmr: round(100 * point.falseNonMatchRate, 6) })),
+  );
+  const xMin = floorDecade(Math.min(...curve.map((point) => point.fmr), 100 / Math.max(1, impostorAttempts)));
+  const yMin = floorDecade(Math.min(...curve.map((point) => point.fnmr), 100 / Math.max(1, genuineAttempts)));
+  const markers = modalities.flatMap((m) => {
+    if (m.threshold === undefined || total(m.genuine) === 0 || total(m.impostor) === 0) return [];
+    const point = operatingPoint(m.genuine, m.impostor, scores.binWidth, m.threshold);
+    return [
+      {
+        modality: m.name,
+        label: `threshold ${m.threshold}`,
+        fmr: Math.max(xMin, round(100 * point.falseMatchRate, 6)),
+        fnmr: Math.max(yMin, round(100 * point.falseNonMatchRate, 6)),
+      },
+    ];
+  });
+  return detSpec({
+    id: 'det-curve',
+    title: 'DET curve of verification, per attempt',
+    subtitle: 'false non-match against false match, one point per threshold',
+    guide: `Each point of a line is one similarity threshold: further left lets fewer impostors through, lower fails fewer genuine people; the dots are this run's thresholds (a dot on an edge stands for 0). From ${genuineAttempts.toLocaleString('en-US')} genuine and ${impostorAttempts.toLocaleString('en-US')} impostor attempts, so rates below about 1 in ${Math.max(1, impostorAttempts).toLocaleString('en-US')} cannot be seen.`,
+    curve,
+    markers,
+    xMin,
+    yMin,
+  });
+}
+
+/** A DET chart on log–log axes: curve lines by modality, and labelled operating-point markers. */
+export function detSpec(input: {
+  id: string;
+  title: string;
+  subtitle: string;
+  guide: string;
+  curve: { modality: string; fmr: number; fnmr: number }[];
+  markers: { modality: string; label: string; fmr: number; fnmr: number }[];
+  xMin: number;
+  yMin: number;
+}): ChartDefinition {
+  const x = { field: 'fmr', type: 'quantitative', title: lines('false-match rate', '(% of impostor attempts accepted, log scale)'), scale: { type: 'log', domain: [input.xMin, 100] as number[] } } as const;
+  const y = { field: 'fnmr', type: 'quantitative', title: lines('false non-match rate', '(% of genuine attempts rejected, log scale)'), scale: { type: 'log', domain: [input.yMin, 100] as number[] } } as const;
+  const color = { field: 'modality', type: 'nominal', title: 'modality', scale: { domain: ['face (selfie)', 'voice (call)'], range: ['#4c78a8', '#f58518'] }, legend: { orient: 'bottom' } } as const;
+  return {
+    id: input.id,
+    title: input.title,
+    guide: input.guide,
+    spec: {
+      title: { text: input.title, subtitle: input.subtitle },
+      width: 330,
+      height: 320,
+      layer: [
+        { data: { values: input.curve }, mark: { type: 'line', clip: true }, encoding: { x, y, color, order: { field: 'fmr', type: 'quantitative' } } },
+        { data: { values: input.markers }, mark: { type: 'point', filled: true, size: 60, clip: true }, encoding: { x, y, color } },
+        { data: { values: input.markers }, mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 10, clip: true }, encoding: { x, y, text: { field: 'label', type: 'nominal' } } },
+      ],
+    },
+  };
+}
+
+function throughputChart(load: LoadFigures): ChartDefinition {
+  const series = ['intended', 'achieved', 'errors'];
+  const values = load.timeline.flatMap((row) => [
+    { second: row.second, series: 'intended', rps: round(row.intendedRps, 2) },
+    { second: row.second, series: 'achieved', rps: round(row.achievedRps, 2) },
+    { second: row.second, series: 'errors', rps: round(row.errors, 2) },
+  ]);
+  const title = 'Throughput over time';
+  return {
+    id: 'load-throughput',
+    title,
+    guide: 'Requests per second the schedule asked for (intended), the server answered (achieved) and that failed (errors): achieved below intended means the server, or the driver, fell behind.',
+    spec: {
+      title: { text: title, subtitle: 'intended, achieved and failed requests' },
+      width: WIDTH,
+      height: 200,
+      data: { values },
+      mark: { type: 'line', interpolate: 'monotone' },
+      encoding: {
+        x: { field: 'second', type: 'quantitative', title: 'time since the start of the run (s, wall clock)' },
+        y: { field: 'rps', type: 'quantitative', title: 'requests per second (req/s)' },
+        color: { field: 'series', type: 'nominal', title: 'requests', scale: { domain: series, range: ['#9d9d9d', '#4c78a8', '#e45756'] }, legend: { orient: 'bottom' } },
+      },
+    },
+  };
+}
+
+function latencyChart(load: LoadFigures): ChartDefinition {
+  const series = ['p50', 'p99'];
+  const values = load.timeline.flatMap((row) => [
+    { second: row.second, series: 'p50', ms: round(row.latencyP50Ms, 2) },
+    { second: row.second, series: 'p99', ms: round(row.latencyP99Ms, 2) },
+  ]);
+  const title = 'Latency over time';
+  return {
+    id: 'load-latency',
+    title,
+    guide: 'Median and 99th-percentile latency of each second, measured from when a request should have been sent (so queueing in the server or the driver counts): a rising p99 is the first sign of overload.',
+    spec: {
+      title: { text: title, subtitle: 'p50 and p99 of each second, from the intended send time' },
+      width: WIDTH,
+      height: 200,
+      data: { values },
+      mark: { type: 'line', interpolate: 'monotone' },
+      encoding: {
+        x: { field: 'second', type: 'quantitative', title: 'time since the start of the run (s, wall clock)' },
+        y: { field: 'ms', type: 'quantitative', title: 'latency (ms)' },
+        color: { field: 'series', type: 'nominal', title: 'percentile', scale: { domain: series, range: ['#4c78a8', '#e45756'] }, legend: { orient: 'bottom' } },
+      },
+    },
+  };
+}
+
+/** The power of ten at or below a positive value (log-axis lower bounds that read well). */
+export function floorDecade(value: number): number {
+  return value > 0 && Number.isFinite(value) ? 10 ** Math.floor(Math.log10(value)) : 0.01;
+}

@@ -1,0 +1,81 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { count, hours, percent, percentWithInterval } from './chart-helpers.ts';
+import { htmlPage, type RenderedChart } from './html-page.ts';
+import { wilson } from './intervals.ts';
+import { renderSvg } from './render-svg.ts';
+import { runCharts, type RunThresholds } from './run-charts.ts';
+import type { ChartDefinition, HeadlineRow, ReportSummary } from './report-types.ts';
+
+export interface RunReportOptions {
+  /** The run's verification thresholds, marked on the DET curve. */
+  thresholds?: RunThresholds;
+}
+
+export const REPORT_FILE = 'report.html';
+
+/**
+ * Writes `report.html` beside the summary.json a run has just written in `outDir` (the run command
+ * calls this once its outputs are on disk); returns the report's path.
+ */
+export async function writeRunReportOf(outDir: string, scenario: { policy: { faceThreshold: number; voiceThreshold: number } }): Promise<string> {
+  const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as ReportSummary;
+  return writeRunReport(outDir, summary, { thresholds: { face: scenario.policy.faceThreshold, voice: scenario.policy.voiceThreshold } });
+}
+
+/** Writes `report.html` for one run beside its summary.json; returns the file's path. */
+export async function writeRunReport(outDir: string, summary: ReportSummary, options: RunReportOptions = {}): Promise<string> {
+  const file = join(outDir, REPORT_FILE);
+  writeFileSync(file, await buildRunReport(summary, options));
+  return file;
+}
+
+/** The HTML of one run's report: headline figures with 95 % intervals, then the charts. */
+export async function buildRunReport(summary: ReportSummary, options: RunReportOptions = {}): Promise<string> {
+  const charts = await renderCharts(runCharts(summary, options.thresholds));
+  return htmlPage({
+    title: `checkin-sim report: ${summary.scenario}`,
+    subtitle: `${summary.mode} mode · ${summary.participants.toLocaleString('en-US')} participants × ${summary.days} days · seed ${summary.seed} · digest ${summary.digest.slice(0, 16)}…`,
+    headline: headlineRows(summary),
+    charts,
+    notes: RUN_NOTES,
+  });
+}
+
+export async function renderCharts(definitions: readonly ChartDefinition[]): Promise<RenderedChart[]> {
+  const rendered: RenderedChart[] = [];
+  for (const chart of definitions) rendered.push({ id: chart.id, title: chart.title, guide: chart.guide, svg: await renderSvg(chart.spec, chart.id) });
+  return rendered;
+}
+
+function headlineRows(summary: ReportSummary): HeadlineRow[] {
+  const { windows, falseFailures, falseAccepts, escalations, burden, peopleAffected } = summary;
+  const rows: HeadlineRow[] = [
+    { label: 'windows', value: count(windows.total), note: `${count(windows.complied)} answered in good faith, ${count(windows.evaded)} after absconding, ${count(windows.impostor)} by an impostor` },
+    { label: 'false failures', value: count(falseFailures.total), note: `${percentWithInterval(wilson(falseFailures.total, windows.complied))} of windows answered in good faith (95 % interval)` },
+    { label: 'people affected', value: count(peopleAffected.count), note: `${percentWithInterval(wilson(peopleAffected.count, summary.participants))} of participants had at least one false failure` },
+    { label: 'false accepts', value: count(falseAccepts.total), note: `${percentWithInterval(wilson(falseAccepts.total, windows.impostor))} of impostor windows` },
+    { label: 'escalations', value: count(escalations.total), note: `${count(escalations.false)} false (the person had not absconded)` },
+    { label: 'absconders detected', value: `${count(escalations.detected)} of ${count(escalations.absconders)}`, note: escalations.absconders === 0 ? '' : percentWithInterval(wilson(escalations.detected, escalations.absconders), 1) },
+    { label: 'detection delay p50 / p90', value: `${hours(escalations.detectionDelayHours.p50)} / ${hours(escalations.detectionDelayHours.p90)}`, note: 'from absconding to escalation, detected absconders only' },
+    { label: 'burden', value: `${count(burden.inPersonVisits)} in-person visits, ${count(burden.officerCalls)} officer calls`, note: `${count(burden.minutesLost / 60)} hours lost by compliant people` },
+  ];
+  const { load } = summary;
+  if (load) {
+    rows.push(
+      { label: 'requests per second', value: `${load.achievedRps.toFixed(1)} achieved of ${load.intendedRps.toFixed(1)} intended`, note: `${count(load.late)} requests sent late; driver lag p99 ${load.driverLagMsP99.toFixed(1)} ms` },
+      { label: 'latency p50 / p90 / p99 / p99.9', value: `${load.latencyMs.p50} / ${load.latencyMs.p90} / ${load.latencyMs.p99} / ${load.latencyMs.p999} ms`, note: `max ${load.latencyMs.max} ms, from the intended send time` },
+      { label: 'errors', value: count(Object.values(load.errors).reduce((sum, n) => sum + n, 0)), note: Object.entries(load.errors).map(([kind, n]) => `${kind} ${count(n)}`).join(', ') },
+    );
+  }
+  rows.push({ label: 'false-failure rate', value: percent(falseFailures.rate), note: 'the headline figure: share of good-faith windows recorded as failed' });
+  return rows;
+}
+
+const RUN_NOTES = [
+  'A false failure is a window answered in good faith (ground truth: complied) whose verdict was missed or rejected; its rate is over windows answered in good faith.',
+  'A false accept is a window answered by an impostor whose verdict was verified; a false escalation is an escalation of someone who had not absconded.',
+  'People affected: participants with at least one false failure in the period. Intervals are 95 % Wilson score intervals.',
+  'The DET curve is drawn from the histograms of similarity scores of every judged attempt (bins of 0.01), not from window verdicts.',
+  'Every figure comes from synthetic participants; the defaults and their sources are in CALIBRATION.md.',
+];

@@ -1,0 +1,25 @@
+/**
+ * Errors of the sweep command. Codes are stable (SWP_ERR_*) and documented in README's "Error codes"
+ * table (test/unit/errors-documented.test.ts holds the two together). Each exits with status 2.
+ */
+export const SWEEP_ERRORS = {
+  SWP_ERR_GRID_SYNTAX: 'a --grid is not of the form field=value,value,…',
+  SWP_ERR_GRID_FIELD: 'a grid field is not a number, boolean or text field of the scenario schema, or is given twice',
+  SWP_ERR_GRID_VALUE: 'a grid value is not of its field’s type or breaks the schema',
+  SWP_ERR_NO_GRID: 'no --grid was given and the scenario has no sweep.grid',
+} as const;
+
+export type SweepErrorCode = keyof typeof SWEEP_ERRORS;
+
+export class SweepError extends Error {
+  readonly code: SweepErrorCode;
+  /** The grid field concerned, when there is one. */
+  readonly field: string | undefined;
+
+  constructor(code: SweepErrorCode, field: string | undefined, message: string) {
+    super(`${code}: ${field === undefined ? '' : `${field}: `}${message}`);
+    this.name = 'SweepError';
+    this.code = code;
+    this.field = field;
+  }
+}

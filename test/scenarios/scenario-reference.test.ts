@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { REFERENCE_FILE, scenarioReference } from '../../scenarios/write-reference.ts';
+import { sweepableFields } from '../../sim/sweep/grid.ts';
+
+describe('scenarios/README.md, the field reference', () => {
+  const text = readFileSync(REFERENCE_FILE, 'utf8');
+
+  it('is what the schema generates (run `node --import tsx scenarios/write-reference.ts` after changing the schema)', () => {
+    expect(text).toBe(scenarioReference());
+  });
+
+  it('documents every field a sweep can vary, with its default', () => {
+    for (const field of sweepableFields()) expect(text, field).toMatch(new RegExp(`\\| \`${field.replaceAll('.', '\\.')}\` \\| [^|]+ \\| \`[^|]+\` \\| .{10,}`));
+  });
+});
