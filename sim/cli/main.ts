@@ -1,11 +1,20 @@
 import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../../scenarios/index.ts';
 import { CliError, USAGE_EXIT_CODE, type CliErrorCode } from './cli-errors.ts';
+import { DriveError, RUN_FAILED_EXIT_CODE } from '../drive/drive-errors.ts';
 import { runCommand } from './run-command.ts';
+import { sweepCommand } from './sweep-command.ts';
+import { compareCommand } from './compare-command.ts';
+import { serveCommand } from '../../server-stub/serve-command.ts';
+import { capacityCommand } from './capacity-command.ts';
 
 const program = new Command('checkin-sim')
   .description('Deterministic simulation and load-testing harness for a remote check-in fleet (synthetic participants only)')
-  .addCommand(runCommand());
+  .addCommand(runCommand())
+  .addCommand(serveCommand())
+  .addCommand(sweepCommand())
+  .addCommand(compareCommand())
+  .addCommand(capacityCommand());
 for (const command of [program, ...program.commands]) {
   // Errors are printed once, with their code, by reportError below.
   command.exitOverride().configureOutput({ outputError: () => {} });
@@ -28,6 +37,10 @@ function reportError(error: unknown): number {
   if (error instanceof ScenarioError || error instanceof CliError) {
     process.stderr.write(`${error.message}\n`);
     return USAGE_EXIT_CODE;
+  }
+  if (error instanceof DriveError) {
+    process.stderr.write(`${error.message}\n`);
+    return RUN_FAILED_EXIT_CODE;
   }
   throw error;
 }

@@ -11,10 +11,10 @@ const LINE_EVERY_MS = 2_000;
  * Progress of long work on stderr: a bar on a terminal, otherwise a line every couple of seconds so
  * that logs of CI runs show the run moving without flooding.
  */
-export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function createProgress(label: string, unit = 'participants', stream: NodeJS.WriteStream = process.stderr): Progress {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { stream, format: `${label} [{bar}] {percentage}% | {value}/{total} participants | {detail}`, hideCursor: true, etaBuffer: 50 },
+      { stream, format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {detail}`, hideCursor: true, etaBuffer: 50 },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
@@ -35,7 +35,7 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       const now = Date.now();
       if (now - lastLineAt < LINE_EVERY_MS && done < total) return;
       lastLineAt = now;
-      stream.write(`${label}: ${done}/${total} participants (${((100 * done) / Math.max(total, 1)).toFixed(0)}%)${detail ? ` ${detail}` : ''}\n`);
+      stream.write(`${label}: ${done}/${total} ${unit} (${((100 * done) / Math.max(total, 1)).toFixed(0)}%)${detail ? ` ${detail}` : ''}\n`);
     },
     stop() {},
   };

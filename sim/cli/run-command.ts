@@ -3,13 +3,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { loadScenario } from '../../scenarios/index.ts';
+import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
-import { buildPerf, buildSummary } from '../metrics/summary.ts';
+import { runDrive } from '../drive/run-drive.ts';
+import { buildPerf, buildSummary, type Perf, type Summary } from '../metrics/summary.ts';
 import { formatSummaryTables } from '../report/summary-table.ts';
+import { writeRunReportOf } from '../report/run-report.ts';
 import { CliError } from './cli-errors.ts';
-import { integerFlag } from './flag-parsers.ts';
+import { integerFlag, positiveNumberFlag, urlFlag } from './flag-parsers.ts';
 import { createProgress } from './progress.ts';
+import { DAY_MS } from '../virtual-time.ts';
 
 export const BASELINE_SCENARIO = fileURLToPath(new URL('../../scenarios/baseline.yaml', import.meta.url));
 
@@ -20,47 +23,99 @@ interface RunFlags {
   workers: number;
   out?: string;
   events: boolean;
+  mode: 'sim' | 'drive';
+  compression?: number;
+  durationS: number;
+  target?: string;
+  officerToken?: string;
+  connections: number;
+  requestTimeoutMs: number;
+  lateAfterMs: number;
+  maxLagMs: number;
 }
 
 export function runCommand(): Command {
   return new Command('run')
-    .description('simulate a scenario (sim mode: in-process server) and write summary.json, perf.json and, with --events, events.ndjson')
+    .description('run a scenario: sim mode (in-process server, default) or drive mode (the fleet against a real server over HTTP)')
     .argument('[scenario]', 'scenario file (YAML)', BASELINE_SCENARIO)
     .option('--participants <n>', 'fleet size (overrides the scenario)', integerFlag(1))
     .option('--days <n>', 'length of the period in days (overrides the scenario)', integerFlag(1))
     .option('--seed <n>', 'seed of every random stream (overrides the scenario)', integerFlag(0))
-    .addOption(new Option('--workers <n>', 'worker threads').argParser(integerFlag(1)).default(availableParallelism(), 'cores available'))
-    .option('--out <dir>', 'output folder (default: out/<scenario>-seed<seed>)')
-    .option('--events', 'also write the ordered event log, events.ndjson', false)
+    .addOption(new Option('--mode <mode>', 'sim: in-process server; drive: HTTP against a real server').choices(['sim', 'drive']).default('sim'))
+    .addOption(new Option('--workers <n>', 'worker threads (sim mode)').argParser(integerFlag(1)).default(availableParallelism(), 'cores available'))
+    .option('--out <dir>', 'output folder (default: out/<scenario>-seed<seed>[-drive])')
+    .option('--events', 'also write the ordered event log, events.ndjson (sim mode)', false)
+    .option('--compression <factor>', 'drive mode: virtual ms per wall ms (default: the period in --duration-s seconds)', positiveNumberFlag)
+    .option('--duration-s <seconds>', 'drive mode: wall seconds the period should take when --compression is not given', positiveNumberFlag, 60)
+    .option('--target <url>', 'drive mode: a compatible server to drive instead of starting the reference server in a child process', urlFlag)
+    .option('--officer-token <token>', "drive mode with --target: the server's officer token (default: $CHECKIN_OFFICER_TOKEN)")
+    .option('--connections <n>', 'drive mode: most HTTP connections open at once (an open model needs rate × latency of them)', integerFlag(1), 512)
+    .option('--request-timeout-ms <ms>', 'drive mode: client timeout of a request', integerFlag(1), 10_000)
+    .option('--late-after-ms <ms>', 'drive mode: a request sent later than this after its due instant counts as late', integerFlag(0), 10)
+    .option('--max-lag-ms <ms>', 'drive mode: stop when the driver stays this far behind its schedule for 5 s', integerFlag(1), 2_000)
     .action(async (file: string, flags: RunFlags) => {
       const overrides: Record<string, unknown> = {};
       if (flags.participants !== undefined) overrides.participants = flags.participants;
       if (flags.days !== undefined) overrides.days = flags.days;
       if (flags.seed !== undefined) overrides.seed = flags.seed;
       const scenario = loadScenario({ file, overrides });
-      const outDir = flags.out ?? join('out', `${scenario.name}-seed${scenario.seed}`);
+      if (flags.mode === 'drive' && flags.events) throw new CliError('CLI_ERR_USAGE', '--events: expected sim mode; drive mode does not write an event log');
+      const outDir = flags.out ?? join('out', `${scenario.name}-seed${scenario.seed}${flags.mode === 'drive' ? '-drive' : ''}`);
       prepareOutput(outDir);
-
-      const progress = createProgress(`${scenario.name}`);
-      const result = await runSimulation(scenario, {
-        workers: flags.workers,
-        eventsFile: flags.events ? join(outDir, 'events.ndjson') : undefined,
-        onProgress: (done, total) => progress.update(done, total),
-      });
-      progress.stop();
-
-      const summary = buildSummary(scenario, 'sim', result.metrics);
-      const perf = buildPerf(result.metrics, result);
-      writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-      writeFileSync(join(outDir, 'perf.json'), `${JSON.stringify(perf, null, 2)}\n`);
-      const lines = [
-        formatSummaryTables(summary, perf),
-        `summary: ${join(outDir, 'summary.json')}`,
-        ...(flags.events ? [`events:  ${join(outDir, 'events.ndjson')} (${result.eventsWritten.toLocaleString('en-US')} events)`] : []),
-        `digest ${summary.digest}`,
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      if (flags.mode === 'sim') await runSim(scenario, flags, outDir);
+      else await runDriveMode(scenario, flags, outDir);
+      await writeRunReportOf(outDir, scenario);
     });
+}
+
+async function runSim(scenario: Scenario, flags: RunFlags, outDir: string): Promise<void> {
+  const progress = createProgress(scenario.name);
+  const result = await runSimulation(scenario, {
+    workers: flags.workers,
+    eventsFile: flags.events ? join(outDir, 'events.ndjson') : undefined,
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  progress.stop();
+  const summary = buildSummary(scenario, 'sim', result.metrics);
+  const extra = flags.events ? [`events:  ${join(outDir, 'events.ndjson')} (${result.eventsWritten.toLocaleString('en-US')} events)`] : [];
+  writeOutputs(outDir, summary, buildPerf(result.metrics, result), extra);
+}
+
+async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string): Promise<void> {
+  const compression = flags.compression ?? (scenario.days * DAY_MS) / (flags.durationS * 1000);
+  const officerToken = flags.officerToken ?? process.env.CHECKIN_OFFICER_TOKEN;
+  if (flags.target !== undefined && officerToken === undefined) {
+    throw new CliError('CLI_ERR_USAGE', "--officer-token: expected the target server's officer token with --target (or $CHECKIN_OFFICER_TOKEN)");
+  }
+  const progress = createProgress(`${scenario.name} (drive ×${Math.round(compression)})`, 'virtual hours');
+  const result = await runDrive(scenario, {
+    compression,
+    ...(flags.target !== undefined && { target: { url: flags.target, officerToken: officerToken! } }),
+    connections: flags.connections,
+    requestTimeoutMs: flags.requestTimeoutMs,
+    lateAfterMs: flags.lateAfterMs,
+    maxLagMs: flags.maxLagMs,
+    maxLagForMs: 5_000,
+    onProgress: (live) =>
+      progress.update(
+        Math.floor(live.virtualDone / 3_600_000),
+        Math.ceil(live.virtualTotal / 3_600_000),
+        `${Math.round(live.requestsPerSecond)} req/s, p99 ${live.p99Ms.toFixed(1)} ms, false failures ${live.falseFailures} of ${live.compliedWindows}`,
+      ),
+  });
+  progress.stop();
+  const summary = buildSummary(scenario, 'drive', result.metrics, result.load);
+  const perf = buildPerf(result.metrics, { wallMs: result.wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, workers: 1 });
+  const extra = result.abortedBy ? [`PARTIAL RESULTS: the run stopped early. ${result.abortedBy.message}`] : [];
+  writeOutputs(outDir, summary, perf, extra);
+  if (result.abortedBy) throw result.abortedBy;
+}
+
+function writeOutputs(outDir: string, summary: Summary, perf: Perf, extraLines: string[]): void {
+  writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(join(outDir, 'perf.json'), `${JSON.stringify(perf, null, 2)}\n`);
+  const lines = [formatSummaryTables(summary, perf), `summary: ${join(outDir, 'summary.json')}`, ...extraLines, `digest ${summary.digest}`];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function prepareOutput(outDir: string): void {
@@ -70,3 +125,4 @@ function prepareOutput(outDir: string): void {
     throw new CliError('CLI_ERR_OUTPUT', `--out ${outDir}: expected a folder that can be created and written (${(error as Error).message})`);
   }
 }
+

@@ -5,7 +5,7 @@ import { drawGenuineSample, drawImpostorSample, type SampleDraw } from '../behav
 import { isNightHour, rhythmFor } from '../behaviour/daily-rhythm.ts';
 import { CAUSE_INDEX, FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
 import { firstAttemptAt, retryAt } from '../behaviour/response-delay.ts';
-import { windowsFor } from '../behaviour/schedule.ts';
+import { windowsFor, type CheckInWindow } from '../behaviour/schedule.ts';
 import { GlitchProfile } from '../behaviour/glitches.ts';
 import type { ShockCalendar } from '../behaviour/shocks.ts';
 import type { Population } from '../population/population.ts';
@@ -22,6 +22,8 @@ export interface LifeContext {
   shocks: ShockCalendar;
   metrics: ShardMetrics;
   events: EventRecorder | null;
+  /** Told each participant's windows when its life starts (drive mode registers them with the server). */
+  onSchedule?: (row: number, windows: readonly CheckInWindow[]) => void;
 }
 
 const YEAR_MS = 365 * DAY_MS;
@@ -68,9 +70,10 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
 
   const windows = windowsFor(
     stream,
-    { utcOffsetHours: zone.utcOffsetHours, checkInHour: population.checkInHour[row]!, checkInDay: population.checkInDay[row]!, until },
+    { utcOffsetHours: zone.utcOffsetHours, checkInHour: population.checkInHour[row]!, checkInDay: population.checkInDay[row]!, until, from: Math.max(0, population.enrolledAt[row]!) },
     scenario,
   );
+  context.onSchedule?.(row, windows);
 
   for (let windowIndex = 0; windowIndex < windows.length; windowIndex++) {
     const window = windows[windowIndex]!;

@@ -40,7 +40,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
 
   const results =
     specs.length === 1
-      ? [simulateShard(scenario, specs[0]!, (count) => report(0, count))]
+      ? [simulateShard(scenario, specs[0]!, { onProgress: (count) => report(0, count) })]
       : await Promise.all(specs.map((spec) => runShardInWorker(scenario, spec, (count) => report(spec.shardIndex, count))));
 
   const metrics = results.reduce((merged, result) => mergeMetrics(merged, result.metrics), emptyMetrics(scenario.days));

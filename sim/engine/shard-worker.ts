@@ -4,5 +4,5 @@ import type { Scenario } from '../../scenarios/schema.ts';
 
 /** Worker-thread entry: simulates one shard and posts progress, then the result. */
 const { scenario, spec } = workerData as { scenario: Scenario; spec: ShardSpec };
-const result = simulateShard(scenario, spec, (done) => parentPort!.postMessage({ kind: 'progress', done }));
+const result = simulateShard(scenario, spec, { onProgress: (done) => parentPort!.postMessage({ kind: 'progress', done }) });
 parentPort!.postMessage({ kind: 'result', result });

@@ -4,7 +4,7 @@ import { InProcessBackend } from '../backends/in-process.ts';
 import { ShardMetrics, type MetricsData } from '../metrics/shard-metrics.ts';
 import { EventRecorder } from './event-log.ts';
 import { participantLife } from './participant-life.ts';
-import type { SyncBackend } from '../backends/backend.ts';
+import type { CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 export interface ShardSpec {
@@ -26,7 +26,14 @@ const PROGRESS_EVERY = 5_000;
  * Sim mode for one id range: draws the scenario's shocks (the same in every shard), builds the
  * range's population, then runs each participant's life to its end against the in-process backend.
  */
-export function simulateShard(scenario: Scenario, spec: ShardSpec, onProgress?: (done: number) => void): ShardResult {
+export interface ShardHooks {
+  onProgress?: (done: number) => void;
+  /** Sees every attempt that reaches the server (the capacity search measures the schedule's rate with it). */
+  onAttempt?: (attempt: CheckInAttempt) => void;
+}
+
+export function simulateShard(scenario: Scenario, spec: ShardSpec, hooks: ShardHooks = {}): ShardResult {
+  const { onProgress, onAttempt } = hooks;
   const shocks = drawShocks(scenario);
   const population = buildPopulation(scenario, spec.firstId, spec.size);
   const backend: SyncBackend = new InProcessBackend(scenario.policy, shocks, scenario.backend.errorRate, scenario.seed);
@@ -36,7 +43,7 @@ export function simulateShard(scenario: Scenario, spec: ShardSpec, onProgress?: 
 
   for (let row = 0; row < spec.size; row++) {
     const life = participantLife(context, row);
-    for (let step = life.next(); !step.done; step = life.next(backend.submit(step.value)));
+    for (let step = life.next(); !step.done; step = life.next(backend.submit(step.value))) onAttempt?.(step.value);
     events?.maybeFlush();
     if (onProgress && (row + 1) % PROGRESS_EVERY === 0) onProgress(row + 1);
   }

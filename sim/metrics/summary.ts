@@ -4,6 +4,7 @@ import { SEGMENT_NAMES } from './segments.ts';
 import { INTENT, SCORE_BINS, SCORE_BIN_WIDTH, SCORE_HISTOGRAMS, VERDICT, type MetricsData } from './shard-metrics.ts';
 import { HOUR_MS } from '../virtual-time.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import type { LoadSummary } from './load-metrics.ts';
 
 export type RunMode = 'sim' | 'drive' | 'k6';
 
@@ -56,6 +57,8 @@ export interface Summary {
   peopleAffected: { count: number; share: number; bySegment: Record<string, { people: number; affected: number; share: number }> };
   daily: DayFigures[];
   scores: { binWidth: number } & Record<(typeof SCORE_HISTOGRAMS)[number], ScoreHistogram>;
+  /** Drive and k6 modes: what the load did, in wall-clock terms (outside the digest). */
+  load?: LoadSummary;
 }
 
 export interface Perf {
@@ -68,7 +71,7 @@ export interface Perf {
   participantDays: number;
 }
 
-export function buildSummary(scenario: Scenario, mode: RunMode, metrics: MetricsData): Summary {
+export function buildSummary(scenario: Scenario, mode: RunMode, metrics: MetricsData, load?: LoadSummary): Summary {
   const complied = metrics.windowsByIntent[INTENT.complied]!;
   const impostor = metrics.windowsByIntent[INTENT.impostor]!;
   const falseFailureTotal = sum(metrics.falseFailuresByCause);
@@ -155,6 +158,7 @@ export function buildSummary(scenario: Scenario, mode: RunMode, metrics: Metrics
     days,
     digest: digestOf(withoutDigest),
     ...results,
+    ...(load && { load }),
   };
 }
 
@@ -170,14 +174,14 @@ export function buildPerf(metrics: MetricsData, run: { wallMs: number; peakRssMb
   };
 }
 
-/** SHA-256 of the JSON of a summary without its digest (keys in the contract's fixed order). */
+/** SHA-256 of the JSON of a summary without its digest and wall-clock `load` (keys in the contract's fixed order). */
 export function digestOf(results: object): string {
   return createHash('sha256').update(JSON.stringify(results)).digest('hex');
 }
 
 /** Recomputes a summary's digest from its own fields, e.g. to check a file has not been edited. */
 export function digestOfSummary(summary: Summary): string {
-  const { digest: _digest, ...rest } = summary;
+  const { digest: _digest, load: _load, ...rest } = summary;
   return digestOf(rest);
 }
 

@@ -1,0 +1,157 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import type { AttemptResponse, CheckInAttempt } from './backend.ts';
+import type { SampleJudgement, WindowKind } from '../../server-stub/policy/index.ts';
+import { DriveError } from '../drive/drive-errors.ts';
+
+/** One participant as the server enrols it. */
+export interface Enrolment {
+  participantId: string;
+  template: number[];
+  timeZone: string;
+}
+
+export interface WindowRegistration {
+  participantId: string;
+  windowId: string;
+  kind: WindowKind;
+  /** Server virtual time the window opens. */
+  openedAt: number;
+}
+
+export interface AttemptRequest {
+  attempt: CheckInAttempt;
+  participantId: string;
+  token: string;
+  sample: number[];
+  location?: { lat: number; lon: number; accuracyM: number };
+}
+
+/** An attempt's answer, with the kind of failure when there was one (for `load.errors`). */
+export type HttpAttemptResponse = AttemptResponse & { errorKind?: string };
+
+export interface HttpBackendOptions {
+  connections: number;
+  requestTimeoutMs: number;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/**
+ * The check-in API over HTTP (undici pool: keep-alive, a fixed number of connections). Speaks the
+ * reference server's published API (server-stub/openapi.json), so it drives any compatible server.
+ * Failures never throw: each becomes an AttemptResponse the participant's life reacts to, and an
+ * error kind the load report counts.
+ */
+export class HttpBackend {
+  private readonly pool: Pool;
+  private readonly officerHeaders: Record<string, string>;
+
+  constructor(
+    readonly origin: string,
+    officerToken: string,
+    private readonly options: HttpBackendOptions,
+  ) {
+    this.pool = new Pool(origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+    this.officerHeaders = { ...JSON_HEADERS, authorization: `Bearer ${officerToken}` };
+  }
+
+  /** The server's virtual time; refuses a target that is down or does not speak the API. */
+  async serverNow(): Promise<number> {
+    const { status, body } = await this.call('GET', '/readyz', undefined, {}).catch((error: unknown) => {
+      throw new DriveError('DRV_ERR_TARGET_UNREACHABLE', `--target ${this.origin}: cannot connect (${describe(error)}); expected a running check-in server`);
+    });
+    const now = (body as { now?: unknown } | undefined)?.now;
+    if (status !== 200 || typeof now !== 'number' || !Number.isFinite(now)) {
+      throw new DriveError(
+        'DRV_ERR_TARGET_PROTOCOL',
+        `--target ${this.origin}: GET /readyz answered ${status} ${truncate(JSON.stringify(body))}; expected 200 with {"status":"ready","now":<virtual ms>}`,
+      );
+    }
+    return now;
+  }
+
+  /** Enrols participants in bulk; returns their tokens in the same order. */
+  async enrol(batch: readonly Enrolment[]): Promise<string[]> {
+    const { status, body } = await this.call('POST', '/v1/participants/bulk', { participants: batch }, this.officerHeaders);
+    const tokens = (body as { tokens?: { participantId: string; token: string }[] } | undefined)?.tokens;
+    if (status !== 201 || !Array.isArray(tokens) || tokens.length !== batch.length) {
+      throw new DriveError('DRV_ERR_TARGET_PROTOCOL', `--target ${this.origin}: bulk enrolment answered ${status} ${truncate(JSON.stringify(body))}; expected 201 with one token per participant`);
+    }
+    return tokens.map((entry) => entry.token);
+  }
+
+  /** Registers windows ahead of their opening (they wait as pending until then). */
+  async registerWindows(batch: readonly WindowRegistration[]): Promise<void> {
+    const { status, body } = await this.call('POST', '/v1/windows/bulk', { windows: batch }, this.officerHeaders);
+    if (status !== 201 && status !== 200) {
+      throw new DriveError('DRV_ERR_TARGET_PROTOCOL', `--target ${this.origin}: window registration answered ${status} ${truncate(JSON.stringify(body))}; expected 201`);
+    }
+  }
+
+  async submit(request: AttemptRequest): Promise<HttpAttemptResponse> {
+    const { attempt, participantId, token, sample, location } = request;
+    const windowId = String(attempt.windowIndex);
+    const attemptId = `${attempt.windowIndex}-${attempt.attemptIndex}`;
+    const path = `/v1/participants/${participantId}/${attempt.modality === 'face' ? 'checkins' : 'calls'}`;
+    const payload =
+      attempt.modality === 'face'
+        ? { windowId, attemptId, modality: 'face', sample, capture: { livenessScore: attempt.livenessScore }, ...(location && { location }) }
+        : { windowId, attemptId, sample, call: { direction: attempt.windowKind === 'adhoc' ? 'outbound' : 'inbound', durationSeconds: 90 } };
+    let reply: { status: number; body: unknown };
+    try {
+      reply = await this.call('POST', path, payload, { ...JSON_HEADERS, authorization: `Bearer ${token}` });
+    } catch (error) {
+      return { outcome: 'server_error', errorKind: error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError ? 'timeout' : 'connection' };
+    }
+    return interpretAttemptReply(reply.status, reply.body);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, payload: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+    const response = await this.pool.request({
+      method,
+      path,
+      headers,
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+      headersTimeout: this.options.requestTimeoutMs,
+      bodyTimeout: this.options.requestTimeoutMs,
+    });
+    const text = await response.body.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = { unparsable: text };
+    }
+    return { status: response.statusCode, body };
+  }
+}
+
+const JUDGEMENTS: readonly SampleJudgement[] = ['match', 'below_threshold', 'not_live'];
+
+/** What an attempt's HTTP answer means to the participant, and to the load report. */
+export function interpretAttemptReply(status: number, body: unknown): HttpAttemptResponse {
+  const reply = body as { judgement?: unknown; similarity?: unknown; code?: unknown } | undefined;
+  if (status === 200 || status === 201) {
+    if (JUDGEMENTS.includes(reply?.judgement as SampleJudgement) && typeof reply?.similarity === 'number') {
+      return { outcome: 'judged', judgement: reply.judgement as SampleJudgement, similarity: reply.similarity };
+    }
+    return { outcome: 'server_error', errorKind: 'bad_response' };
+  }
+  if (reply?.code === 'SRV_ERR_WINDOW_CLOSED') return { outcome: 'too_late', errorKind: 'window_closed' };
+  const code = typeof reply?.code === 'string' ? reply.code.replace(/^SRV_ERR_/, '').toLowerCase() : undefined;
+  return { outcome: 'server_error', errorKind: code === undefined ? `http_${status}` : `http_${status}_${code}` };
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+  return cause ?? (error as Error).message;
+}
+
+function truncate(text: string | undefined): string {
+  if (text === undefined) return '(empty)';
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { DriveError } from './drive-errors.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+
+const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+const START_TIMEOUT_MS = 30_000;
+
+export interface ServerProcess {
+  url: string;
+  officerToken: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The reference server in a child process of its own (so that it does not share the driver's event
+ * loop), judging with the scenario's policy, its virtual clock running at the run's compression.
+ */
+export async function startServerProcess(scenario: Scenario, compression: number, extraOptions: Record<string, unknown> = {}): Promise<ServerProcess> {
+  const officerToken = randomBytes(24).toString('hex');
+  const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-server-'));
+  const config = join(directory, 'server.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      policy: scenario.policy,
+      dimension: scenario.biometrics.dimension,
+      clock: { factor: compression, startMs: 0 },
+      officerToken,
+      // Drive runs send more than a person would: per-participant limits and load shedding stay,
+      // but sized for a load test rather than for the default deployment.
+      rateLimit: { max: 0 },
+      overload: { maxInFlight: 10_000 },
+      bulk: { maxParticipants: 5_000 },
+      ...extraOptions,
+    }),
+  );
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const cleanUp = () => rmSync(directory, { recursive: true, force: true });
+  try {
+    const url = await listeningUrl(child, () => stderr);
+    return { url, officerToken, pid: child.pid!, stop: () => stop(child).finally(cleanUp) };
+  } catch (error) {
+    child.kill('SIGKILL');
+    cleanUp();
+    throw error;
+  }
+}
+
+function listeningUrl(child: ChildProcess, stderr: () => string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DriveError('DRV_ERR_SERVER_START', `no "listening on" line within ${START_TIMEOUT_MS} ms; stderr: ${stderr()}`)), START_TIMEOUT_MS);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = /^listening on (http:\/\/\S+)$/.exec(line);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(match[1]!);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new DriveError('DRV_ERR_SERVER_START', `the server exited with code ${code} before listening; stderr: ${stderr()}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
