@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { Perf, Summary } from '../metrics/summary.ts';
+import type { LoadSummary } from '../metrics/load-metrics.ts';
 
 const percent = (rate: number) => `${(100 * rate).toFixed(2)} %`;
 const count = (value: number) => value.toLocaleString('en-US');
@@ -34,7 +35,24 @@ export function formatSummaryTables(summary: Summary, perf: Perf): string {
     .filter(([name, figures]) => /^(tier|connectivity|modality|workShift):/.test(name) && figures.windows > 0)
     .forEach(([name, figures]) => segments.push([name, count(figures.windows), percent(figures.rate)]));
 
-  return [headline.toString(), causes.toString(), segments.toString()].join('\n');
+  return [headline.toString(), ...(summary.load ? [loadTable(summary.load)] : []), causes.toString(), segments.toString()].join('\n');
+}
+
+/** Drive and k6 runs: what the load did. */
+function loadTable(load: LoadSummary): string {
+  const table = new Table({ head: ['load', load.target], style: { head: [], border: [], compact: true } });
+  const { latencyMs } = load;
+  const errors = Object.entries(load.errors);
+  table.push(
+    ['compression', `×${count(load.compression)}`],
+    ['requests (late)', `${count(load.requests)} (${count(load.late)} sent > their due instant + tolerance)`],
+    ['intended / achieved rate', `${count(load.intendedRps)} / ${count(load.achievedRps)} req/s`],
+    ['latency from intended send p50 / p90 / p99 / p99.9 / max', `${latencyMs.p50} / ${latencyMs.p90} / ${latencyMs.p99} / ${latencyMs.p999} / ${latencyMs.max} ms`],
+    ['driver lag p99', `${load.driverLagMsP99} ms`],
+    ['errors by kind', errors.length === 0 ? 'none' : errors.map(([kind, n]) => `${kind} ${count(n)}`).join(', ')],
+    ...(load.aborted ? [['stopped early', load.aborted]] : []),
+  );
+  return table.toString();
 }
 
 function hours(value: number | null): string {
