@@ -10,6 +10,8 @@ export interface PeakRate {
   from: number;
   perParticipantRps: number;
   binMinutes: number;
+  /** Requests per participant in each bin of the period: the schedule's rate curve. */
+  perParticipantPerBin: number[];
 }
 
 export interface CapacityStep {
@@ -67,24 +69,64 @@ export function peakRate(scenario: Scenario): PeakRate {
   bins.forEach((count, index) => {
     if (count > bins[peak]!) peak = index;
   });
-  return { from: peak * binMs, perParticipantRps: bins[peak]! / (binMs / 1000) / sample, binMinutes: PEAK_BIN_MINUTES };
+  return {
+    from: peak * binMs,
+    perParticipantRps: bins[peak]! / (binMs / 1000) / sample,
+    binMinutes: PEAK_BIN_MINUTES,
+    perParticipantPerBin: Array.from(bins, (count) => count / sample),
+  };
 }
 
 /**
- * Steps the arrival rate up — each step a drive of the schedule's busiest stretch at a higher
- * compression — until the SLO breaks; converts the highest rate held into a fleet size with the
- * scenario's own peak rate per participant; then confirms that rate with a longer run.
+ * The busiest span of `bins` whole bins: where it starts and how many requests per participant it
+ * holds (a sliding-window maximum over prefix sums).
+ */
+export function busiestSpan(peak: PeakRate, bins: number): { from: number; perParticipant: number } {
+  const curve = peak.perParticipantPerBin;
+  const width = Math.max(1, Math.min(bins, curve.length));
+  let sum = curve.slice(0, width).reduce((total, value) => total + value, 0);
+  let best = { start: 0, sum };
+  for (let start = 1; start + width <= curve.length; start++) {
+    sum += curve[start + width - 1]! - curve[start - 1]!;
+    if (sum > best.sum) best = { start, sum };
+  }
+  return { from: best.start * peak.binMinutes * MINUTE_MS, perParticipant: best.sum };
+}
+
+/**
+ * The compression at which `participants` send `targetRps` over a step of `seconds` of wall time,
+ * driving the busiest span of the schedule that the step covers (bisection: the rate grows with the
+ * compression, since a longer span holds more requests).
+ */
+export function stepFor(peak: PeakRate, participants: number, targetRps: number, seconds: number): { compression: number; from: number } {
+  const binMs = peak.binMinutes * MINUTE_MS;
+  const rateAt = (compression: number) => (participants * busiestSpan(peak, Math.ceil((seconds * 1000 * compression) / binMs)).perParticipant) / seconds;
+  let low = 1;
+  let high = MAX_COMPRESSION;
+  if (rateAt(high) < targetRps) return { compression: high, from: busiestSpan(peak, Math.ceil((seconds * 1000 * high) / binMs)).from };
+  for (let iteration = 0; iteration < 60 && high / low > 1.001; iteration++) {
+    const middle = Math.sqrt(low * high);
+    if (rateAt(middle) < targetRps) low = middle;
+    else high = middle;
+  }
+  return { compression: high, from: busiestSpan(peak, Math.ceil((seconds * 1000 * high) / binMs)).from };
+}
+
+/**
+ * Steps the arrival rate up — each step a drive of the schedule's busiest span at the compression
+ * that gives the step's rate — until the SLO breaks; converts the highest rate held into a fleet
+ * size with the scenario's own peak rate per participant (its busiest 15 minutes at real time); then
+ * confirms that rate with a run twice as long.
  */
 export async function findCapacity(scenario: Scenario, options: CapacityOptions): Promise<CapacityResult> {
   const peak = peakRate(scenario);
   const driven: Scenario = { ...scenario, participants: options.participants };
-  const compressionFor = (rps: number) => rps / (options.participants * peak.perParticipantRps);
   const steps: CapacityStep[] = [];
   let maxRpsHeld = 0;
   for (let index = 0, rps = options.startRps; index < options.maxSteps; index++, rps *= options.growth) {
-    const compression = compressionFor(rps);
-    if (compression > MAX_COMPRESSION) break;
-    const step = await driveStep(driven, peak, compression, options.stepSeconds, options);
+    const { compression, from } = stepFor(peak, options.participants, rps, options.stepSeconds);
+    if (steps.length > 0 && compression >= MAX_COMPRESSION) break;
+    const step = await driveStep(driven, from, compression, options.stepSeconds, options);
     steps.push(step);
     options.onStep?.(step, index);
     if (!step.held) break;
@@ -99,16 +141,17 @@ export async function findCapacity(scenario: Scenario, options: CapacityOptions)
     maxParticipants: maxRpsHeld === 0 ? 0 : Math.floor(maxRpsHeld / peak.perParticipantRps),
   };
   if (maxRpsHeld > 0) {
-    result.confirmation = await driveStep(driven, peak, compressionFor(maxRpsHeld), 2 * options.stepSeconds, options);
+    const { compression, from } = stepFor(peak, options.participants, maxRpsHeld, 2 * options.stepSeconds);
+    result.confirmation = await driveStep(driven, from, compression, 2 * options.stepSeconds, options);
   }
   return result;
 }
 
-async function driveStep(scenario: Scenario, peak: PeakRate, compression: number, seconds: number, options: CapacityOptions): Promise<CapacityStep> {
+async function driveStep(scenario: Scenario, from: number, compression: number, seconds: number, options: CapacityOptions): Promise<CapacityStep> {
   const result = await runDrive(scenario, {
     ...options.drive,
     compression,
-    slice: { from: peak.from, to: peak.from + seconds * 1000 * compression },
+    slice: { from, to: from + seconds * 1000 * compression },
   });
   return judgeStep(compression, result.load, options);
 }

@@ -83,7 +83,7 @@ export async function runDrive(scenario: Scenario, options: DriveOptions): Promi
   let server: ServerProcess | undefined;
   let backend: HttpBackend | undefined;
   try {
-    server = options.target ? undefined : await startServerProcess(scenario, options.compression, options.serverOptions);
+    server = options.target ? undefined : await startServerProcess(scenario, options.compression, options.serverOptions, options.slice?.from ?? 0);
     const target = options.target ?? { url: server!.url, officerToken: server!.officerToken };
     backend = new HttpBackend(target.url, target.officerToken, { connections: options.connections, requestTimeoutMs: options.requestTimeoutMs });
     return await drive(scenario, options, backend, server ? `reference server (child process) ${target.url}` : target.url, started);

@@ -22,7 +22,13 @@ export interface ServerProcess {
  * The reference server in a child process of its own (so that it does not share the driver's event
  * loop), judging with the scenario's policy, its virtual clock running at the run's compression.
  */
-export async function startServerProcess(scenario: Scenario, compression: number, extraOptions: Record<string, unknown> = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  scenario: Scenario,
+  compression: number,
+  extraOptions: Record<string, unknown> = {},
+  /** Server virtual time at start; the scenario instant the run starts from keeps every window's time ≥ 0. */
+  clockStartMs = 0,
+): Promise<ServerProcess> {
   const officerToken = randomBytes(24).toString('hex');
   const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-server-'));
   const config = join(directory, 'server.json');
@@ -31,7 +37,7 @@ export async function startServerProcess(scenario: Scenario, compression: number
     JSON.stringify({
       policy: scenario.policy,
       dimension: scenario.biometrics.dimension,
-      clock: { factor: compression, startMs: 0 },
+      clock: { factor: compression, startMs: Math.round(clockStartMs) },
       officerToken,
       // Drive runs send more than a person would: per-participant limits and load shedding stay,
       // but sized for a load test rather than for the default deployment.
