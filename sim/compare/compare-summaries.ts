@@ -1,5 +1,5 @@
 import { differenceInterval, poissonRate, quantileInterval, wilson, type Estimate, type Interval } from '../report/intervals.ts';
-import type { ReportSummary } from '../report/report-types.ts';
+import type { Summary } from '../metrics/summary.ts';
 
 export type Better = 'lower' | 'higher';
 /** What B's figure is, next to A's. */
@@ -46,15 +46,15 @@ interface FigureDefinition {
   better: Better;
   digits: number;
   /** The figure of one run with its own 95 % interval, in the unit shown; null without data. */
-  estimate: (summary: ReportSummary) => Estimate | null;
+  estimate: (summary: Summary) => Estimate | null;
 }
 
 const VERIFICATION_CAUSES = ['verification_false_reject', 'voice_not_recognised', 'liveness_false_reject'];
 
 /** Thousands of participant-months (30 days): the exposure counts are put per. */
-const thousandParticipantMonths = (summary: ReportSummary) => (summary.participants * summary.days) / 30 / 1000;
+const thousandParticipantMonths = (summary: Summary) => (summary.participants * summary.days) / 30 / 1000;
 const scaled = (estimate: Estimate, factor: number): Estimate => ({ value: estimate.value * factor, low: estimate.low * factor, high: estimate.high * factor });
-const delayTable = (summary: ReportSummary) => summary.escalations.detectionDelayHours.quantiles.map((row) => ({ quantile: row.quantile, value: row.hours }));
+const delayTable = (summary: Summary) => summary.escalations.detectionDelayHours.quantiles.map((row) => ({ quantile: row.quantile, value: row.hours }));
 
 /** Every headline figure, which way is better, and how its interval is made. */
 export const HEADLINE_FIGURES: readonly FigureDefinition[] = [
@@ -155,7 +155,7 @@ export const HEADLINE_FIGURES: readonly FigureDefinition[] = [
 ];
 
 /** Drive-mode figures: single measurements with no sample to put an interval on. */
-const LOAD_FIGURES: readonly { key: string; label: string; unit: string; better: Better; digits: number; pick: (load: NonNullable<ReportSummary['load']>) => number }[] = [
+const LOAD_FIGURES: readonly { key: string; label: string; unit: string; better: Better; digits: number; pick: (load: NonNullable<Summary['load']>) => number }[] = [
   { key: 'achievedRps', label: 'achieved request rate', unit: 'req/s', better: 'higher', digits: 1, pick: (load) => load.achievedRps },
   { key: 'latencyP50', label: 'latency p50', unit: 'ms', better: 'lower', digits: 1, pick: (load) => load.latencyMs.p50 },
   { key: 'latencyP99', label: 'latency p99', unit: 'ms', better: 'lower', digits: 1, pick: (load) => load.latencyMs.p99 },
@@ -165,7 +165,7 @@ const LOAD_FIGURES: readonly { key: string; label: string; unit: string; better:
 ];
 
 /** Compares run B with run A, figure by figure: B − A, its 95 % interval, and whether B is better. */
-export function compareSummaries(a: { run: string; summary: ReportSummary }, b: { run: string; summary: ReportSummary }): Comparison {
+export function compareSummaries(a: { run: string; summary: Summary }, b: { run: string; summary: Summary }): Comparison {
   const figures: FigureComparison[] = HEADLINE_FIGURES.map((figure) => {
     const ea = figure.estimate(a.summary);
     const eb = figure.estimate(b.summary);
@@ -192,11 +192,11 @@ function verdictOf(difference: Estimate, better: Better): Verdict {
   return 'within noise';
 }
 
-function identity({ run, summary }: { run: string; summary: ReportSummary }): RunIdentity {
+function identity({ run, summary }: { run: string; summary: Summary }): RunIdentity {
   return { run, scenario: summary.scenario, mode: summary.mode, seed: summary.seed, participants: summary.participants, days: summary.days, digest: summary.digest };
 }
 
-function notesFor(a: ReportSummary, b: ReportSummary, load: boolean): string[] {
+function notesFor(a: Summary, b: Summary, load: boolean): string[] {
   const notes: string[] = [];
   if (a.digest === b.digest) notes.push('The two runs have the same digest: their results are identical.');
   if (a.seed === b.seed && a.digest !== b.digest) {

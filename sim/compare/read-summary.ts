@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompareError } from './compare-errors.ts';
-import type { ReportSummary } from '../report/report-types.ts';
+import type { Summary } from '../metrics/summary.ts';
 
 /** Fields `compare` reads; a file without them is not a summary.json it understands. */
 const REQUIRED: readonly string[] = [
@@ -28,7 +28,7 @@ const REQUIRED: readonly string[] = [
 ];
 
 /** Reads a run's summary from its folder (…/summary.json) or from the file itself. */
-export function readSummary(run: string): { file: string; summary: ReportSummary } {
+export function readSummary(run: string): { file: string; summary: Summary } {
   let file = run;
   try {
     if (statSync(run).isDirectory()) file = join(run, 'summary.json');
@@ -51,5 +51,5 @@ export function readSummary(run: string): { file: string; summary: ReportSummary
   if (missing.length > 0) {
     throw new CompareError('CMP_ERR_NOT_A_SUMMARY', run, `expected a checkin-sim summary.json; ${file} lacks ${missing.join(', ')}`);
   }
-  return { file, summary: data as ReportSummary };
+  return { file, summary: data as Summary };
 }

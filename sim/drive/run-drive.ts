@@ -13,7 +13,7 @@ import { SampleBasis } from '../backends/sample-vector.ts';
 import { syntheticLocation } from '../backends/synthetic-location.ts';
 import { DAY_MS } from '../virtual-time.ts';
 import { DriveClock } from './drive-clock.ts';
-import { DueQueue } from './due-queue.ts';
+import { DueQueue } from '../engine/due-queue.ts';
 import { DriveError } from './drive-errors.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';

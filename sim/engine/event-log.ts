@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream, rmSync, writeFileSync } from 'node
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { DueQueue } from './due-queue.ts';
 
 /**
  * The event log: one JSON object per line, ordered by (time, participant, seq). Each line starts
@@ -54,26 +55,27 @@ interface RunCursor {
   line: string;
   time: number;
   participant: number;
-  seq: number;
 }
 
-/** Merges sorted run files into one ordered log, then removes them. Returns the number of events. */
+/**
+ * Merges sorted run files into one ordered log, then removes them. A participant's events all sit in
+ * one run, so the heads of two runs never share (time, participant): the queue's (due, order) is the
+ * whole key, and each run's own order keeps seq.
+ */
 export async function mergeEventRuns(runFiles: readonly string[], outFile: string): Promise<number> {
   const out = createWriteStream(outFile);
-  const heap: RunCursor[] = [];
+  const heads = new DueQueue<RunCursor>();
   for (const file of runFiles) {
     const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity })[Symbol.asyncIterator]();
-    const cursor = await advance({ lines, line: '', time: 0, participant: 0, seq: 0 });
-    if (cursor) heapPush(heap, cursor);
+    const cursor = await advance({ lines, line: '', time: 0, participant: 0 });
+    if (cursor) heads.push(cursor.time, cursor.participant, cursor);
   }
   let count = 0;
-  while (heap.length > 0) {
-    const top = heap[0]!;
-    if (!out.write(top.line + '\n')) await once(out, 'drain');
+  for (let head = heads.pop(); head; head = heads.pop()) {
+    const cursor = head.value;
+    if (!out.write(cursor.line + '\n')) await once(out, 'drain');
     count++;
-    const next = await advance(top);
-    if (next) heapReplaceTop(heap, next);
-    else heapPopTop(heap);
+    if (await advance(cursor)) heads.push(cursor.time, cursor.participant, cursor);
   }
   out.end();
   await once(out, 'finish');
@@ -87,53 +89,8 @@ async function advance(cursor: RunCursor): Promise<RunCursor | null> {
   const line = next.value;
   const tEnd = line.indexOf(',', 5);
   const pEnd = line.indexOf(',', tEnd + 5);
-  const seqEnd = line.indexOf(',', pEnd + 7);
   cursor.line = line;
   cursor.time = Number(line.slice(5, tEnd));
   cursor.participant = Number(line.slice(tEnd + 5, pEnd));
-  cursor.seq = Number(line.slice(pEnd + 7, seqEnd));
   return cursor;
-}
-
-function before(a: RunCursor, b: RunCursor): boolean {
-  if (a.time !== b.time) return a.time < b.time;
-  if (a.participant !== b.participant) return a.participant < b.participant;
-  return a.seq < b.seq;
-}
-
-function heapPush(heap: RunCursor[], cursor: RunCursor): void {
-  heap.push(cursor);
-  let index = heap.length - 1;
-  while (index > 0) {
-    const parent = (index - 1) >> 1;
-    if (!before(heap[index]!, heap[parent]!)) break;
-    [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
-    index = parent;
-  }
-}
-
-function heapReplaceTop(heap: RunCursor[], cursor: RunCursor): void {
-  heap[0] = cursor;
-  siftDown(heap, 0);
-}
-
-function heapPopTop(heap: RunCursor[]): void {
-  const last = heap.pop()!;
-  if (heap.length === 0) return;
-  heap[0] = last;
-  siftDown(heap, 0);
-}
-
-function siftDown(heap: RunCursor[], start: number): void {
-  let index = start;
-  for (;;) {
-    const left = 2 * index + 1;
-    const right = left + 1;
-    let smallest = index;
-    if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
-    if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
-    if (smallest === index) return;
-    [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
-    index = smallest;
-  }
 }

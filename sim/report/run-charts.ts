@@ -4,7 +4,9 @@ import { SEGMENT_DIMENSIONS } from '../metrics/segments.ts';
 import { CAUSE_COLOUR, causeLabel, lines, round } from './chart-helpers.ts';
 import { detCurve, operatingPoint, total } from './det-curve.ts';
 import { wilson } from './intervals.ts';
-import type { ChartDefinition, LoadFigures, ReportSummary } from './report-types.ts';
+import type { ChartDefinition } from './report-types.ts';
+import type { Summary } from '../metrics/summary.ts';
+import type { LoadSummary } from '../metrics/load-metrics.ts';
 
 /** The thresholds a run verified against, to mark its operating points on the DET curve. */
 export interface RunThresholds {
@@ -19,7 +21,7 @@ const NARROW = 280;
 const BARS_UP_TO_DAYS = 90;
 
 /** The charts of one run's report, in reading order. */
-export function runCharts(summary: ReportSummary, thresholds?: RunThresholds): ChartDefinition[] {
+export function runCharts(summary: Summary, thresholds?: RunThresholds): ChartDefinition[] {
   return [
     causesChart(summary),
     dailyCausesChart(summary),
@@ -32,7 +34,7 @@ export function runCharts(summary: ReportSummary, thresholds?: RunThresholds): C
   ];
 }
 
-function causesChart(summary: ReportSummary): ChartDefinition {
+function causesChart(summary: Summary): ChartDefinition {
   const complied = summary.windows.complied;
   const values = FAILURE_CAUSES.map((cause) => ({ cause: causeLabel(cause), falseFailures: summary.falseFailures.byCause[cause] ?? 0 }))
     .filter((row) => row.falseFailures > 0)
@@ -58,7 +60,7 @@ function causesChart(summary: ReportSummary): ChartDefinition {
   };
 }
 
-function dailyCausesChart(summary: ReportSummary): ChartDefinition {
+function dailyCausesChart(summary: Summary): ChartDefinition {
   const used = FAILURE_CAUSES.filter((cause) => (summary.falseFailures.byCause[cause] ?? 0) > 0);
   const values = summary.daily.flatMap((day) =>
     day.windows === 0 ? [] : used.map((cause) => ({ day: day.day, end: day.day + 1, cause: causeLabel(cause), rate: round((100 * (day.byCause[cause] ?? 0)) / day.windows) })),
@@ -87,7 +89,7 @@ function dailyCausesChart(summary: ReportSummary): ChartDefinition {
   };
 }
 
-function dailyWindowsChart(summary: ReportSummary): ChartDefinition {
+function dailyWindowsChart(summary: Summary): ChartDefinition {
   const values = summary.daily.map((day) => ({ day: day.day, end: day.day + 1, windows: day.windows }));
   const title = 'Windows answered in good faith, per day';
   const bars = summary.days <= BARS_UP_TO_DAYS;
@@ -112,7 +114,7 @@ function dailyWindowsChart(summary: ReportSummary): ChartDefinition {
   };
 }
 
-function segmentsChart(summary: ReportSummary): ChartDefinition {
+function segmentsChart(summary: Summary): ChartDefinition {
   const values = SEGMENT_DIMENSIONS.flatMap((dimension) =>
     dimension.labels.flatMap((label) => {
       const figures = summary.peopleAffected.bySegment[`${dimension.name}:${label}`];
@@ -155,7 +157,7 @@ function segmentsChart(summary: ReportSummary): ChartDefinition {
   };
 }
 
-function escalationsChart(summary: ReportSummary): ChartDefinition {
+function escalationsChart(summary: Summary): ChartDefinition {
   const kinds = ['had absconded', 'compliant: false escalation'];
   const values = summary.daily.flatMap((day) => [
     { day: day.day, end: day.day + 1, kind: kinds[0], escalations: day.escalations - day.falseEscalations },
@@ -186,7 +188,7 @@ function escalationsChart(summary: ReportSummary): ChartDefinition {
   };
 }
 
-function detectionChart(summary: ReportSummary): ChartDefinition {
+function detectionChart(summary: Summary): ChartDefinition {
   const { quantiles } = summary.escalations.detectionDelayHours;
   const values = quantiles.length === 0 ? [] : [{ hours: 0, share: 0 }, ...quantiles.map((row) => ({ hours: row.hours, share: round(100 * row.quantile) }))];
   const { detected, absconders } = summary.escalations;
@@ -210,7 +212,7 @@ function detectionChart(summary: ReportSummary): ChartDefinition {
   };
 }
 
-function detChart(summary: ReportSummary, thresholds: RunThresholds | undefined): ChartDefinition {
+function detChart(summary: Summary, thresholds: RunThresholds | undefined): ChartDefinition {
   const { scores } = summary;
   const modalities = [
     { name: 'face (selfie)', genuine: scores.genuineFace, impostor: scores.impostorFace, threshold: thresholds?.face },
@@ -282,7 +284,7 @@ export function detSpec(input: {
   };
 }
 
-function throughputChart(load: LoadFigures): ChartDefinition {
+function throughputChart(load: LoadSummary): ChartDefinition {
   const series = ['intended', 'achieved', 'errors'];
   const values = load.timeline.flatMap((row) => [
     { second: row.second, series: 'intended', rps: round(row.intendedRps, 2) },
@@ -309,7 +311,7 @@ function throughputChart(load: LoadFigures): ChartDefinition {
   };
 }
 
-function latencyChart(load: LoadFigures): ChartDefinition {
+function latencyChart(load: LoadSummary): ChartDefinition {
   const series = ['p50', 'p99'];
   const values = load.timeline.flatMap((row) => [
     { second: row.second, series: 'p50', ms: round(row.latencyP50Ms, 2) },

@@ -5,7 +5,8 @@ import { htmlPage, type RenderedChart } from './html-page.ts';
 import { wilson } from './intervals.ts';
 import { renderSvg } from './render-svg.ts';
 import { runCharts, type RunThresholds } from './run-charts.ts';
-import type { ChartDefinition, HeadlineRow, ReportSummary } from './report-types.ts';
+import type { ChartDefinition, HeadlineRow } from './report-types.ts';
+import type { Summary } from '../metrics/summary.ts';
 
 export interface RunReportOptions {
   /** The run's verification thresholds, marked on the DET curve. */
@@ -19,19 +20,19 @@ export const REPORT_FILE = 'report.html';
  * calls this once its outputs are on disk); returns the report's path.
  */
 export async function writeRunReportOf(outDir: string, scenario: { policy: { faceThreshold: number; voiceThreshold: number } }): Promise<string> {
-  const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as ReportSummary;
+  const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as Summary;
   return writeRunReport(outDir, summary, { thresholds: { face: scenario.policy.faceThreshold, voice: scenario.policy.voiceThreshold } });
 }
 
 /** Writes `report.html` for one run beside its summary.json; returns the file's path. */
-export async function writeRunReport(outDir: string, summary: ReportSummary, options: RunReportOptions = {}): Promise<string> {
+export async function writeRunReport(outDir: string, summary: Summary, options: RunReportOptions = {}): Promise<string> {
   const file = join(outDir, REPORT_FILE);
   writeFileSync(file, await buildRunReport(summary, options));
   return file;
 }
 
 /** The HTML of one run's report: headline figures with 95 % intervals, then the charts. */
-export async function buildRunReport(summary: ReportSummary, options: RunReportOptions = {}): Promise<string> {
+export async function buildRunReport(summary: Summary, options: RunReportOptions = {}): Promise<string> {
   const charts = await renderCharts(runCharts(summary, options.thresholds));
   return htmlPage({
     title: `checkin-sim report: ${summary.scenario}`,
@@ -48,7 +49,7 @@ export async function renderCharts(definitions: readonly ChartDefinition[]): Pro
   return rendered;
 }
 
-function headlineRows(summary: ReportSummary): HeadlineRow[] {
+function headlineRows(summary: Summary): HeadlineRow[] {
   const { windows, falseFailures, falseAccepts, escalations, burden, peopleAffected } = summary;
   const rows: HeadlineRow[] = [
     { label: 'windows', value: count(windows.total), note: `${count(windows.complied)} answered in good faith, ${count(windows.evaded)} after absconding, ${count(windows.impostor)} by an impostor` },

@@ -4,13 +4,13 @@ import { compareSummaries, HEADLINE_FIGURES, type Comparison } from '../../sim/c
 import { formatComparison } from '../../sim/compare/compare-table.ts';
 import { loadFixture } from '../report/report-fixtures.ts';
 import { summarise } from '../helpers/run.ts';
-import type { ReportSummary } from '../../sim/report/report-types.ts';
+import type { Summary } from '../../sim/metrics/summary.ts';
 
 const figure = (comparison: Comparison, key: string) => comparison.figures.find((f) => f.key === key)!;
 
 describe('compare', () => {
-  let baseline: ReportSummary;
-  let worse: ReportSummary;
+  let baseline: Summary;
+  let worse: Summary;
   beforeAll(async () => {
     const size = { participants: 4000, days: 14, seed: 9 };
     baseline = await summarise(loadScenario({ file: 'scenarios/baseline.yaml', overrides: size }));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { buildRunReport } from '../../sim/report/run-report.ts';
 import { loadFixture } from '../report/report-fixtures.ts';
-import type { ReportSummary } from '../../sim/report/report-types.ts';
+import type { Summary } from '../../sim/metrics/summary.ts';
 
 /**
  * Opens generated reports in Chromium (the Debian package, driven by playwright-core) with the network
@@ -118,7 +118,7 @@ describe('report in a browser, network off', () => {
   it('shows throughput and latency over time for a drive-mode summary', async () => {
     const out = join(OUT, 'drive');
     mkdirSync(out, { recursive: true });
-    const summary = JSON.parse(readFileSync(join(OUT, 'run', 'summary.json'), 'utf8')) as ReportSummary;
+    const summary = JSON.parse(readFileSync(join(OUT, 'run', 'summary.json'), 'utf8')) as Summary;
     writeFileSync(join(out, 'report.html'), await buildRunReport({ ...summary, mode: 'drive', load: loadFixture() }));
     const check = await openReport(join(out, 'report.html'), join(out, 'report.png'));
     expect(check.charts.map((chart) => chart.id).slice(-2)).toEqual(['chart-load-throughput', 'chart-load-latency']);

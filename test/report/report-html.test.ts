@@ -5,7 +5,7 @@ import { buildSweepReport, sweepCharts, type SweepReportInput } from '../../sim/
 import { sweepRow } from '../../sim/sweep/sweep-table.ts';
 import { gridPoints, parseGridFlag } from '../../sim/sweep/grid.ts';
 import { loadFixture, thirtyDaySummary } from './report-fixtures.ts';
-import type { ReportSummary } from '../../sim/report/report-types.ts';
+import type { Summary } from '../../sim/metrics/summary.ts';
 
 /** The figures of a report page, each with its SVG and caption. */
 export function figuresOf(html: string): { id: string; svg: string; caption: string }[] {
@@ -27,7 +27,7 @@ function expectReadableChart(figure: { id: string; svg: string; caption: string 
 }
 
 describe('run report', () => {
-  let summary: ReportSummary;
+  let summary: Summary;
   beforeAll(async () => {
     summary = await thirtyDaySummary();
   });
@@ -73,7 +73,7 @@ describe('run report', () => {
   });
 
   it('adds throughput and latency over time when the summary has a load section (drive mode)', async () => {
-    const drive: ReportSummary = { ...summary, mode: 'drive', load: loadFixture() };
+    const drive: Summary = { ...summary, mode: 'drive', load: loadFixture() };
     const html = await buildRunReport(drive);
     const figures = figuresOf(html);
     expect(figures.map((figure) => figure.id).slice(-2)).toEqual(['load-throughput', 'load-latency']);
@@ -89,7 +89,7 @@ describe('run report', () => {
 });
 
 describe('sweep report', () => {
-  let summary: ReportSummary;
+  let summary: Summary;
   beforeAll(async () => {
     summary = await thirtyDaySummary();
   });
