@@ -61,7 +61,8 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     (byPhone ? biometrics.voiceNoise : biometrics.faceNoise * biometrics.tierNoiseFactor[DEVICE_TIERS[population.deviceTier[row]!]!]) *
     (population.hardToMatch[row] === 1 ? biometrics.hardToMatchNoiseFactor : 1);
 
-  const tally = metrics.beginParticipant(population, row, Math.ceil(until / DAY_MS));
+  const joinedAt = Math.max(0, population.enrolledAt[row]!);
+  const tally = metrics.beginParticipant(population, row, Math.max(0, Math.ceil((until - joinedAt) / DAY_MS)));
   let seq = 0;
   let abscondLogged = abscondAt >= until;
   if (abscondAt < until) metrics.absconded();
@@ -70,7 +71,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
 
   const windows = windowsFor(
     stream,
-    { utcOffsetHours: zone.utcOffsetHours, checkInHour: population.checkInHour[row]!, checkInDay: population.checkInDay[row]!, until, from: Math.max(0, population.enrolledAt[row]!) },
+    { utcOffsetHours: zone.utcOffsetHours, checkInHour: population.checkInHour[row]!, checkInDay: population.checkInDay[row]!, until, from: joinedAt },
     scenario,
   );
   context.onSchedule?.(row, windows);
