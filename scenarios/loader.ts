@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
 import { ScenarioError, type ScenarioIssue } from './errors.ts';
 import { validateScenarioObject } from './validate.ts';
 import type { Scenario } from './schema.ts';
@@ -84,7 +84,7 @@ function locate(issue: ScenarioIssue, chain: readonly ParsedFile[]): ScenarioIss
   for (let index = chain.length - 1; index >= 0; index--) {
     const parsed = chain[index]!;
     for (let depth = keys.length; depth > 0; depth--) {
-      const node = parsed.document.getIn(keys.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+      const node = keyOrValueNode(parsed.document, keys.slice(0, depth));
       if (node?.range) {
         const position = parsed.lineCounter.linePos(node.range[0]);
         const inherited = index === chain.length - 1 ? '' : ` (from ${parsed.file})`;
@@ -93,6 +93,16 @@ function locate(issue: ScenarioIssue, chain: readonly ParsedFile[]): ScenarioIss
     }
   }
   return issue;
+}
+
+/** The node of a mapping's key where the path ends in one (so errors point at the field's name), else the value's. */
+function keyOrValueNode(document: Document, path: (string | number)[]): { range?: [number, number, number] | null } | undefined {
+  const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true);
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path.at(-1));
+    if (pair && isScalar(pair.key)) return pair.key;
+  }
+  return document.getIn(path, true) as { range?: [number, number, number] } | undefined;
 }
 
 function mergeDeep(base: Record<string, unknown>, layer: Record<string, unknown>): Record<string, unknown> {

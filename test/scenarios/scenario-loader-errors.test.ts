@@ -43,7 +43,7 @@ describe('scenario loader errors', () => {
     const child = write('child.yaml', 'extends: parent.yaml\nname: child\n');
     const error = failure(child);
     expect(error.code).toBe('SCN_ERR_INVALID');
-    expect(error.issues[0]).toMatchObject({ path: 'glitches.appCrash', line: 3, column: 13 });
+    expect(error.issues[0]).toMatchObject({ path: 'glitches.appCrash', line: 3, column: 3 });
     expect(error.issues[0]!.message).toContain(`(from ${parent})`);
   });
 
