@@ -1,6 +1,21 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StoreCounts } from './store/store.ts';
 
+/** What the metrics say of the server's location settings (privacy dashboard). */
+export interface LocationSettings {
+  precisionDeg: number;
+  retentionDays: number;
+}
+
+/** prom-client's default metrics that break Prometheus naming (gauges named `_total`: promtool rejects them). */
+const NON_CONFORMING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/** prom-client's default process metrics (CPU, memory, GC, event-loop lag), less the ones that break naming conventions. */
+export function collectProcessMetrics(registry: Registry, prefix = ''): void {
+  collectDefaultMetrics({ register: registry, prefix });
+  for (const name of NON_CONFORMING_DEFAULTS) registry.removeSingleMetric(`${prefix}${name}`);
+}
+
 /**
  * The server's Prometheus metrics, in a registry of its own (two apps in one process do not share
  * counters). Names follow Prometheus conventions: base units, `_total` for counters, `_seconds`.
@@ -19,9 +34,9 @@ export class ServerMetrics {
   readonly shed: Counter<'reason'>;
   readonly faultsInjected: Counter<'kind'>;
 
-  constructor(counts: () => StoreCounts) {
+  constructor(counts: () => StoreCounts, location?: LocationSettings) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    collectProcessMetrics(this.registry);
     this.requestDuration = new Histogram({
       name: 'checkin_http_request_duration_seconds',
       help: 'Time from request received to response sent, by method, route template and status code',
@@ -61,6 +76,9 @@ export class ServerMetrics {
       labelNames: ['kind'],
       registers,
     });
+    // Known label values start at 0, so a dashboard shows "none yet" rather than no data.
+    for (const reason of ['overloaded', 'rate_limited']) this.shed.inc({ reason }, 0);
+    for (const kind of ['latency', 'error', 'outage', 'slow_database']) this.faultsInjected.inc({ kind }, 0);
     const gauge = (name: string, help: string, read: (c: StoreCounts) => number) =>
       new Gauge({
         name,
@@ -73,6 +91,10 @@ export class ServerMetrics {
     gauge('checkin_location_points', 'Check-in locations the server holds (coarsened, deleted after the retention period)', (c) => c.locationPoints);
     gauge('checkin_participants', 'Enrolled participants', (c) => c.participants);
     gauge('checkin_windows_open', 'Windows not yet closed', (c) => c.openWindows);
+    if (location) {
+      new Gauge({ name: 'checkin_location_retention_seconds', help: 'Locations older than this (virtual time) are deleted', registers }).set(location.retentionDays * 86_400);
+      new Gauge({ name: 'checkin_location_precision_degrees', help: 'Stored latitudes and longitudes are rounded to multiples of this', registers }).set(location.precisionDeg);
+    }
   }
 
   /** Counts a check-in attempt's outcome and, when judged, its similarity. */

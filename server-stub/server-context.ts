@@ -24,7 +24,7 @@ export interface ServerContext {
 export function createServerContext(options: ServerOptions): ServerContext {
   const store = openStore(options);
   const clock = createClock(options.clock);
-  const metrics = new ServerMetrics(() => store.counts());
+  const metrics = new ServerMetrics(() => store.counts(), options.location);
   const officerToken = options.officerToken ?? randomBytes(24).toString('base64url');
   const secret = options.tokenSecret === undefined ? store.tokenSecret() : Buffer.from(options.tokenSecret);
   const tokens = createTokenSigner(secret, officerToken, options.participantTokenTtlSeconds);

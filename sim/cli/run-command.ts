@@ -6,6 +6,9 @@ import { Command, Option } from 'commander';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
 import { runDrive } from '../drive/run-drive.ts';
+import { HarnessMetrics, runLabelOf } from '../metrics/harness-prometheus.ts';
+import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
+import { startLiveHarnessMetrics, type LiveHarnessMetrics } from '../metrics/harness-metrics-server.ts';
 import { buildPerf, buildSummary, type Perf, type Summary } from '../metrics/summary.ts';
 import { formatSummaryTables } from '../report/summary-table.ts';
 import { writeRunReportOf } from '../report/run-report.ts';
@@ -32,6 +35,9 @@ interface RunFlags {
   requestTimeoutMs: number;
   lateAfterMs: number;
   maxLagMs: number;
+  metricsPort?: number;
+  metricsHost: string;
+  metricsLingerS: number;
 }
 
 export function runCommand(): Command {
@@ -53,6 +59,9 @@ export function runCommand(): Command {
     .option('--request-timeout-ms <ms>', 'drive mode: client timeout of a request', integerFlag(1), 10_000)
     .option('--late-after-ms <ms>', 'drive mode: a request sent later than this after its due instant counts as late', integerFlag(0), 10)
     .option('--max-lag-ms <ms>', 'drive mode: stop when the driver stays this far behind its schedule for 5 s', integerFlag(1), 2_000)
+    .option('--metrics-port <port>', "drive mode: serve the harness's Prometheus metrics (and /targets, the server to scrape) on this port; 0 picks a free one", integerFlag(0))
+    .option('--metrics-host <host>', 'drive mode: interface of --metrics-port', '127.0.0.1')
+    .option('--metrics-linger-s <seconds>', 'drive mode: keep --metrics-port up this long after the run, so the last counts get scraped', integerFlag(0), 0)
     .action(async (file: string, flags: RunFlags) => {
       const overrides: Record<string, unknown> = {};
       if (flags.participants !== undefined) overrides.participants = flags.participants;
@@ -61,10 +70,16 @@ export function runCommand(): Command {
       const scenario = loadScenario({ file, overrides });
       if (flags.mode === 'drive' && flags.events) throw new CliError('CLI_ERR_USAGE', '--events: expected sim mode; drive mode does not write an event log');
       const outDir = flags.out ?? join('out', `${scenario.name}-seed${scenario.seed}${flags.mode === 'drive' ? '-drive' : ''}`);
+      if (flags.mode === 'sim' && flags.metricsPort !== undefined) throw new CliError('CLI_ERR_USAGE', '--metrics-port: expected drive mode; a sim run has no live load to watch');
       prepareOutput(outDir);
-      if (flags.mode === 'sim') await runSim(scenario, flags, outDir);
-      else await runDriveMode(scenario, flags, outDir);
-      await writeRunReportOf(outDir, scenario);
+      const live = flags.mode === 'drive' ? await startMetrics(scenario, flags) : undefined;
+      try {
+        if (flags.mode === 'sim') await runSim(scenario, flags, outDir);
+        else await runDriveMode(scenario, flags, outDir, live?.metrics);
+        await writeRunReportOf(outDir, scenario);
+      } finally {
+        await live?.finish(flags.metricsLingerS);
+      }
     });
 }
 
@@ -81,7 +96,7 @@ async function runSim(scenario: Scenario, flags: RunFlags, outDir: string): Prom
   writeOutputs(outDir, summary, buildPerf(result.metrics, result), extra);
 }
 
-async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string): Promise<void> {
+async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string, metricsSink?: DriveMetricsSink): Promise<void> {
   const compression = flags.compression ?? (scenario.days * DAY_MS) / (flags.durationS * 1000);
   const officerToken = flags.officerToken ?? process.env.CHECKIN_OFFICER_TOKEN;
   if (flags.target !== undefined && officerToken === undefined) {
@@ -89,6 +104,7 @@ async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string)
   }
   const progress = createProgress(`${scenario.name} (drive ×${Math.round(compression)})`, 'virtual hours');
   const result = await runDrive(scenario, {
+    ...(metricsSink && { metricsSink }),
     compression,
     ...(flags.target !== undefined && { target: { url: flags.target, officerToken: officerToken! } }),
     connections: flags.connections,
@@ -109,6 +125,19 @@ async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string)
   const extra = result.abortedBy ? [`PARTIAL RESULTS: the run stopped early. ${result.abortedBy.message}`] : [];
   writeOutputs(outDir, summary, perf, extra);
   if (result.abortedBy) throw result.abortedBy;
+}
+
+/** `--metrics-port`: the harness's metrics, labelled with this run, served from before the run starts. */
+async function startMetrics(scenario: Scenario, flags: RunFlags): Promise<LiveHarnessMetrics | undefined> {
+  if (flags.metricsPort === undefined) return undefined;
+  const metrics = new HarnessMetrics({ run: runLabelOf(scenario, new Date()), scenario: scenario.name }, scenario.policy);
+  try {
+    const live = await startLiveHarnessMetrics(metrics, flags.metricsPort, flags.metricsHost);
+    process.stderr.write(`metrics: ${live.endpoint.url}/metrics (run="${metrics.labels.run}", scenario="${metrics.labels.scenario}"); server targets: ${live.endpoint.url}/targets\n`);
+    return live;
+  } catch (error) {
+    throw new CliError('CLI_ERR_INVALID_FLAG', `--metrics-port ${flags.metricsPort}: expected a port free to listen on at ${flags.metricsHost} (${(error as Error).message})`);
+  }
 }
 
 function writeOutputs(outDir: string, summary: Summary, perf: Perf, extraLines: string[]): void {

@@ -7,6 +7,7 @@ import { drawShocks } from '../behaviour/shocks.ts';
 import { participantLife, type LifeContext } from '../engine/participant-life.ts';
 import { ShardMetrics, type MetricsData } from '../metrics/shard-metrics.ts';
 import { LoadRecorder, type LoadSummary } from '../metrics/load-metrics.ts';
+import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
 import { HttpBackend, type WindowRegistration } from '../backends/http.ts';
 import { InProcessBackend } from '../backends/in-process.ts';
 import { SampleBasis } from '../backends/sample-vector.ts';
@@ -42,6 +43,8 @@ export interface DriveOptions {
   onProgress?: (progress: DriveProgress) => void;
   /** Called with each attempt's due and answer instants (wall ms), e.g. for a test to inspect every latency. */
   onAnswer?: (dueWallMs: number, answeredWallMs: number, errorKind?: string) => void;
+  /** Live metrics (e.g. `--metrics-port`): told of every request as the load recorder is. */
+  metricsSink?: DriveMetricsSink;
 }
 
 export interface DriveProgress {
@@ -86,7 +89,7 @@ export async function runDrive(scenario: Scenario, options: DriveOptions): Promi
     server = options.target ? undefined : await startServerProcess(scenario, options.compression, options.serverOptions, options.slice?.from ?? 0);
     const target = options.target ?? { url: server!.url, officerToken: server!.officerToken };
     backend = new HttpBackend(target.url, target.officerToken, { connections: options.connections, requestTimeoutMs: options.requestTimeoutMs });
-    return await drive(scenario, options, backend, server ? `reference server (child process) ${target.url}` : target.url, started);
+    return await drive(scenario, options, backend, target.url, server ? `reference server (child process) ${target.url}` : target.url, started);
   } catch (error) {
     if (!(error instanceof DriveError)) throw error;
     // Nothing was driven: report the failure with empty figures rather than no file at all.
@@ -98,8 +101,8 @@ export async function runDrive(scenario: Scenario, options: DriveOptions): Promi
   }
 }
 
-async function drive(scenario: Scenario, options: DriveOptions, backend: HttpBackend, targetLabel: string, started: number): Promise<DriveResult> {
-  const { compression } = options;
+async function drive(scenario: Scenario, options: DriveOptions, backend: HttpBackend, targetUrl: string, targetLabel: string, started: number): Promise<DriveResult> {
+  const { compression, metricsSink: sink } = options;
   await backend.serverNow();
   const population = buildPopulation(scenario, 0, scenario.participants);
   const metrics = new ShardMetrics(scenario.days);
@@ -128,12 +131,15 @@ async function drive(scenario: Scenario, options: DriveOptions, backend: HttpBac
   await checkClockFactor(backend, compression);
   const serverNow = await backend.serverNow();
   const clock = new DriveClock(compression, slice.from, performance.now() + START_LEAD_MS, serverNow + START_LEAD_MS * compression);
+  sink?.begin({ data: metrics.data, targetUrl, compression, lateAfterMs: options.lateAfterMs });
 
   const queue = new DueQueue<Due>();
   const inSlice = windows.filter(({ window }) => window.opensAt < slice.to && window.closesAt > slice.from);
   for (const batch of registrationBatches(inSlice, clock, compression)) queue.push(batch.due, REGISTRATION, batch);
   firstAttempts.forEach((attempt, row) => {
-    if (attempt) queue.push(attempt.at, ATTEMPT + row, { kind: ATTEMPT, row, attempt });
+    if (!attempt) return;
+    queue.push(attempt.at, ATTEMPT + row, { kind: ATTEMPT, row, attempt });
+    sink?.scheduled(clock.wallAt(attempt.at));
   });
 
   const recorder = new LoadRecorder(clock.wallAtOrigin, options.lateAfterMs);
@@ -163,7 +169,9 @@ async function drive(scenario: Scenario, options: DriveOptions, backend: HttpBac
       );
       return;
     }
-    recorder.sent(dueWall, performance.now());
+    const sentAt = performance.now();
+    recorder.sent(dueWall, sentAt);
+    sink?.sent(dueWall, sentAt);
     const { row, attempt } = due;
     const request = {
       attempt,
@@ -182,20 +190,26 @@ async function drive(scenario: Scenario, options: DriveOptions, backend: HttpBac
     inFlight--;
     const answeredAt = performance.now();
     recorder.done(dueWall, answeredAt, errorKind);
+    sink?.answered(dueWall, answeredAt, errorKind);
     options.onAnswer?.(dueWall, answeredAt, errorKind);
     wake();
   };
 
   const registered = (errorKind?: string) => {
     inFlight--;
-    if (errorKind) recorder.error(errorKind);
+    if (errorKind) {
+      recorder.error(errorKind);
+      sink?.error(errorKind);
+    }
     wake();
   };
 
   const resume = (row: number, response: AttemptResponse) => {
     if (abortedBy) return;
     const attempt = nextToSend(row, response);
-    if (attempt) queue.push(attempt.at, ATTEMPT + row, { kind: ATTEMPT, row, attempt });
+    if (!attempt) return;
+    queue.push(attempt.at, ATTEMPT + row, { kind: ATTEMPT, row, attempt });
+    sink?.scheduled(clock.wallAt(attempt.at));
   };
 
   let fired = 0;
