@@ -130,7 +130,11 @@ async function drive(scenario: Scenario, options: DriveOptions, backend: HttpBac
   const tokens = await enrolFleet(backend, scenario, population);
   await checkClockFactor(backend, compression);
   const serverNow = await backend.serverNow();
-  const clock = new DriveClock(compression, slice.from, performance.now() + START_LEAD_MS, serverNow + START_LEAD_MS * compression);
+  // Nothing is sent before the first window's registration is due: start the clock there rather than
+  // spend wall time on hours in which no window is open (the period starts at UTC midnight).
+  const firstOpening = windows.reduce((first, { window }) => (window.closesAt > slice.from ? Math.min(first, window.opensAt) : first), Number.POSITIVE_INFINITY);
+  const origin = Math.max(slice.from, Math.min(firstOpening, slice.to) - REGISTRATION_LEAD_MS * compression);
+  const clock = new DriveClock(compression, origin, performance.now() + START_LEAD_MS, serverNow + START_LEAD_MS * compression);
   sink?.begin({ data: metrics.data, targetUrl, compression, lateAfterMs: options.lateAfterMs });
 
   const queue = new DueQueue<Due>();
