@@ -7,6 +7,9 @@ import { sweepCommand } from './sweep-command.ts';
 import { compareCommand } from './compare-command.ts';
 import { serveCommand } from '../../server-stub/serve-command.ts';
 import { capacityCommand } from './capacity-command.ts';
+import { exportK6Command } from './export-k6-command.ts';
+import { replayCommand } from './replay-command.ts';
+import { reportCommand } from './report-command.ts';
 
 const program = new Command('checkin-sim')
   .description('Deterministic simulation and load-testing harness for a remote check-in fleet (synthetic participants only)')
@@ -14,7 +17,10 @@ const program = new Command('checkin-sim')
   .addCommand(serveCommand())
   .addCommand(sweepCommand())
   .addCommand(compareCommand())
-  .addCommand(capacityCommand());
+  .addCommand(capacityCommand())
+  .addCommand(exportK6Command())
+  .addCommand(replayCommand())
+  .addCommand(reportCommand());
 for (const command of [program, ...program.commands]) {
   // Errors are printed once, with their code, by reportError below.
   command.exitOverride().configureOutput({ outputError: () => {} });

@@ -1,0 +1,221 @@
+import { performance } from 'node:perf_hooks';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Pool, errors as undiciErrors } from 'undici';
+import { buildPopulation } from '../population/population.ts';
+import { drawShocks } from '../behaviour/shocks.ts';
+import { participantLife } from '../engine/participant-life.ts';
+import { ShardMetrics } from '../metrics/shard-metrics.ts';
+import { LoadRecorder, type LoadSummary } from '../metrics/load-metrics.ts';
+import { buildSummary, type Summary } from '../metrics/summary.ts';
+import { HttpBackend, interpretAttemptReply, type HttpAttemptResponse } from '../backends/http.ts';
+import { DriveClock } from '../drive/drive-clock.ts';
+import { DriveError } from '../drive/drive-errors.ts';
+import { startServerProcess, type ServerProcess } from '../drive/server-process.ts';
+import { readExport, type LoadedExport } from './read-export.ts';
+import { routeOf } from '../../scenarios/k6/lib/export-format.ts';
+import { interpretReply, parseBody } from '../../scenarios/k6/lib/attempt-outcome.ts';
+import { SampleTotals, attemptSamples, registrationSamples } from '../../scenarios/k6/lib/attempt-samples.ts';
+import { METRICS } from '../../scenarios/k6/lib/k6-metrics.ts';
+import { buildK6Summary, type SummaryJson } from '../../scenarios/k6/lib/k6-summary.ts';
+import type { AttemptResponse } from '../backends/backend.ts';
+
+/**
+ * `checkin-sim replay DIR`: the harness's own driver sends an export's schedule as it stands, the
+ * requests exactly as written (paths, bodies, sample vectors), on an open model: each at its instant,
+ * whatever the answers so far (the schedule is fixed, as in k6). Then it rebuilds the run from the
+ * answers: every participant's life runs again, the server's answer to each of its attempts taken
+ * from the replay (the shared policy turns them into verdicts, streaks and escalations), and the
+ * summary is that of a drive run. Against a fault-free server it is the drive run the export came
+ * from, digest included. The same answers also go through the k6 script's own code
+ * (scenarios/k6/lib) to give the summary a k6 run would write.
+ */
+
+export interface ReplayOptions {
+  /** A compatible server; without it, the reference server runs in a child process at the export's compression. */
+  target?: { url: string; officerToken: string };
+  connections: number;
+  requestTimeoutMs: number;
+  lateAfterMs: number;
+  serverOptions?: Record<string, unknown>;
+}
+
+export interface ReplayResult {
+  export: LoadedExport;
+  /** The rebuilt run, mode 'drive'. */
+  summary: Summary;
+  /** What scenarios/k6/checkin-load.ts would write for these answers, mode 'k6'. */
+  k6Summary: SummaryJson;
+  load: LoadSummary;
+  /** Attempts answered otherwise than the export's ground truth says a fault-free server answers. */
+  answeredOtherwise: number;
+  /** Attempts the rebuilt lives made that the schedule does not hold (retries after unexpected failures): counted as server errors. */
+  unscheduled: number;
+  wallMs: number;
+}
+
+const START_LEAD_MS = 2_000;
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+type Due = { kind: 'attempt'; index: number; offsetMs: number } | { kind: 'registration'; index: number; offsetMs: number };
+
+export async function replayExport(directory: string, options: ReplayOptions): Promise<ReplayResult> {
+  const started = performance.now();
+  const loaded = readExport(directory);
+  const { manifest, scenario } = loaded;
+  let server: ServerProcess | undefined;
+  let backend: HttpBackend | undefined;
+  let pool: Pool | undefined;
+  try {
+    server = options.target ? undefined : await startServerProcess(scenario, manifest.compression, options.serverOptions);
+    const target = options.target ?? { url: server!.url, officerToken: server!.officerToken };
+    backend = new HttpBackend(target.url, target.officerToken, { connections: 4, requestTimeoutMs: options.requestTimeoutMs });
+    pool = new Pool(target.url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+    await backend.serverNow();
+    const tokens: string[] = [];
+    for (const batch of loaded.enrolment) tokens.push(...(await backend.enrol(batch)));
+    await checkClock(backend, manifest.compression);
+    const serverNow = await backend.serverNow();
+    const wallZero = performance.now() + START_LEAD_MS;
+    const clock = new DriveClock(manifest.compression, manifest.originVirtualMs, wallZero, serverNow + START_LEAD_MS * manifest.compression);
+    const sent = await sendSchedule(loaded, options, backend, pool, tokens, clock, wallZero);
+    const load = sent.recorder.summary(options.target ? target.url : `reference server (child process) ${target.url}`, manifest.compression);
+    return { ...rebuild(loaded, sent.responses, load, sent.totals), load, answeredOtherwise: sent.answeredOtherwise, wallMs: performance.now() - started };
+  } finally {
+    await pool?.close();
+    await backend?.close();
+    await server?.stop();
+  }
+}
+
+async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backend: HttpBackend, pool: Pool, tokens: string[], clock: DriveClock, wallZero: number) {
+  const { attempts, registrations } = loaded;
+  const dues: Due[] = [
+    ...registrations.map((batch, index) => ({ kind: 'registration' as const, index, offsetMs: batch.offsetMs })),
+    ...attempts.map((entry, index) => ({ kind: 'attempt' as const, index, offsetMs: entry.offsetMs })),
+  ].sort((a, b) => a.offsetMs - b.offsetMs || (a.kind === b.kind ? a.index - b.index : a.kind === 'registration' ? -1 : 1));
+  const recorder = new LoadRecorder(wallZero, options.lateAfterMs);
+  const totals = new SampleTotals(() => (performance.now() - wallZero) / 1000);
+  const responses = new Map<string, HttpAttemptResponse>();
+  let inFlight = 0;
+  let answeredOtherwise = 0;
+  let wake: () => void = () => {};
+
+  const fireAttempt = (index: number, dueWall: number) => {
+    const entry = attempts[index]!;
+    const sentAt = performance.now();
+    recorder.sent(dueWall, sentAt);
+    inFlight++;
+    post(pool, entry.request.path, entry.request.body, tokens[entry.participant]!, options.requestTimeoutMs).then((reply) => {
+      const doneAt = performance.now();
+      const response = 'status' in reply ? interpretAttemptReply(reply.status, reply.body) : reply.failure;
+      recorder.done(dueWall, doneAt, response.errorKind);
+      responses.set(keyOf(entry.participant, entry.label.window, entry.label.attempt), response);
+      // The k6 script's own reading of the same answer.
+      const k6Reply = 'status' in reply ? interpretReply(reply.status, reply.body) : interpretReply(0, undefined, response.errorKind === 'timeout' ? 1050 : undefined);
+      const samples = attemptSamples(entry.label, k6Reply, { latencyMs: doneAt - dueWall, lagMs: Math.max(0, sentAt - dueWall), lateAfterMs: options.lateAfterMs, route: routeOf(entry.request.path) });
+      samples.forEach((sample) => totals.add(sample));
+      if (samples.some((sample) => sample.metric === METRICS.asExpected && sample.value === false)) answeredOtherwise++;
+      inFlight--;
+      wake();
+    });
+  };
+  const fireRegistration = (index: number) => {
+    const batch = registrations[index]!;
+    inFlight++;
+    backend
+      .registerWindows(batch.windows.map((window) => ({ participantId: window.participantId, windowId: window.windowId, kind: window.kind, openedAt: clock.toServer(window.opensAtMs) })))
+      .then(
+        () => registrationSamples(batch.windows.length, true).forEach((sample) => totals.add(sample)),
+        () => {
+          recorder.error('window_registration');
+          registrationSamples(batch.windows.length, false).forEach((sample) => totals.add(sample));
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        wake();
+      });
+  };
+
+  let fired = 0;
+  for (const due of dues) {
+    const dueWall = wallZero + due.offsetMs;
+    const early = dueWall - performance.now();
+    if (early > 0.5) await new Promise((resolve) => setTimeout(resolve, early));
+    if (due.kind === 'attempt') fireAttempt(due.index, dueWall);
+    else fireRegistration(due.index);
+    if (++fired % 64 === 0) await yieldToEventLoop();
+  }
+  const deadline = performance.now() + options.requestTimeoutMs + 1_000;
+  while (inFlight > 0 && performance.now() < deadline) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 100);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+  return { recorder, totals, responses, answeredOtherwise };
+}
+
+type PostResult = { status: number; body: unknown } | { failure: HttpAttemptResponse };
+
+async function post(pool: Pool, path: string, body: string, token: string, timeoutMs: number): Promise<PostResult> {
+  try {
+    const response = await pool.request({ method: 'POST', path, headers: { ...JSON_HEADERS, authorization: `Bearer ${token}` }, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    return { status: response.statusCode, body: parseBody(await response.body.text()) };
+  } catch (error) {
+    const timeout = error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
+    return { failure: { outcome: 'server_error', errorKind: timeout ? 'timeout' : 'connection' } };
+  }
+}
+
+const keyOf = (row: number, window: number, attempt: number) => `${row}:${window}:${attempt}`;
+
+/** The run rebuilt from the answers: lives again, each attempt answered as the server answered it. */
+function rebuild(loaded: LoadedExport, responses: ReadonlyMap<string, HttpAttemptResponse>, load: LoadSummary, totals: SampleTotals) {
+  const { scenario, manifest } = loaded;
+  const population = buildPopulation(scenario, 0, scenario.participants);
+  const metrics = new ShardMetrics(scenario.days);
+  const context = { scenario, population, shocks: drawShocks(scenario), metrics, events: null };
+  let unscheduled = 0;
+  for (let row = 0; row < population.size; row++) {
+    const life = participantLife(context, row);
+    for (let step = life.next(); !step.done; ) {
+      const attempt = step.value;
+      const answer = responses.get(keyOf(row, attempt.windowIndex, attempt.attemptIndex));
+      let response: AttemptResponse;
+      if (answer === undefined) {
+        unscheduled++;
+        response = { outcome: 'server_error' };
+      } else {
+        const { errorKind: _errorKind, ...plain } = answer;
+        response = plain as AttemptResponse;
+      }
+      step = life.next(response);
+    }
+  }
+  const summary = buildSummary(scenario, 'drive', metrics.data, load);
+  const k6Summary = buildK6Summary(loaded.expected, (name) => totals.view(name), {
+    target: load.target,
+    compression: manifest.compression,
+    intendedRps: manifest.intendedRps,
+    scheduledAttempts: manifest.counts.attempts,
+    totalAttempts: manifest.counts.attempts,
+    segment: '0:1',
+    sequence: '',
+  });
+  return { export: loaded, summary, k6Summary, unscheduled };
+}
+
+/** The target's clock must run at the export's compression (as drive mode checks). */
+async function checkClock(backend: HttpBackend, compression: number): Promise<void> {
+  const wallBefore = performance.now();
+  const before = await backend.serverNow();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const measured = ((await backend.serverNow()) - before) / (performance.now() - wallBefore);
+  if (Math.abs(measured / compression - 1) > 0.25) {
+    throw new DriveError('DRV_ERR_CLOCK_MISMATCH', `the target's virtual clock runs at about ×${measured.toPrecision(3)} but the export's compression is ${compression}; start the server with --clock-factor ${compression}`);
+  }
+}
