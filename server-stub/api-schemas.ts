@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { FaultsSchema } from './faults/fault-schema.ts';
 import { SERVER_ERRORS } from './errors.ts';
+import { sampleBase64Length } from './sample-encoding.ts';
 import { stringEnum } from './options.ts';
 
 /**
@@ -14,6 +15,9 @@ export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_:-]{0,63}$';
 const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
 const VirtualMs = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
 const Count = (description: string) => Type.Integer({ minimum: 0, description });
+
+/** The largest magnitude of a template or sample component. */
+export const SAMPLE_BOUND = 1000;
 
 export const ErrorBody = Type.Object(
   {
@@ -89,10 +93,18 @@ const HistoryAttempt = Type.Object(
 
 export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: number; bulkMaxWindows: number }) {
   const Vector = (description: string) =>
-    Type.Array(Type.Number({ minimum: -1000, maximum: 1000 }), {
+    Type.Array(Type.Number({ minimum: -SAMPLE_BOUND, maximum: SAMPLE_BOUND }), {
       minItems: settings.dimension,
       maxItems: settings.dimension,
       description: `${description}: ${settings.dimension} numbers`,
+    });
+
+  const SampleBase64 = (description: string) =>
+    Type.String({
+      minLength: sampleBase64Length(settings.dimension),
+      maxLength: sampleBase64Length(settings.dimension),
+      pattern: '^[A-Za-z0-9+/]*={0,2}$',
+      description: `${description}, compact form: ${settings.dimension} little-endian IEEE-754 doubles in base64 (instead of sample)`,
     });
 
   const Enrolment = Type.Object(
@@ -171,17 +183,19 @@ export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: n
         windowId: Id('window answered'),
         attemptId: Id('idempotency key: a retry with the same id is answered from the record and not counted again'),
         modality: stringEnum(['face'] as const, { description: 'a selfie' }),
-        sample: Vector('face sample'),
+        sample: Type.Optional(Vector('face sample')),
+        sampleBase64: Type.Optional(SampleBase64('face sample')),
         capture: Capture,
         location: Type.Optional(Location),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'carries its sample in exactly one form: sample or sampleBase64' },
     ),
     CallCheckIn: Type.Object(
       {
         windowId: Id('window answered'),
         attemptId: Id('idempotency key: a retry with the same id is answered from the record and not counted again'),
-        sample: Vector('voice sample'),
+        sample: Type.Optional(Vector('voice sample')),
+        sampleBase64: Type.Optional(SampleBase64('voice sample')),
         call: Type.Object(
           {
             direction: stringEnum(['inbound', 'outbound'] as const, { description: 'inbound: the participant called; outbound: the participant was called' }),
@@ -190,7 +204,7 @@ export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: n
           { additionalProperties: false },
         ),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'carries its sample in exactly one form: sample or sampleBase64' },
     ),
     StatusReply: Type.Object(
       {

@@ -106,7 +106,7 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
       await api.register(windowRoutes(schemas));
       await api.register(async (participantScope) => {
         await registerParticipantRateLimit(participantScope, options.rateLimit, context.metrics);
-        await participantScope.register(checkInRoutes(schemas));
+        await participantScope.register(checkInRoutes(schemas, options.dimension));
       });
     },
     { prefix: '/v1' },

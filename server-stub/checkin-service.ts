@@ -47,7 +47,7 @@ export interface AttemptInput {
   windowId: string;
   attemptId: string;
   modality: SampleModality;
-  sample: number[];
+  sample: ArrayLike<number>;
   livenessScore: number;
   poorLight?: boolean | undefined;
   device?: string | undefined;

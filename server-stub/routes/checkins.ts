@@ -1,10 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import { AttemptReply, errorReplies, ParticipantParams, type ApiSchemas, type Body } from '../api-schemas.ts';
+import { AttemptReply, errorReplies, ParticipantParams, SAMPLE_BOUND, type ApiSchemas, type Body } from '../api-schemas.ts';
+import { ServerError } from '../errors.ts';
+import { decodeSampleBase64 } from '../sample-encoding.ts';
 
 const security = [{ bearer: [] }];
 
 /** The participant's routes: open prompts, selfie check-ins and call check-ins. */
-export function checkInRoutes(schemas: ApiSchemas) {
+export function checkInRoutes(schemas: ApiSchemas, dimension: number) {
+  // The schema cannot say "exactly one of" without its oneOf error coming before every other.
+  const sampleOf = (body: { sample?: number[]; sampleBase64?: string }): ArrayLike<number> => {
+    if (body.sample !== undefined && body.sampleBase64 !== undefined) throw new ServerError('SRV_ERR_VALIDATION', 'is not allowed with sample; send one of the two', 'body.sampleBase64');
+    if (body.sample !== undefined) return body.sample;
+    if (body.sampleBase64 === undefined) throw new ServerError('SRV_ERR_VALIDATION', 'is required (an array of numbers), or sampleBase64 instead', 'body.sample');
+    const sample = decodeSampleBase64(body.sampleBase64, dimension, SAMPLE_BOUND);
+    if (sample === undefined) throw new ServerError('SRV_ERR_VALIDATION', `expected ${dimension} little-endian doubles within ±${SAMPLE_BOUND}, in base64`, 'body.sampleBase64');
+    return sample;
+  };
+
   return async function routes(app: FastifyInstance): Promise<void> {
     const { service } = app.checkin;
 
@@ -37,12 +49,12 @@ export function checkInRoutes(schemas: ApiSchemas) {
         },
       },
       async (request, reply) => {
-        const { windowId, attemptId, sample, capture, location } = request.body;
+        const { windowId, attemptId, capture, location } = request.body;
         const outcome = service.submitAttempt(request.params.id, {
           windowId,
           attemptId,
           modality: 'face',
-          sample,
+          sample: sampleOf(request.body),
           livenessScore: capture.livenessScore,
           poorLight: capture.poorLight,
           device: capture.device,
@@ -66,8 +78,8 @@ export function checkInRoutes(schemas: ApiSchemas) {
         },
       },
       async (request, reply) => {
-        const { windowId, attemptId, sample, call } = request.body;
-        const outcome = service.submitAttempt(request.params.id, { windowId, attemptId, modality: 'voice', sample, livenessScore: 1, call });
+        const { windowId, attemptId, call } = request.body;
+        const outcome = service.submitAttempt(request.params.id, { windowId, attemptId, modality: 'voice', sample: sampleOf(request.body), livenessScore: 1, call });
         return reply.code(outcome.replayed ? 200 : 201).send(outcome);
       },
     );

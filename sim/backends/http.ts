@@ -2,6 +2,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { AttemptResponse, CheckInAttempt } from './backend.ts';
 import type { SampleJudgement, WindowKind } from '../../server-stub/policy/index.ts';
 import { DriveError } from '../drive/drive-errors.ts';
+import { attemptRequest } from './attempt-request.ts';
 
 /** One participant as the server enrols it. */
 export interface Enrolment {
@@ -22,7 +23,7 @@ export interface AttemptRequest {
   attempt: CheckInAttempt;
   participantId: string;
   token: string;
-  sample: number[];
+  sample: ArrayLike<number>;
   location?: { lat: number; lon: number; accuracyM: number };
 }
 
@@ -89,17 +90,10 @@ export class HttpBackend {
   }
 
   async submit(request: AttemptRequest): Promise<HttpAttemptResponse> {
-    const { attempt, participantId, token, sample, location } = request;
-    const windowId = String(attempt.windowIndex);
-    const attemptId = `${attempt.windowIndex}-${attempt.attemptIndex}`;
-    const path = `/v1/participants/${participantId}/${attempt.modality === 'face' ? 'checkins' : 'calls'}`;
-    const payload =
-      attempt.modality === 'face'
-        ? { windowId, attemptId, modality: 'face', sample, capture: { livenessScore: attempt.livenessScore }, ...(location && { location }) }
-        : { windowId, attemptId, sample, call: { direction: attempt.windowKind === 'adhoc' ? 'outbound' : 'inbound', durationSeconds: 90 } };
+    const { path, body } = attemptRequest(request.participantId, request.attempt, request.sample, request.location);
     let reply: { status: number; body: unknown };
     try {
-      reply = await this.call('POST', path, payload, { ...JSON_HEADERS, authorization: `Bearer ${token}` });
+      reply = await this.call('POST', path, body, { ...JSON_HEADERS, authorization: `Bearer ${request.token}` });
     } catch (error) {
       return { outcome: 'server_error', errorKind: error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError ? 'timeout' : 'connection' };
     }
@@ -110,12 +104,13 @@ export class HttpBackend {
     await this.pool.close();
   }
 
+  /** `payload` is sent as JSON; a string is sent as it is (already JSON). */
   private async call(method: 'GET' | 'POST', path: string, payload: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
     const response = await this.pool.request({
       method,
       path,
       headers,
-      body: payload === undefined ? undefined : JSON.stringify(payload),
+      body: payload === undefined || typeof payload === 'string' ? payload : JSON.stringify(payload),
       headersTimeout: this.options.requestTimeoutMs,
       bodyTimeout: this.options.requestTimeoutMs,
     });

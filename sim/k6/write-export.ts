@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { TIME_ZONES } from '../population/catalog.ts';
 import { enrolledTemplate } from '../population/template.ts';
 import { drawShocks } from '../behaviour/shocks.ts';
+import { attemptRequest } from '../backends/attempt-request.ts';
 import { SampleBasis } from '../backends/sample-vector.ts';
 import { syntheticLocation } from '../backends/synthetic-location.ts';
 import { buildSummary } from '../metrics/summary.ts';
@@ -251,23 +252,6 @@ function attemptEntry(scenario: Scenario, schedule: BuiltSchedule, scheduled: Sc
   if (!basis) bases.set(row, (basis = new SampleBasis(enrolledTemplate(scenario.seed, row, scenario.biometrics.dimension))));
   const request = attemptRequest(participantIdOf(row), attempt, basis.vectorFor(attempt.sample), attempt.modality === 'face' ? syntheticLocation(scenario.seed, row, schedule.population.timeZone[row]!) : undefined);
   return { offsetMs, participant: row, request: { method: 'POST', ...request }, label };
-}
-
-/** The request HttpBackend.submit sends for an attempt (sim/backends/http.ts; a test holds them equal). */
-export function attemptRequest(
-  participantId: string,
-  attempt: Pick<ScheduledAttempt['attempt'], 'windowIndex' | 'attemptIndex' | 'modality' | 'windowKind' | 'livenessScore'>,
-  sample: number[],
-  location?: { lat: number; lon: number; accuracyM: number },
-): { path: string; body: string } {
-  const windowId = String(attempt.windowIndex);
-  const attemptId = `${attempt.windowIndex}-${attempt.attemptIndex}`;
-  const path = `/v1/participants/${participantId}/${attempt.modality === 'face' ? 'checkins' : 'calls'}`;
-  const payload =
-    attempt.modality === 'face'
-      ? { windowId, attemptId, modality: 'face', sample, capture: { livenessScore: attempt.livenessScore }, ...(location && { location }) }
-      : { windowId, attemptId, sample, call: { direction: attempt.windowKind === 'adhoc' ? 'outbound' : 'inbound', durationSeconds: 90 } };
-  return { path, body: JSON.stringify(payload) };
 }
 
 /** Windows in registration batches sorted by opening, each due `leadVirtual` before its first window opens (as drive mode). */

@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { loadScenario } from '../../scenarios/index.ts';
+import { attemptRequest } from '../../sim/backends/attempt-request.ts';
 import { HttpBackend } from '../../sim/backends/http.ts';
 import { SampleBasis } from '../../sim/backends/sample-vector.ts';
 import { drawGenuineSample } from '../../sim/behaviour/biometrics.ts';
@@ -110,18 +111,17 @@ async function enrolWithOneWindow(backend: HttpBackend, dimension: number): Prom
   return { tokens, bases: templates.map((template) => new SampleBasis(template)) };
 }
 
-/** Autocannon's requests: fresh attempt ids from slot `firstSlot` on, a genuine sample each. */
+/** Autocannon's requests: fresh attempt ids from slot `firstSlot` on, a genuine sample each, the bytes the driver sends. */
 function autocannonOptions(server: ServerProcess, tokens: string[], durationSeconds: number, firstSlot: number): autocannon.Options {
   const stream = new RandomStream('autocannon');
   const sample = new SampleBasis(enrolledTemplate(SEED, 0, 128)).vectorFor(drawGenuineSample(stream, SIGMA, 128));
-  const rest = `","modality":"face","sample":${JSON.stringify(sample)},"capture":{"livenessScore":0.9}}`;
   const requests = Array.from({ length: PARTICIPANTS * 6 }, (_, n) => {
     const row = n % PARTICIPANTS;
+    const attempt = { windowIndex: 0, attemptIndex: firstSlot + Math.floor(n / PARTICIPANTS), modality: 'face' as const, windowKind: 'scheduled' as const, livenessScore: 0.9 };
     return {
       method: 'POST' as const,
-      path: `/v1/participants/p${row}/checkins`,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[row]}` },
-      body: `{"windowId":"0","attemptId":"0-${firstSlot + Math.floor(n / PARTICIPANTS)}${rest}`,
+      ...attemptRequest(`p${row}`, attempt, sample),
     };
   });
   return { url: server.url, connections: 10, duration: durationSeconds, requests };

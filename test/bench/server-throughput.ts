@@ -2,10 +2,12 @@
  * Check-ins per second of the reference server on loopback, next to a bare fastify hello-world
  * measured in the same run: autocannon against POST /v1/participants/:id/checkins with a fresh
  * attempt id per request (every request is judged and stored; none is a replay), with the in-memory
- * store and with SQLite (WAL). Each server runs in its own process; rounds interleave the three
- * targets; medians over rounds. Targets: check-in ≥ 0.5× hello-world (memory), ≥ 0.3× (SQLite).
- * A fourth target, `bareCheckInPost`, is a bare fastify route that validates the same bodies with the
- * same schema and does nothing else: what parsing and validating a check-in costs before any work.
+ * store and with SQLite (WAL), the sample in base64 as drive mode sends it. Each server runs in its
+ * own process; rounds interleave the targets; medians over rounds. Targets: check-in ≥ 0.5×
+ * hello-world (memory), ≥ 0.3× (SQLite). Two more targets: `bareCheckInPost`, a bare fastify route
+ * that validates the same bodies with the same schema and does nothing else (what reading and
+ * validating a check-in costs before any work), and `checkInMemoryJsonArray`, the in-memory server
+ * with the sample as a JSON array of 128 numbers, the other form the API takes.
  *
  * The check-in requests are built before the run, a list per connection, so that the load generator
  * (which shares the machine's cores with the server) does no more work per request than it does for
@@ -13,10 +15,11 @@
  *
  *   node --import tsx test/bench/server-throughput.ts [--rounds 3] [--duration 5] [--connections 10]
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
+import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
 import { OFFICER_TOKEN, removeTempDirs, spawnListening, spawnServe, tempDir, unitVector, type ServerProcess } from '../server/server-fixtures.ts';
 
 export interface BenchSettings {
@@ -31,15 +34,19 @@ export interface TargetFigures {
   requestsPerSecond: number[];
   p50Ms: number[];
   p99Ms: number[];
+  /** CPU time of the server process per request answered (µs): its cost, whatever else shares the machine. */
+  serverCpuUsPerRequest: number[];
   /** Responses other than the expected status, errors and timeouts (should be 0). */
   unexpected: number;
 }
 
 export interface ServerBenchResult {
   settings: BenchSettings;
-  targets: Record<'helloWorld' | 'bareCheckInPost' | 'checkInMemory' | 'checkInSqlite', TargetFigures & { median: { requestsPerSecond: number; p50Ms: number; p99Ms: number } }>;
+  targets: Record<'helloWorld' | 'bareCheckInPost' | 'checkInMemory' | 'checkInMemoryJsonArray' | 'checkInSqlite', TargetFigures & { median: { requestsPerSecond: number; p50Ms: number; p99Ms: number; serverCpuUsPerRequest: number } }>;
   /** Median check-in rates over the median hello-world rate (and over the bare POST). */
-  ratios: { memory: number; sqlite: number; memoryToBarePost: number; sqliteToBarePost: number };
+  ratios: { memory: number; sqlite: number; memoryJsonArray: number; memoryToBarePost: number; sqliteToBarePost: number };
+  /** The same ratios from server CPU per request (hello-world's over the check-in's): requests a core can serve, relative. */
+  cpuRatios: { memory: number; sqlite: number; memoryJsonArray: number };
   meetsTargets: boolean;
 }
 
@@ -48,18 +55,21 @@ const MAX_ATTEMPTS = 20;
 const DIMENSION = 128;
 // Check-in requests built per second of run: above any rate this machine reaches, so no list runs out.
 const PREBUILT_PER_SECOND = 15_000;
+// USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux this runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export async function runServerBench(overrides: Partial<BenchSettings> = {}): Promise<ServerBenchResult> {
   const settings = { ...DEFAULTS, ...overrides };
-  const figures = { helloWorld: empty(), bareCheckInPost: empty(), checkInMemory: empty(), checkInSqlite: empty() };
+  const figures = { helloWorld: empty(), bareCheckInPost: empty(), checkInMemory: empty(), checkInMemoryJsonArray: empty(), checkInSqlite: empty() };
   const bare = () => spawnListening(['--import', 'tsx', 'test/bench/server-hello-world.ts']);
   const noTokens = Array.from({ length: settings.participants }, () => 'none');
   try {
     for (let round = 0; round < settings.rounds; round++) {
       await measure(figures.helloWorld, 200, bare, async (url) => ({ url: `${url}/`, connections: settings.connections, duration: settings.durationSeconds }));
-      await measure(figures.bareCheckInPost, 201, bare, async (url) => checkInRequests(url, settings, noTokens));
-      await measure(figures.checkInMemory, 201, () => checkInServer(false), async (url) => checkInRequests(url, settings, await enrolFleet(url, settings)));
-      await measure(figures.checkInSqlite, 201, () => checkInServer(true), async (url) => checkInRequests(url, settings, await enrolFleet(url, settings)));
+      await measure(figures.bareCheckInPost, 201, bare, async (url) => checkInRequests(url, settings, noTokens, 'base64'));
+      await measure(figures.checkInMemory, 201, () => checkInServer(false), async (url) => checkInRequests(url, settings, await enrolFleet(url, settings), 'base64'));
+      await measure(figures.checkInMemoryJsonArray, 201, () => checkInServer(false), async (url) => checkInRequests(url, settings, await enrolFleet(url, settings), 'array'));
+      await measure(figures.checkInSqlite, 201, () => checkInServer(true), async (url) => checkInRequests(url, settings, await enrolFleet(url, settings), 'base64'));
     }
   } finally {
     removeTempDirs();
@@ -67,27 +77,40 @@ export async function runServerBench(overrides: Partial<BenchSettings> = {}): Pr
   const withMedians = Object.fromEntries(
     Object.entries(figures).map(([name, target]) => [
       name,
-      { ...target, median: { requestsPerSecond: median(target.requestsPerSecond), p50Ms: median(target.p50Ms), p99Ms: median(target.p99Ms) } },
+      {
+        ...target,
+        median: { requestsPerSecond: median(target.requestsPerSecond), p50Ms: median(target.p50Ms), p99Ms: median(target.p99Ms), serverCpuUsPerRequest: median(target.serverCpuUsPerRequest) },
+      },
     ]),
   ) as ServerBenchResult['targets'];
   const rate = (name: keyof ServerBenchResult['targets']) => withMedians[name].median.requestsPerSecond;
   const ratios = {
     memory: rate('checkInMemory') / rate('helloWorld'),
     sqlite: rate('checkInSqlite') / rate('helloWorld'),
+    memoryJsonArray: rate('checkInMemoryJsonArray') / rate('helloWorld'),
     memoryToBarePost: rate('checkInMemory') / rate('bareCheckInPost'),
     sqliteToBarePost: rate('checkInSqlite') / rate('bareCheckInPost'),
   };
-  return { settings, targets: withMedians, ratios, meetsTargets: ratios.memory >= 0.5 && ratios.sqlite >= 0.3 };
+  const cpu = (name: keyof ServerBenchResult['targets']) => withMedians[name].median.serverCpuUsPerRequest;
+  const cpuRatios = {
+    memory: cpu('helloWorld') / cpu('checkInMemory'),
+    sqlite: cpu('helloWorld') / cpu('checkInSqlite'),
+    memoryJsonArray: cpu('helloWorld') / cpu('checkInMemoryJsonArray'),
+  };
+  return { settings, targets: withMedians, ratios, cpuRatios, meetsTargets: ratios.memory >= 0.5 && ratios.sqlite >= 0.3 };
 }
 
 function empty(): TargetFigures {
-  return { requestsPerSecond: [], p50Ms: [], p99Ms: [], unexpected: 0 };
+  return { requestsPerSecond: [], p50Ms: [], p99Ms: [], serverCpuUsPerRequest: [], unexpected: 0 };
 }
 
 async function measure(into: TargetFigures, expectedStatus: number, start: () => Promise<ServerProcess>, prepare: (url: string) => Promise<autocannon.Options>): Promise<void> {
   const server = await start();
   try {
-    const result = await autocannon(await prepare(server.url));
+    const options = await prepare(server.url);
+    const cpuBefore = processCpuMs(server.child.pid!);
+    const result = await autocannon(options);
+    into.serverCpuUsPerRequest.push(((processCpuMs(server.child.pid!) - cpuBefore) * 1000) / result.requests.total);
     into.requestsPerSecond.push(result.requests.average);
     into.p50Ms.push(result.latency.p50);
     into.p99Ms.push(result.latency.p99);
@@ -97,6 +120,12 @@ async function measure(into: TargetFigures, expectedStatus: number, start: () =>
     server.child.kill('SIGTERM');
     await server.exited;
   }
+}
+
+/** User and system CPU time of a process so far (ms), from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 function checkInServer(sqlite: boolean): Promise<ServerProcess> {
@@ -131,10 +160,11 @@ async function enrolFleet(url: string, settings: BenchSettings): Promise<string[
 }
 
 /** Check-in requests with fresh attempt ids, cycling through the participants, built before the run. */
-function checkInRequests(url: string, settings: BenchSettings, tokens: string[]): autocannon.Options {
+function checkInRequests(url: string, settings: BenchSettings, tokens: string[], form: 'base64' | 'array'): autocannon.Options {
   // A sample at similarity ~0.7 to the template; only the participant and attempt id change per request.
   const sample = unitVector('bench', DIMENSION).map((value, index) => value + 0.1 * Math.sin(index * 12.9898));
-  const rest = `","modality":"face","sample":${JSON.stringify(sample)},"capture":{"livenessScore":0.9}}`;
+  const encoded = form === 'base64' ? `"sampleBase64":"${encodeSampleBase64(sample)}"` : `"sample":${JSON.stringify(sample)}`;
+  const rest = `","modality":"face",${encoded},"capture":{"livenessScore":0.9}}`;
   const perConnection = Math.ceil((PREBUILT_PER_SECOND * settings.durationSeconds) / settings.connections);
   if (perConnection * settings.connections > settings.participants * MAX_ATTEMPTS) throw new Error('too few participants for the attempts prebuilt');
   let connection = 0;
@@ -181,13 +211,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { rounds, durationSeconds, connections } = result.settings;
   console.log(`server throughput: ${rounds} rounds × ${durationSeconds} s, ${connections} connections, loopback, medians`);
   for (const [name, target] of Object.entries(result.targets)) {
-    const { requestsPerSecond, p50Ms, p99Ms } = target.median;
+    const { requestsPerSecond, p50Ms, p99Ms, serverCpuUsPerRequest } = target.median;
     console.log(
-      `  ${name.padEnd(14)} ${requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${p50Ms.toFixed(1)} ms   p99 ${p99Ms.toFixed(1)} ms   runs: ${target.requestsPerSecond.map((v) => v.toFixed(0)).join(', ')}   unexpected: ${target.unexpected}`,
+      `  ${name.padEnd(22)} ${requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${p50Ms.toFixed(1)} ms   p99 ${p99Ms.toFixed(1)} ms   server CPU ${serverCpuUsPerRequest.toFixed(0)} µs/req   runs: ${target.requestsPerSecond.map((v) => v.toFixed(0)).join(', ')}   unexpected: ${target.unexpected}`,
     );
   }
-  const { memory, sqlite, memoryToBarePost, sqliteToBarePost } = result.ratios;
-  console.log(`  ratio to hello-world: memory ${memory.toFixed(2)} (target ≥ 0.5), SQLite ${sqlite.toFixed(2)} (target ≥ 0.3)`);
+  const { memory, sqlite, memoryJsonArray, memoryToBarePost, sqliteToBarePost } = result.ratios;
+  console.log(`  ratio to hello-world: memory ${memory.toFixed(2)} (target ≥ 0.5), SQLite ${sqlite.toFixed(2)} (target ≥ 0.3); memory with the JSON-array sample ${memoryJsonArray.toFixed(2)}`);
+  console.log(`  the same from server CPU per request: memory ${result.cpuRatios.memory.toFixed(2)}, SQLite ${result.cpuRatios.sqlite.toFixed(2)}; memory with the JSON-array sample ${result.cpuRatios.memoryJsonArray.toFixed(2)}`);
   console.log(`  ratio to the bare POST of the same bodies: memory ${memoryToBarePost.toFixed(2)}, SQLite ${sqliteToBarePost.toFixed(2)}`);
   console.log(`  targets ${result.meetsTargets ? 'met' : 'not met'}`);
 }

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { SERVER_ERRORS, type ServerErrorCode } from '../../server-stub/errors.ts';
 import { FaultsSchema } from '../../server-stub/faults/fault-schema.ts';
+import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
 import { resolveOptions } from '../../server-stub/options.ts';
 import { enrol, OFFICER_TOKEN, openWindow, removeTempDirs, testServer, unitVector, type StoreKind } from './server-fixtures.ts';
 
@@ -39,6 +40,13 @@ const BASES: Base[] = [
     body: { windowId: 'w-1', attemptId: 'a-1', modality: 'face', sample: vector('alice'), capture: { livenessScore: 0.5, poorLight: false, device: 'X' }, location: { lat: 1, lon: 2, accuracyM: 3 } },
   },
   { method: 'POST', url: '/v1/participants/alice/calls', auth: 'alice', body: { windowId: 'w-1', attemptId: 'c-1', sample: vector('alice'), call: { direction: 'inbound', durationSeconds: 30 } } },
+  {
+    method: 'POST',
+    url: '/v1/participants/alice/checkins',
+    auth: 'alice',
+    body: { windowId: 'w-1', attemptId: 'a-2', modality: 'face', sampleBase64: encodeSampleBase64(vector('alice')), capture: { livenessScore: 0.5 } },
+  },
+  { method: 'POST', url: '/v1/participants/alice/calls', auth: 'alice', body: { windowId: 'w-1', attemptId: 'c-2', sampleBase64: encodeSampleBase64(vector('alice')), call: { direction: 'outbound', durationSeconds: 30 } } },
   { method: 'PUT', url: '/v1/admin/faults', auth: 'officer', body: { latency: { fixedMs: 0, jitterMs: 0 }, errorRate: { checkin: 0 }, outages: [], slowDatabase: { delayMs: 0 } } },
   { method: 'POST', url: '/v1/windows/bulk', auth: 'officer', body: { windows: [{ participantId: 'alice', windowId: 'w-3', kind: 'scheduled', openedAt: 7 }] } },
   { method: 'POST', url: '/v1/windows/close-due', auth: 'officer' },

@@ -13,6 +13,7 @@ import {
   testServer,
   unitVector,
 } from './server-fixtures.ts';
+import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
 
 afterAll(removeTempDirs);
 
@@ -110,6 +111,49 @@ describe.each(STORE_KINDS)('check-in routes (%s store)', (store) => {
     expect(errorBody(badCall)).toMatchObject({ code: 'SRV_ERR_VALIDATION', field: 'body.call.direction' });
     const replay = await app.inject({ method: 'POST', url: '/v1/participants/caller/checkins', headers: bearer(token), payload: faceCheckIn('w-1', 'c-1', face) });
     expect(errorBody(replay).code).toBe('SRV_ERR_ATTEMPT_CONFLICT');
+    await app.close();
+  });
+
+  it('takes the sample in base64 as the same doubles, bit for bit, for selfies and calls', async () => {
+    const { app, template, token } = await setUp();
+    await openWindow(app, 'p-1', 'w-2', { openedAt: START });
+    const sample = sampleWithSimilarity(template, 0.37);
+    const { sample: _asArray, ...withoutSample } = faceCheckIn('w-1', 'a-1', sample);
+    const asArray = (await postCheckIn(app, token, 'p-1', faceCheckIn('w-2', 'a-2', sample))).json();
+    const response = await postCheckIn(app, token, 'p-1', { ...withoutSample, sampleBase64: encodeSampleBase64(sample) });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().similarity).toBe(asArray.similarity);
+    expect(response.json()).toMatchObject({ judgement: 'match', attemptNumber: 1 });
+    const call = await app.inject({
+      method: 'POST',
+      url: '/v1/participants/p-1/calls',
+      headers: bearer(token),
+      payload: { windowId: 'w-1', attemptId: 'c-1', sampleBase64: encodeSampleBase64(sample), call: { direction: 'inbound', durationSeconds: 60 } },
+    });
+    expect(call.statusCode).toBe(201);
+    expect(call.json().similarity).toBe(asArray.similarity);
+    await app.close();
+  });
+
+  it('names the sample field when the sample is missing, given twice, or not 128 bounded doubles in base64', async () => {
+    const { app, template, token } = await setUp();
+    const { sample: _omitted, ...withoutSample } = faceCheckIn('w-1', 'a-1', template);
+    const cases: [unknown, string, string][] = [
+      [withoutSample, 'body.sample', 'is required'],
+      [{ ...faceCheckIn('w-1', 'a-1', template), sampleBase64: encodeSampleBase64(template) }, 'body.sampleBase64', 'is not allowed with sample'],
+      [{ ...withoutSample, sampleBase64: encodeSampleBase64(template.slice(1)) }, 'body.sampleBase64', 'expected a string of at least'],
+      [{ ...withoutSample, sampleBase64: `*${encodeSampleBase64(template).slice(1)}` }, 'body.sampleBase64', 'expected a string matching'],
+      [{ ...withoutSample, sampleBase64: encodeSampleBase64([Number.NaN, ...template.slice(1)]) }, 'body.sampleBase64', 'expected 128 little-endian doubles within ±1000'],
+      [{ ...withoutSample, sampleBase64: encodeSampleBase64([1e6, ...template.slice(1)]) }, 'body.sampleBase64', 'expected 128 little-endian doubles within ±1000'],
+    ];
+    for (const [body, field, expected] of cases) {
+      const response = await postCheckIn(app, token, 'p-1', body);
+      expect(response.statusCode, field).toBe(400);
+      expect(errorBody(response), field).toMatchObject({ code: 'SRV_ERR_VALIDATION', field });
+      expect(errorBody(response).message, field).toContain(`${field}: ${expected}`);
+    }
+    const history = (await app.inject({ method: 'GET', url: '/v1/participants/p-1/history', headers: officer })).json();
+    expect(history.attempts).toHaveLength(0);
     await app.close();
   });
 
