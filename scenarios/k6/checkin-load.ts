@@ -14,11 +14,12 @@ import http from 'k6/http';
 import exec from 'k6/execution';
 import { sleep } from 'k6';
 import { SharedArray } from 'k6/data';
-import { Counter, Rate, Trend } from 'k6/metrics';
+import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
 import { interpretReply, parseBody } from './lib/attempt-outcome.ts';
 import { attemptSamples, registrationSamples, type Sample } from './lib/attempt-samples.ts';
 import { EXPECTED_SUMMARY_FILE, MANIFEST_FILE, TOKENS_FILE, TOKENS_FORMAT, locate, routeOf, type AttemptEntry, type ExportManifest, type RegistrationBatch, type TokensFile } from './lib/export-format.ts';
 import { METRICS } from './lib/k6-metrics.ts';
+import { K6_HARNESS_METRICS, STANDING_SAMPLES_EVERY_MS, harnessAnswerSamples, harnessRegistrationSamples, harnessSentSamples, harnessStandingSamples } from './lib/harness-samples.ts';
 import { buildK6Summary, textSummary, type MetricValues, type SummaryJson } from './lib/k6-summary.ts';
 import {
   clockMatches,
@@ -62,7 +63,7 @@ type Options = typeof exec.test.options;
 const plan = loadOptions(manifest, env);
 export const options: Options = plan;
 
-const counters = new Map<string, Counter | Rate | Trend>([
+const counters = new Map<string, Counter | Rate | Trend | Gauge>([
   [METRICS.attempts, new Counter(METRICS.attempts)],
   [METRICS.asExpected, new Rate(METRICS.asExpected)],
   [METRICS.windowVerdicts, new Counter(METRICS.windowVerdicts)],
@@ -78,7 +79,12 @@ const counters = new Map<string, Counter | Rate | Trend>([
   [METRICS.spare, new Counter(METRICS.spare)],
   [METRICS.registrations, new Counter(METRICS.registrations)],
 ]);
+// The harness's own metric names, for the dashboards (README: "Prometheus remote write").
+for (const metric of K6_HARNESS_METRICS) counters.set(metric.name, metric.type === 'gauge' ? new Gauge(metric.name) : new Counter(metric.name));
 const record = (samples: readonly Sample[]) => samples.forEach((sample) => counters.get(sample.metric)!.add(sample.value, sample.tags));
+const standing = harnessStandingSamples(manifest.compression, manifest.scenario.policy);
+/** When this VU last recorded the standing samples (each VU has its own copy of the module). */
+let standingRecordedAt = 0;
 
 interface SetupData {
   clock: ClockReading;
@@ -130,6 +136,12 @@ export function attempt(data: SetupData): void {
   const intended = data.zeroWallMs + entry.offsetMs;
   waitFor(intended);
   const sent = Date.now();
+  const lagMs = Math.max(0, sent - intended);
+  if (sent - standingRecordedAt >= STANDING_SAMPLES_EVERY_MS) {
+    standingRecordedAt = sent;
+    record(standing);
+  }
+  record(harnessSentSamples(lagMs, lateAfterMs));
   const route = routeOf(entry.request.path);
   const response = http.post(`${env.target}${entry.request.path}`, entry.request.body, {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[entry.participant]!}` },
@@ -137,8 +149,10 @@ export function attempt(data: SetupData): void {
     responseType: 'text',
     tags: { name: route },
   });
+  const latencyMs = Date.now() - intended;
   const reply = interpretReply(response.status, parseBody(response.body as string | null), response.error_code);
-  record(attemptSamples(entry.label, reply, { latencyMs: Date.now() - intended, lagMs: Math.max(0, sent - intended), lateAfterMs, route }));
+  record(attemptSamples(entry.label, reply, { latencyMs, lagMs, lateAfterMs, route }));
+  record(harnessAnswerSamples(entry.label, reply, latencyMs));
 }
 
 /** One bulk window registration, ahead of its first window's opening. */
@@ -161,7 +175,9 @@ export function registration(data: SetupData): void {
     timeout: `${env.requestTimeoutMs}ms`,
     tags: { name: '/v1/windows/bulk' },
   });
-  record(registrationSamples(windows.length, response.status === 200 || response.status === 201));
+  const ok = response.status === 200 || response.status === 201;
+  record(registrationSamples(windows.length, ok));
+  record(harnessRegistrationSamples(ok));
 }
 
 interface SummaryData {

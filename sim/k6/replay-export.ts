@@ -14,7 +14,8 @@ import { startServerProcess, type ServerProcess } from '../drive/server-process.
 import { readExport, type LoadedExport } from './read-export.ts';
 import { routeOf } from '../../scenarios/k6/lib/export-format.ts';
 import { interpretReply, parseBody } from '../../scenarios/k6/lib/attempt-outcome.ts';
-import { SampleTotals, attemptSamples, registrationSamples } from '../../scenarios/k6/lib/attempt-samples.ts';
+import { SampleTotals, attemptSamples, registrationSamples, type Sample } from '../../scenarios/k6/lib/attempt-samples.ts';
+import { harnessAnswerSamples, harnessRegistrationSamples, harnessSentSamples, harnessStandingSamples } from '../../scenarios/k6/lib/harness-samples.ts';
 import { METRICS } from '../../scenarios/k6/lib/k6-metrics.ts';
 import { buildK6Summary, type SummaryJson } from '../../scenarios/k6/lib/k6-summary.ts';
 import type { AttemptResponse } from '../backends/backend.ts';
@@ -37,6 +38,8 @@ export interface ReplayOptions {
   requestTimeoutMs: number;
   lateAfterMs: number;
   serverOptions?: Record<string, unknown>;
+  /** Given, as each request leaves and is answered, the harness-named samples the k6 script records then (scenarios/k6/lib/harness-samples.ts). */
+  onHarnessSamples?: (samples: readonly Sample[]) => void;
 }
 
 export interface ReplayResult {
@@ -100,10 +103,12 @@ async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backen
   let answeredOtherwise = 0;
   let wake: () => void = () => {};
 
+  options.onHarnessSamples?.(harnessStandingSamples(loaded.manifest.compression, loaded.manifest.scenario.policy));
   const fireAttempt = (index: number, dueWall: number) => {
     const entry = attempts[index]!;
     const sentAt = performance.now();
     recorder.sent(dueWall, sentAt);
+    options.onHarnessSamples?.(harnessSentSamples(Math.max(0, sentAt - dueWall), options.lateAfterMs));
     inFlight++;
     post(pool, entry.request.path, entry.request.body, tokens[entry.participant]!, options.requestTimeoutMs).then((reply) => {
       const doneAt = performance.now();
@@ -114,6 +119,7 @@ async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backen
       const k6Reply = 'status' in reply ? interpretReply(reply.status, reply.body) : interpretReply(0, undefined, response.errorKind === 'timeout' ? 1050 : undefined);
       const samples = attemptSamples(entry.label, k6Reply, { latencyMs: doneAt - dueWall, lagMs: Math.max(0, sentAt - dueWall), lateAfterMs: options.lateAfterMs, route: routeOf(entry.request.path) });
       samples.forEach((sample) => totals.add(sample));
+      options.onHarnessSamples?.(harnessAnswerSamples(entry.label, k6Reply, doneAt - dueWall));
       if (samples.some((sample) => sample.metric === METRICS.asExpected && sample.value === false)) answeredOtherwise++;
       inFlight--;
       wake();
@@ -129,6 +135,7 @@ async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backen
         () => {
           recorder.error('window_registration');
           registrationSamples(batch.windows.length, false).forEach((sample) => totals.add(sample));
+          options.onHarnessSamples?.(harnessRegistrationSamples(false));
         },
       )
       .finally(() => {

@@ -4,12 +4,13 @@ import { FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
 import { INTENTS, SCORE_BIN_WIDTH, SCORE_BINS, SCORE_HISTOGRAMS, VERDICTS, type MetricsData } from './shard-metrics.ts';
 import type { DriveMetricsSink, DriveRunStart } from './drive-metrics-sink.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import { HARNESS_SPECS as SPECS, type HarnessMetricSpec } from '../../scenarios/k6/lib/harness-metric-specs.ts';
 
 /**
  * The harness's own Prometheus metrics during a drive run, exposed by `--metrics-port` and labelled
- * with `run` and `scenario` (registry default labels: nothing to look up per request). k6 runs push
- * the same names through remote write; README's table is the contract, and a test keeps it in step
- * with `HARNESS_METRICS`.
+ * with `run` and `scenario` (registry default labels: nothing to look up per request). Their names,
+ * labels and buckets are in scenarios/k6/lib/harness-metric-specs.ts, shared with the k6 script, which
+ * pushes the same names through remote write.
  *
  * Two kinds of figures:
  * - load figures, fed by the drive loop through `DriveMetricsSink` (a few additions per request);
@@ -19,109 +20,6 @@ import type { Scenario } from '../../scenarios/schema.ts';
 
 export const HARNESS_PREFIX = 'checkin_harness_';
 
-export interface HarnessMetricSpec {
-  readonly name: string;
-  readonly type: 'counter' | 'gauge' | 'histogram';
-  readonly labels: readonly string[];
-  readonly help: string;
-}
-
-const spec = <const T extends HarnessMetricSpec>(value: T): T => value;
-
-const SPECS = {
-  intended: spec({
-    name: 'checkin_harness_requests_intended_total',
-    type: 'counter',
-    labels: [],
-    help: 'Check-in requests whose intended send instant has passed, counted from the schedule whether sent or not (open model)',
-  }),
-  sent: spec({ name: 'checkin_harness_requests_sent_total', type: 'counter', labels: [], help: 'Check-in requests that left the driver' }),
-  completed: spec({
-    name: 'checkin_harness_requests_completed_total',
-    type: 'counter',
-    labels: [],
-    help: 'Check-in requests answered or failed (the achieved rate)',
-  }),
-  late: spec({
-    name: 'checkin_harness_requests_late_total',
-    type: 'counter',
-    labels: [],
-    help: 'Check-in requests sent more than --late-after-ms after their intended instant',
-  }),
-  errors: spec({
-    name: 'checkin_harness_request_errors_total',
-    type: 'counter',
-    labels: ['kind'],
-    help: 'Failed requests by kind (http_<status>[_<code>], timeout, connection, window_closed, window_registration, ...)',
-  }),
-  inFlight: spec({ name: 'checkin_harness_requests_in_flight', type: 'gauge', labels: [], help: 'Check-in requests sent and not yet answered' }),
-  latency: spec({
-    name: 'checkin_harness_request_latency_seconds',
-    type: 'histogram',
-    labels: [],
-    help: 'Time from the intended send instant to the answer, in seconds (no coordinated omission)',
-  }),
-  lag: spec({
-    name: 'checkin_harness_driver_lag_seconds',
-    type: 'histogram',
-    labels: [],
-    help: 'Time from the intended send instant to the actual send, in seconds (the driver falling behind)',
-  }),
-  compression: spec({ name: 'checkin_harness_time_compression_ratio', type: 'gauge', labels: [], help: 'Virtual ms per wall ms of the run' }),
-  windows: spec({
-    name: 'checkin_harness_windows_total',
-    type: 'counter',
-    labels: ['intent'],
-    help: 'Closed check-in windows by ground-truth intent (complied, evaded, impostor)',
-  }),
-  verdicts: spec({
-    name: 'checkin_harness_window_verdicts_total',
-    type: 'counter',
-    labels: ['verdict'],
-    help: 'Closed check-in windows by verdict (verified, rejected, missed)',
-  }),
-  falseFailures: spec({
-    name: 'checkin_harness_false_failures_total',
-    type: 'counter',
-    labels: ['cause'],
-    help: 'Windows answered in good faith but recorded missed or rejected, by the cause of the failure (every cause present from 0)',
-  }),
-  falseAccepts: spec({ name: 'checkin_harness_false_accepts_total', type: 'counter', labels: [], help: 'Windows answered by an impostor and verified' }),
-  escalations: spec({ name: 'checkin_harness_escalations_total', type: 'counter', labels: [], help: 'Participants escalated to an officer' }),
-  falseEscalations: spec({
-    name: 'checkin_harness_false_escalations_total',
-    type: 'counter',
-    labels: [],
-    help: 'Escalations of participants who had not absconded',
-  }),
-  inPersonVisits: spec({
-    name: 'checkin_harness_in_person_visits_total',
-    type: 'counter',
-    labels: [],
-    help: 'In-person visits forced by false failures',
-  }),
-  officerCalls: spec({ name: 'checkin_harness_officer_calls_total', type: 'counter', labels: [], help: 'Calls to an officer after a failed window' }),
-  scores: spec({
-    name: 'checkin_harness_similarity_score',
-    type: 'histogram',
-    labels: ['source', 'modality'],
-    help: 'Similarity of judged samples to the template by ground truth (source: genuine, impostor) and modality (dimensionless; _sum from 0.01-wide bin midpoints)',
-  }),
-  threshold: spec({
-    name: 'checkin_harness_verification_threshold',
-    type: 'gauge',
-    labels: ['modality'],
-    help: "The scenario policy's similarity threshold by modality (face, voice)",
-  }),
-};
-
-/** Every metric the harness exposes, besides prom-client's default process metrics under the same prefix. */
-export const HARNESS_METRICS: readonly HarnessMetricSpec[] = Object.values(SPECS);
-
-const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-const LAG_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-/** Score bucket bounds: each falls on an edge of the 0.01-wide bins of `MetricsData.scoreHistograms`. */
-export const SCORE_BUCKETS = [-0.2, -0.1, 0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 /** The intended counter releases scheduled requests in slots of this many wall ms. */
 const SLOT_MS = 100;
 
@@ -175,8 +73,8 @@ export class HarnessMetrics implements DriveMetricsSink {
     this.lateTotal = new Counter(options(SPECS.late));
     this.errors = new Counter(options(SPECS.errors));
     const inFlight: Gauge = new Gauge({ ...options(SPECS.inFlight), collect: () => inFlight.set(this.sentCount - this.completedCount) });
-    this.latency = new Histogram({ ...options(SPECS.latency), buckets: LATENCY_BUCKETS });
-    this.lag = new Histogram({ ...options(SPECS.lag), buckets: LAG_BUCKETS });
+    this.latency = new Histogram({ ...options(SPECS.latency), buckets: [...SPECS.latency.buckets] });
+    this.lag = new Histogram({ ...options(SPECS.lag), buckets: [...SPECS.lag.buckets] });
     const compression: Gauge = new Gauge({
       ...options(SPECS.compression),
       collect: () => {
@@ -264,7 +162,7 @@ export class HarnessMetrics implements DriveMetricsSink {
    * each new score is observed at its bin's midpoint, which falls in the same bucket as the score
    * itself (every bucket bound is a bin edge). Costs one observation per new score, per scrape.
    */
-  private scoresFromBins(s: HarnessMetricSpec): void {
+  private scoresFromBins(s: typeof SPECS.scores): void {
     const seen = new Array<number>(SCORE_HISTOGRAMS.length * SCORE_BINS).fill(0);
     const replay = () => {
       const bins = this.run?.data.scoreHistograms;
@@ -278,7 +176,7 @@ export class HarnessMetrics implements DriveMetricsSink {
         }
       });
     };
-    const histogram = new Histogram({ name: s.name, help: s.help, labelNames: s.labels, buckets: SCORE_BUCKETS, registers: [this.registry], collect: replay });
+    const histogram = new Histogram({ name: s.name, help: s.help, labelNames: s.labels, buckets: [...s.buckets], registers: [this.registry], collect: replay });
     const children = SCORE_HISTOGRAMS.map((name) => {
       const labels = { source: name.startsWith('genuine') ? 'genuine' : 'impostor', modality: name.endsWith('Face') ? 'face' : 'voice' };
       histogram.zero(labels);

@@ -1,34 +1,31 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenarios/index.ts';
 import { startServerProcess, type ServerProcess } from '../../sim/drive/server-process.ts';
 import { DAY_MS } from '../../sim/virtual-time.ts';
 import { DASHBOARDS } from '../../dashboards/index.ts';
-import { labelVariables, panelQueries, substitute } from './dashboard-queries.ts';
-import { prometheusBinary, promtoolCheckMetrics } from './promtool.ts';
+import { labelVariables, panelQueries } from './dashboard-queries.ts';
+import { promtoolCheckMetrics } from './promtool.ts';
+import { RATE_INTERVAL, api, capture, committedConfig, labelValues, panelQueryProblem, startPrometheus, stopChild, waitFor } from './prometheus-process.ts';
 
 /**
  * End to end, with a real Prometheus: the reference server (with injected faults) and a short drive
  * run with `--metrics-port`, Prometheus on loopback scraping both every second (the harness statically,
  * the server through the harness's /targets, as the committed dashboards/provisioning/prometheus.yml
- * says), then every PromQL expression of every panel, with the dashboard variables resolved as
+ * says, its k6 recording rules loaded too), then every PromQL expression of every panel, with the dashboard variables resolved as
  * Grafana would, must return at least one series with a number in it.
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUN_SECONDS = 12;
-/** Grafana's $__rate_interval for a 1 s scrape interval is max(4 × 1 s, step + 1 s): 4 s at 1 s steps; a little more for slack. */
-const RATE_INTERVAL = '5s';
 
 describe('dashboards against a real Prometheus', () => {
   it('every panel query returns data from a drive run scraped by Prometheus', async () => {
-    const prometheus = prometheusBinary();
     const dir = mkdtempSync(join(tmpdir(), 'checkin-dashboards-'));
     const children: ChildProcess[] = [];
     let server: ServerProcess | undefined;
@@ -84,22 +81,15 @@ describe('dashboards against a real Prometheus', () => {
       expect(scenarioLabel).toBe('dashboards-e2e');
 
       // Prometheus: the committed scrape config, pointed at this run's harness port.
-      const config = parse(readFileSync(join(ROOT, 'dashboards/provisioning/prometheus.yml'), 'utf8')) as PrometheusConfig;
+      const config = committedConfig();
       const harnessHost = new URL(harnessUrl).host;
       const jobs = new Map(config.scrape_configs.map((job) => [job.job_name, job]));
       expect([...jobs.keys()]).toEqual(['checkin-harness', 'checkin-server']);
       jobs.get('checkin-harness')!.static_configs![0]!.targets = [harnessHost];
       jobs.get('checkin-server')!.http_sd_configs![0]!.url = `${harnessUrl}/targets`;
-      const configFile = join(dir, 'prometheus.yml');
-      writeFileSync(configFile, stringify(config));
-      const port = await freePort();
-      const promUrl = `http://127.0.0.1:${port}`;
-      const prom = spawn(prometheus, [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      children.push(prom);
-      const promOutput = capture(prom);
-      await waitFor(async () => (await fetch(`${promUrl}/-/ready`).catch(() => undefined))?.ok, 20_000, () => `prometheus: ${promOutput.stderr}`);
+      const prometheus = await startPrometheus(dir, config);
+      children.push(prometheus.child);
+      const promUrl = prometheus.url;
 
       // The run ends (the harness then lingers), and Prometheus gets a last scrape or two of both.
       await waitFor(() => /^digest [0-9a-f]{64}$/m.test(driveOutput.stdout), 60_000, () => `drive run did not finish: ${driveOutput.stderr.slice(-2000)}`);
@@ -122,14 +112,9 @@ describe('dashboards against a real Prometheus', () => {
       for (const { build } of DASHBOARDS) {
         const dashboard = build();
         for (const query of panelQueries(dashboard)) {
-          const expr = substitute(query.expr, values);
-          const data = query.instant
-            ? await api<QueryData>(promUrl, '/api/v1/query', { query: expr, time: String(endS) })
-            : await api<QueryData>(promUrl, '/api/v1/query_range', { query: expr, start: String(startedS), end: String(endS), step: '1' });
+          const problem = await panelQueryProblem(promUrl, query, values, startedS, endS);
           checked++;
-          const numbers = data.result.flatMap((series) => (series.values ?? (series.value ? [series.value] : [])).map(([, value]) => Number(value)));
-          if (data.result.length === 0) failures.push(`${query.dashboard} / ${query.panel} [${query.refId}]: no series for ${expr}`);
-          else if (!numbers.some(Number.isFinite)) failures.push(`${query.dashboard} / ${query.panel} [${query.refId}]: only NaN for ${expr}`);
+          if (problem) failures.push(problem);
         }
       }
       expect(failures).toEqual([]);
@@ -166,10 +151,6 @@ describe('dashboards against a real Prometheus', () => {
   }, 90_000);
 });
 
-interface PrometheusConfig {
-  scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; http_sd_configs?: { url: string }[] }[];
-}
-
 interface RunSummary {
   windows: Record<'complied' | 'evaded' | 'impostor', number>;
   verdicts: Record<'verified' | 'rejected' | 'missed', number>;
@@ -187,60 +168,4 @@ function samples(text: string): (name: string, labels?: Record<string, string>) 
     const line = lines.find((candidate) => candidate.startsWith(`${name}{`) && wanted.every((pair) => candidate.includes(pair)));
     return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
   };
-}
-
-interface QueryData {
-  result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[];
-}
-
-async function api<T>(base: string, path: string, params: Record<string, string>): Promise<T> {
-  const response = await fetch(`${base}${path}?${new URLSearchParams(params)}`);
-  const body = (await response.json()) as { status: string; data: T; error?: string };
-  if (body.status !== 'success') throw new Error(`${path} ${JSON.stringify(params)}: ${body.error ?? response.status}`);
-  return body.data;
-}
-
-/** `label_values(selector, label)` as Grafana's Prometheus data source runs it. */
-async function labelValues(base: string, variable: { selector: string; label: string }, values: Record<string, string> = {}): Promise<string[]> {
-  return api<string[]>(base, `/api/v1/label/${variable.label}/values`, { 'match[]': substitute(variable.selector, values) });
-}
-
-function capture(child: ChildProcess): { stdout: string; stderr: string } {
-  const output = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output.stderr = (output.stderr + chunk.toString()).slice(-20_000)));
-  return output;
-}
-
-async function waitFor<T>(check: () => T | Promise<T>, timeoutMs: number, describe: () => string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

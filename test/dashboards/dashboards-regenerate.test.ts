@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DASHBOARDS, dashboardJson } from '../../dashboards/index.ts';
+import { K6_RULES_FILE, k6RecordingRulesYaml } from '../../dashboards/k6-recording-rules.ts';
 import { labelVariables, panelQueries } from './dashboard-queries.ts';
 
 const jsonDir = new URL('../../dashboards/json/', import.meta.url);
@@ -11,6 +12,7 @@ describe('dashboards as code', () => {
       expect(readFileSync(new URL(file, jsonDir), 'utf8'), `dashboards/json/${file} is stale: run npm run dashboards`).toBe(dashboardJson(build));
     }
     expect(readdirSync(jsonDir).sort()).toEqual(DASHBOARDS.map(({ file }) => file).sort());
+    expect(readFileSync(new URL(`../../dashboards/${K6_RULES_FILE}`, import.meta.url), 'utf8'), `dashboards/${K6_RULES_FILE} is stale: run npm run dashboards`).toBe(k6RecordingRulesYaml());
   });
 
   it('give the same bytes twice in one process', () => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { HARNESS_METRICS, HarnessMetrics, runLabelOf } from '../../sim/metrics/harness-prometheus.ts';
+import { HarnessMetrics, runLabelOf } from '../../sim/metrics/harness-prometheus.ts';
+import { HARNESS_METRICS } from '../../scenarios/k6/lib/harness-metric-specs.ts';
+import { k6RecordingRules } from '../../dashboards/k6-recording-rules.ts';
 import { serveHarnessMetrics, serverTargets } from '../../sim/metrics/harness-metrics-server.ts';
 import { emptyMetrics } from '../../sim/metrics/shard-metrics.ts';
 
@@ -95,5 +97,13 @@ describe('harness metrics', () => {
     );
     const expected = new Map(HARNESS_METRICS.map((spec) => [spec.name, `${spec.type} ${spec.labels.map((label) => `\`${label}\``).join(', ') || '—'}`]));
     expect(documented).toEqual(expected);
+  });
+
+  it("say in README whether a k6 run feeds each, as the recording rules do", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const saysNo = new Map([...readme.matchAll(/^\| `(checkin_harness_[a-z_]+)` \|(?:[^|]*\|){3} ([^|]+) \|$/gm)].map((match) => [match[1]!, match[2]!.trim() === 'no']));
+    const recorded = new Set(k6RecordingRules().map((rule) => rule.record));
+    const notFed = new Map(HARNESS_METRICS.map((spec) => [spec.name, !recorded.has(spec.name) && !recorded.has(`${spec.name}_bucket`)]));
+    expect(saysNo).toEqual(notFed);
   });
 });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { HarnessMetrics } from '../../sim/metrics/harness-prometheus.ts';
 import { emptyMetrics } from '../../sim/metrics/shard-metrics.ts';
 import { enrol, faceCheckIn, openWindow, postCheckIn, testServer, unitVector } from '../server/server-fixtures.ts';
-import { promtoolCheckConfig, promtoolCheckMetrics } from './promtool.ts';
+import { K6_RULES_FILE } from '../../dashboards/k6-recording-rules.ts';
+import { promtoolCheckConfig, promtoolCheckMetrics, promtoolCheckRules } from './promtool.ts';
 
 /** Metric names and labels pass `promtool check metrics`, the scrape config `check config` (no skipping: .ci/run installs promtool). */
 describe('promtool check metrics', () => {
@@ -44,9 +45,16 @@ describe('promtool check metrics', () => {
     expect(check.status).toBe(0);
   });
 
-  it('passes `promtool check config` on the committed scrape config', () => {
+  it('passes `promtool check config` on the committed scrape config, its k6 recording rules loaded', () => {
     const check = promtoolCheckConfig(fileURLToPath(new URL('../../dashboards/provisioning/prometheus.yml', import.meta.url)));
-    expect(check.output).toContain('SUCCESS');
+    expect(check.output).toContain('SUCCESS: 1 rule files found');
+    expect(check.output).toContain('is valid prometheus config file syntax');
+    expect(check.status).toBe(0);
+  });
+
+  it('passes `promtool check rules` on the k6 recording rules', () => {
+    const check = promtoolCheckRules(fileURLToPath(new URL(`../../dashboards/${K6_RULES_FILE}`, import.meta.url)));
+    expect(check.output).toMatch(/SUCCESS: \d+ rules found/);
     expect(check.status).toBe(0);
   });
 });

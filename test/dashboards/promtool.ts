@@ -16,6 +16,13 @@ export function promtoolCheckConfig(file: string): { status: number | null; outp
   return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
 }
 
+/** `promtool check rules FILE`. */
+export function promtoolCheckRules(file: string): { status: number | null; output: string } {
+  const result = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8', timeout: 30_000 });
+  if (result.error) throw new Error(`promtool could not run (${result.error.message}): ${INSTALL}`);
+  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
 /** The Prometheus server binary, or a clear failure. */
 export function prometheusBinary(): string {
   const result = spawnSync('prometheus', ['--version'], { encoding: 'utf8', timeout: 30_000 });

@@ -97,7 +97,7 @@ export interface ManifestScenario {
   seed: number;
   participants: number;
   days: number;
-  policy: { maxAttempts: number; [key: string]: unknown };
+  policy: { maxAttempts: number; faceThreshold: number; voiceThreshold: number; [key: string]: unknown };
   slo: { latencyP99Ms: number; errorRate: number };
   [key: string]: unknown;
 }
