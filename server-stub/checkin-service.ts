@@ -68,16 +68,8 @@ export interface WindowView {
   reason?: string | undefined;
 }
 
-export interface AttemptOutcome {
-  participantId: string;
-  attemptId: string;
-  windowId: string;
-  modality: SampleModality;
-  at: number;
-  attemptNumber: number;
-  judgement: SampleJudgement;
-  similarity: number;
-  reason: string;
+/** What a check-in answers: the record's public fields, whether it was a replay, and the window now. */
+export interface AttemptOutcome extends Pick<AttemptRecord, 'participantId' | 'attemptId' | 'windowId' | 'modality' | 'at' | 'attemptNumber' | 'judgement' | 'similarity' | 'reason'> {
   replayed: boolean;
   window: WindowView;
 }

@@ -30,6 +30,9 @@ export interface AttemptRequest {
 /** An attempt's answer, with the kind of failure when there was one (for `load.errors`). */
 export type HttpAttemptResponse = AttemptResponse & { errorKind?: string };
 
+/** The HTTP answer to an attempt, or the failure (timeout, connection) that left it without one. */
+export type AttemptReply = { status: number; body: unknown } | { failure: HttpAttemptResponse };
+
 export interface HttpBackendOptions {
   connections: number;
   requestTimeoutMs: number;
@@ -91,13 +94,18 @@ export class HttpBackend {
 
   async submit(request: AttemptRequest): Promise<HttpAttemptResponse> {
     const { path, body } = attemptRequest(request.participantId, request.attempt, request.sample, request.location);
-    let reply: { status: number; body: unknown };
+    const reply = await this.postAttempt(path, body, request.token);
+    return 'failure' in reply ? reply.failure : interpretAttemptReply(reply.status, reply.body);
+  }
+
+  /** Sends a check-in request already built (attempt-request.ts): the answer as it came, or the failure that meant no answer. */
+  async postAttempt(path: string, body: string, token: string): Promise<AttemptReply> {
     try {
-      reply = await this.call('POST', path, body, { ...JSON_HEADERS, authorization: `Bearer ${request.token}` });
+      return await this.call('POST', path, body, { ...JSON_HEADERS, authorization: `Bearer ${token}` });
     } catch (error) {
-      return { outcome: 'server_error', errorKind: error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError ? 'timeout' : 'connection' };
+      const timeout = error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
+      return { failure: { outcome: 'server_error', errorKind: timeout ? 'timeout' : 'connection' } };
     }
-    return interpretAttemptReply(reply.status, reply.body);
   }
 
   async close(): Promise<void> {

@@ -53,7 +53,7 @@ export async function startServerProcess(
   const cleanUp = () => rmSync(directory, { recursive: true, force: true });
   try {
     const url = await listeningUrl(child, () => stderr);
-    return { url, officerToken, pid: child.pid!, stop: () => stop(child).finally(cleanUp) };
+    return { url, officerToken, pid: child.pid!, stop: () => stopChild(child).finally(cleanUp) };
   } catch (error) {
     child.kill('SIGKILL');
     cleanUp();
@@ -78,8 +78,9 @@ function listeningUrl(child: ChildProcess, stderr: () => string): Promise<string
   });
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+/** SIGTERM, then SIGKILL if the child has not exited within 5 s; resolves once it has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     child.once('exit', () => {

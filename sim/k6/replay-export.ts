@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Pool, errors as undiciErrors } from 'undici';
 import { buildPopulation } from '../population/population.ts';
 import { drawShocks } from '../behaviour/shocks.ts';
 import { participantLife } from '../engine/participant-life.ts';
@@ -13,7 +12,7 @@ import { DriveError } from '../drive/drive-errors.ts';
 import { startServerProcess, type ServerProcess } from '../drive/server-process.ts';
 import { readExport, type LoadedExport } from './read-export.ts';
 import { routeOf } from '../../scenarios/k6/lib/export-format.ts';
-import { interpretReply, parseBody } from '../../scenarios/k6/lib/attempt-outcome.ts';
+import { interpretReply } from '../../scenarios/k6/lib/attempt-outcome.ts';
 import { SampleTotals, attemptSamples, registrationSamples, type Sample } from '../../scenarios/k6/lib/attempt-samples.ts';
 import { harnessAnswerSamples, harnessRegistrationSamples, harnessSentSamples, harnessStandingSamples } from '../../scenarios/k6/lib/harness-samples.ts';
 import { METRICS } from '../../scenarios/k6/lib/k6-metrics.ts';
@@ -57,8 +56,6 @@ export interface ReplayResult {
 }
 
 const START_LEAD_MS = 2_000;
-const JSON_HEADERS = { 'content-type': 'application/json' };
-
 type Due = { kind: 'attempt'; index: number; offsetMs: number } | { kind: 'registration'; index: number; offsetMs: number };
 
 export async function replayExport(directory: string, options: ReplayOptions): Promise<ReplayResult> {
@@ -67,12 +64,10 @@ export async function replayExport(directory: string, options: ReplayOptions): P
   const { manifest, scenario } = loaded;
   let server: ServerProcess | undefined;
   let backend: HttpBackend | undefined;
-  let pool: Pool | undefined;
   try {
     server = options.target ? undefined : await startServerProcess(scenario, manifest.compression, options.serverOptions);
     const target = options.target ?? { url: server!.url, officerToken: server!.officerToken };
-    backend = new HttpBackend(target.url, target.officerToken, { connections: 4, requestTimeoutMs: options.requestTimeoutMs });
-    pool = new Pool(target.url, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+    backend = new HttpBackend(target.url, target.officerToken, { connections: options.connections, requestTimeoutMs: options.requestTimeoutMs });
     await backend.serverNow();
     const tokens: string[] = [];
     for (const batch of loaded.enrolment) tokens.push(...(await backend.enrol(batch)));
@@ -80,17 +75,16 @@ export async function replayExport(directory: string, options: ReplayOptions): P
     const serverNow = await backend.serverNow();
     const wallZero = performance.now() + START_LEAD_MS;
     const clock = new DriveClock(manifest.compression, manifest.originVirtualMs, wallZero, serverNow + START_LEAD_MS * manifest.compression);
-    const sent = await sendSchedule(loaded, options, backend, pool, tokens, clock, wallZero);
+    const sent = await sendSchedule(loaded, options, backend, tokens, clock, wallZero);
     const load = sent.recorder.summary(options.target ? target.url : `reference server (child process) ${target.url}`, manifest.compression);
     return { ...rebuild(loaded, sent.responses, load, sent.totals), load, answeredOtherwise: sent.answeredOtherwise, wallMs: performance.now() - started };
   } finally {
-    await pool?.close();
     await backend?.close();
     await server?.stop();
   }
 }
 
-async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backend: HttpBackend, pool: Pool, tokens: string[], clock: DriveClock, wallZero: number) {
+async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backend: HttpBackend, tokens: string[], clock: DriveClock, wallZero: number) {
   const { attempts, registrations } = loaded;
   const dues: Due[] = [
     ...registrations.map((batch, index) => ({ kind: 'registration' as const, index, offsetMs: batch.offsetMs })),
@@ -110,7 +104,7 @@ async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backen
     recorder.sent(dueWall, sentAt);
     options.onHarnessSamples?.(harnessSentSamples(Math.max(0, sentAt - dueWall), options.lateAfterMs));
     inFlight++;
-    post(pool, entry.request.path, entry.request.body, tokens[entry.participant]!, options.requestTimeoutMs).then((reply) => {
+    void backend.postAttempt(entry.request.path, entry.request.body, tokens[entry.participant]!).then((reply) => {
       const doneAt = performance.now();
       const response = 'status' in reply ? interpretAttemptReply(reply.status, reply.body) : reply.failure;
       recorder.done(dueWall, doneAt, response.errorKind);
@@ -164,18 +158,6 @@ async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backen
     });
   }
   return { recorder, totals, responses, answeredOtherwise };
-}
-
-type PostResult = { status: number; body: unknown } | { failure: HttpAttemptResponse };
-
-async function post(pool: Pool, path: string, body: string, token: string, timeoutMs: number): Promise<PostResult> {
-  try {
-    const response = await pool.request({ method: 'POST', path, headers: { ...JSON_HEADERS, authorization: `Bearer ${token}` }, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-    return { status: response.statusCode, body: parseBody(await response.body.text()) };
-  } catch (error) {
-    const timeout = error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
-    return { failure: { outcome: 'server_error', errorKind: timeout ? 'timeout' : 'connection' } };
-  }
 }
 
 const keyOf = (row: number, window: number, attempt: number) => `${row}:${window}:${attempt}`;

@@ -12,7 +12,8 @@ import { defaultRunLabel, loadOptions, runEnvironment } from '../../scenarios/k6
 import { compressionFor, smallScenario } from '../drive/drive-fixtures.ts';
 import { labelVariables, panelQueries } from './dashboard-queries.ts';
 import { K6RemoteWriteOutput } from './k6-remote-write.ts';
-import { RATE_INTERVAL, committedConfig, instantValue, labelValues, panelQueryProblem, startPrometheus, stopChild } from './prometheus-process.ts';
+import { RATE_INTERVAL, committedConfig, instantValue, labelValues, panelQueryProblem, startPrometheus } from './prometheus-process.ts';
+import { stopChild } from '../../sim/drive/server-process.ts';
 
 /**
  * End to end, a k6 run's series through a real Prometheus: Prometheus on loopback with the remote-write

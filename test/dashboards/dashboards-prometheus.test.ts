@@ -11,7 +11,8 @@ import { DAY_MS } from '../../sim/virtual-time.ts';
 import { DASHBOARDS } from '../../dashboards/index.ts';
 import { labelVariables, panelQueries } from './dashboard-queries.ts';
 import { promtoolCheckMetrics } from './promtool.ts';
-import { RATE_INTERVAL, api, capture, committedConfig, labelValues, panelQueryProblem, startPrometheus, stopChild, waitFor } from './prometheus-process.ts';
+import { RATE_INTERVAL, api, capture, committedConfig, labelValues, panelQueryProblem, startPrometheus, waitFor } from './prometheus-process.ts';
+import { stopChild } from '../../sim/drive/server-process.ts';
 
 /**
  * End to end, with a real Prometheus: the reference server (with injected faults) and a short drive
