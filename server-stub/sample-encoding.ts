@@ -5,7 +5,10 @@
  * 128 shortest round-trip decimals on either side. The drive-mode client sends this form.
  */
 
+import { endianness } from 'node:os';
+
 const BYTES_PER_NUMBER = 8;
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
 /** Characters of the base64 form of `dimension` numbers, padding included. */
 export function sampleBase64Length(dimension: number): number {
@@ -13,6 +16,8 @@ export function sampleBase64Length(dimension: number): number {
 }
 
 export function encodeSampleBase64(sample: ArrayLike<number>): string {
+  // A Float64Array on a little-endian host already holds the wire bytes: encode them without a copy.
+  if (LITTLE_ENDIAN_HOST && sample instanceof Float64Array) return Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength).toString('base64');
   const bytes = Buffer.allocUnsafe(sample.length * BYTES_PER_NUMBER);
   for (let i = 0; i < sample.length; i++) bytes.writeDoubleLE(sample[i]!, i * BYTES_PER_NUMBER);
   return bytes.toString('base64');

@@ -16,9 +16,9 @@ export class SampleBasis {
     this.residual = orthonormalAxis(template, [this.across], 1);
   }
 
-  vectorFor(draw: SampleDraw): number[] {
+  vectorFor(draw: SampleDraw): Float64Array {
     const { along, across, residualNorm } = sampleComponents(draw);
-    const vector = new Array<number>(this.template.length);
+    const vector = new Float64Array(this.template.length);
     for (let i = 0; i < vector.length; i++) {
       vector[i] = along * this.template[i]! + across * this.across[i]! + residualNorm * this.residual[i]!;
     }

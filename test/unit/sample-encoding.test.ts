@@ -16,6 +16,18 @@ describe('the base64 form of a sample', () => {
     );
   });
 
+  it('encodes a Float64Array to the same text as the same numbers in an array, at any offset into its buffer', () => {
+    const component = fc.double({ min: -1000, max: 1000, noNaN: true });
+    fc.assert(
+      fc.property(fc.array(component, { minLength: 1, maxLength: 300 }), fc.nat(8), (sample, offset) => {
+        const view = new Float64Array(sample.length + offset).subarray(offset);
+        view.set(sample);
+        expect(encodeSampleBase64(view)).toBe(encodeSampleBase64(sample));
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
   it('refuses another length, NaN, the infinities and values past the bound', () => {
     const sample = [0.5, -0.25, 0.125];
     expect(decodeSampleBase64(encodeSampleBase64(sample), 4, 1000)).toBeUndefined();
