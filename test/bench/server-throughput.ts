@@ -9,9 +9,10 @@
  * validating a check-in costs before any work), and `checkInMemoryJsonArray`, the in-memory server
  * with the sample as a JSON array of 128 numbers, the other form the API takes.
  *
- * The check-in requests are built before the run, a list per connection, so that the load generator
- * (which shares the machine's cores with the server) does no more work per request than it does for
- * the hello-world; a list that ran out would wrap into replays, which count as unexpected.
+ * The check-in requests are all distinct and built before the run, a list per connection
+ * (distinct-requests.ts), so that the load generator (which shares the machine's cores with the
+ * server) does no more work per request than it does for the hello-world; a list that ran out would
+ * wrap into replays, which count as unexpected.
  *
  *   node --import tsx test/bench/server-throughput.ts [--rounds 3] [--duration 5] [--connections 10]
  */
@@ -20,6 +21,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
+import { distinctRequests } from './distinct-requests.ts';
 import { OFFICER_TOKEN, removeTempDirs, spawnListening, spawnServe, tempDir, unitVector, type ServerProcess } from '../server/server-fixtures.ts';
 
 export interface BenchSettings {
@@ -167,28 +169,15 @@ function checkInRequests(url: string, settings: BenchSettings, tokens: string[],
   const rest = `","modality":"face",${encoded},"capture":{"livenessScore":0.9}}`;
   const perConnection = Math.ceil((PREBUILT_PER_SECOND * settings.durationSeconds) / settings.connections);
   if (perConnection * settings.connections > settings.participants * MAX_ATTEMPTS) throw new Error('too few participants for the attempts prebuilt');
-  let connection = 0;
-  return {
-    url,
-    connections: settings.connections,
-    duration: settings.durationSeconds,
-    requests: [{ method: 'GET', path: '/healthz' }],
-    setupClient: (client) => {
-      const first = connection++ * perConnection;
-      client.setRequests(
-        Array.from({ length: perConnection }, (_, offset) => {
-          const n = first + offset;
-          const participant = n % settings.participants;
-          return {
-            method: 'POST' as const,
-            path: `/v1/participants/b-${participant}/checkins`,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[participant]}` },
-            body: `{"windowId":"w","attemptId":"a-${n}${rest}`,
-          };
-        }),
-      );
-    },
-  };
+  return distinctRequests({ url, connections: settings.connections, duration: settings.durationSeconds }, perConnection, (n) => {
+    const participant = n % settings.participants;
+    return {
+      method: 'POST',
+      path: `/v1/participants/b-${participant}/checkins`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[participant]}` },
+      body: `{"windowId":"w","attemptId":"a-${n}${rest}`,
+    };
+  });
 }
 
 function median(values: number[]): number {
