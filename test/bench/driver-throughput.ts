@@ -44,6 +44,8 @@ export interface DriverRound {
   /** p99 of how late the driver sent (its own lag, not the server's). */
   driverLagP99Ms: number;
   driverLate: number;
+  /** CPU time of the driver's process (its event loop, GC and undici) per request it sent (µs). */
+  driverCpuUsPerRequest: number;
   autocannonAtDriverRateRps: number;
   autocannonAtDriverRateP99Ms: number;
 }
@@ -98,6 +100,7 @@ async function measureRound(durationSeconds: number): Promise<DriverRound> {
       driverP99Ms: driven.p99Ms,
       driverLagP99Ms: driven.lagP99Ms,
       driverLate: driven.late,
+      driverCpuUsPerRequest: driven.cpuUsPerRequest,
       autocannonAtDriverRateRps: sameRate.requests.average,
       autocannonAtDriverRateP99Ms: sameRate.latency.p99,
     };
@@ -146,11 +149,12 @@ function expectAllJudged(result: autocannon.Result): autocannon.Result {
 }
 
 /** The driver's open model at a constant rate: request i is due at start + i / rate. */
-async function driveAtRate(backend: HttpBackend, fleet: Fleet, rate: number, durationSeconds: number, firstSlot: number): Promise<{ achievedRps: number; p99Ms: number; lagP99Ms: number; late: number }> {
+async function driveAtRate(backend: HttpBackend, fleet: Fleet, rate: number, durationSeconds: number, firstSlot: number): Promise<{ achievedRps: number; p99Ms: number; lagP99Ms: number; late: number; cpuUsPerRequest: number }> {
   const stream = new RandomStream('driver');
   const total = Math.floor(rate * durationSeconds);
   const start = performance.now() + 200;
   const recorder = new LoadRecorder(start, 10);
+  const cpuBefore = process.cpuUsage();
   // Answers are counted, not kept, as drive mode does: holding every pending promise costs the garbage collector.
   let inFlight = 0;
   let allAnswered: () => void = () => {};
@@ -182,9 +186,10 @@ async function driveAtRate(backend: HttpBackend, fleet: Fleet, rate: number, dur
     if (i % 64 === 63) await yieldToEventLoop();
   }
   if (inFlight > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
+  const cpu = process.cpuUsage(cpuBefore);
   const load = recorder.summary('bench', 1);
   if (Object.keys(load.errors).length > 0) throw new Error(`driver: answers other than a judgement: ${JSON.stringify(load.errors)}`);
-  return { achievedRps: load.achievedRps, p99Ms: load.latencyMs.p99, lagP99Ms: load.driverLagMsP99, late: load.late };
+  return { achievedRps: load.achievedRps, p99Ms: load.latencyMs.p99, lagP99Ms: load.driverLagMsP99, late: load.late, cpuUsPerRequest: (cpu.user + cpu.system) / total };
 }
 
 function median(values: number[]): number {
@@ -196,11 +201,11 @@ function median(values: number[]): number {
 export function formatDriverBench(result: DriverBenchResult): string {
   const lines = [
     '## drive-mode driver vs autocannon, same check-in route and server (medians)',
-    '| round | autocannon req/s (p99 ms) | driver target req/s | driver achieved req/s | driver p99 ms | driver lag p99 ms | late | autocannon at driver rate: req/s (p99 ms) |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| round | autocannon req/s (p99 ms) | driver target req/s | driver achieved req/s | driver p99 ms | driver lag p99 ms | late | driver CPU µs/req | autocannon at driver rate: req/s (p99 ms) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...result.rounds.map(
       (r, index) =>
-        `| ${index + 1} | ${Math.round(r.autocannonRps)} (${r.autocannonP99Ms}) | ${Math.round(r.driverTargetRps)} | ${Math.round(r.driverAchievedRps)} | ${r.driverP99Ms.toFixed(1)} | ${r.driverLagP99Ms.toFixed(1)} | ${r.driverLate} | ${Math.round(r.autocannonAtDriverRateRps)} (${r.autocannonAtDriverRateP99Ms}) |`,
+        `| ${index + 1} | ${Math.round(r.autocannonRps)} (${r.autocannonP99Ms}) | ${Math.round(r.driverTargetRps)} | ${Math.round(r.driverAchievedRps)} | ${r.driverP99Ms.toFixed(1)} | ${r.driverLagP99Ms.toFixed(1)} | ${r.driverLate} | ${Math.round(r.driverCpuUsPerRequest)} | ${Math.round(r.autocannonAtDriverRateRps)} (${r.autocannonAtDriverRateP99Ms}) |`,
     ),
     '',
     'autocannon paces a rate by sending each connection\'s quota for the second at its start (mcollina/autocannon#174), so its p99 at a set rate holds its own bursts.',
