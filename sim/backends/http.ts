@@ -144,6 +144,8 @@ class ReplyCollector implements Dispatcher.DispatchHandler {
 
   constructor(private readonly settle: (reply: AttemptReply) => void) {}
 
+  // Declared so that undici takes this for a handler of its current interface: without it, undici
+  // would call the deprecated onHeaders/onData/onComplete instead of the methods below.
   onRequestStart(): void {}
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
