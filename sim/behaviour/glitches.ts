@@ -1,6 +1,6 @@
 import type { RandomStream } from '../rng/index.ts';
 import { CONNECTIVITY_CLASSES, DEVICE_TIERS } from '../population/catalog.ts';
-import { CAUSE_INDEX } from './failure-causes.ts';
+import { CAUSE_INDEX } from '../../scenarios/vocabulary.ts';
 import { carrierOutageEnd, releaseCrashProbability, type ShockCalendar } from './shocks.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
@@ -52,7 +52,7 @@ export class GlitchProfile {
     const capture = stream.uniform();
     const gps = stream.uniform();
     const upload = stream.uniform();
-    if (unavailable < this.phoneUnavailable || this.networkDown(shocks, at)) return CAUSE_INDEX.phone_unavailable;
+    if (unavailable < this.phoneUnavailable || this.networkDown(shocks, at)) return CAUSE_INDEX.no_service;
     if (crash < Math.max(this.appCrash, releaseCrashProbability(shocks, this.phoneModel, at))) return CAUSE_INDEX.app_crash;
     if (capture < this.captureFailure) return CAUSE_INDEX.capture_failure;
     if (gps < this.gpsFixFailure) return CAUSE_INDEX.gps_fix_failure;
@@ -64,7 +64,7 @@ export class GlitchProfile {
   callAttemptFailure(stream: RandomStream, shocks: ShockCalendar, at: number): number {
     const unavailable = stream.uniform();
     const dropped = stream.uniform();
-    if (unavailable < this.phoneUnavailable || this.networkDown(shocks, at)) return CAUSE_INDEX.phone_unavailable;
+    if (unavailable < this.phoneUnavailable || this.networkDown(shocks, at)) return CAUSE_INDEX.no_service;
     if (dropped < this.callDropped) return CAUSE_INDEX.call_dropped;
     return -1;
   }

@@ -3,13 +3,13 @@ import { DAY_MS, MINUTE_MS } from '../virtual-time.ts';
 import { ENGLISH_LANGUAGE_INDEX, MODALITIES, TIME_ZONES, DEVICE_TIERS } from '../population/catalog.ts';
 import { drawGenuineSample, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
 import { isNightHour, rhythmFor } from '../behaviour/daily-rhythm.ts';
-import { CAUSE_INDEX, FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
+import { CAUSE_INDEX, FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts';
 import { firstAttemptAt, retryAt } from '../behaviour/response-delay.ts';
 import { windowsFor, type CheckInWindow } from '../behaviour/schedule.ts';
 import { GlitchProfile } from '../behaviour/glitches.ts';
 import type { ShockCalendar } from '../behaviour/shocks.ts';
 import type { Population } from '../population/population.ts';
-import { INTENT, INTENTS, VERDICT, VERDICTS, type ShardMetrics } from '../metrics/shard-metrics.ts';
+import { INTENT, VERDICT, type ShardMetrics } from '../metrics/shard-metrics.ts';
 import type { EventRecorder } from './event-log.ts';
 import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
 import { advanceStreak, streakAfterInPersonVisit, windowVerdict } from '../../server-stub/policy/index.ts';
@@ -65,7 +65,8 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
   const tally = metrics.beginParticipant(population, row, Math.max(0, Math.ceil((until - joinedAt) / DAY_MS)));
   let seq = 0;
   let abscondLogged = abscondAt >= until;
-  if (abscondAt < until) metrics.absconded();
+  const followedAfterAbsconding = abscondAt < until && until - abscondAt >= 2 * scenario.schedule.checkInEveryDays * DAY_MS;
+  if (abscondAt < until) metrics.absconded(followedAfterAbsconding);
   let failedStreak = 0;
   let detected = false;
 
@@ -109,7 +110,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
       if (missDraw < missedPrompt) {
         cause = CAUSE_INDEX.prompt_missed;
       } else if (lost && !(window.kind === 'scheduled' && rememberDraw < behaviour.remembersWithoutPush)) {
-        cause = byPhone ? CAUSE_INDEX.call_no_answer : CAUSE_INDEX.notification_not_delivered;
+        cause = CAUSE_INDEX.notification_not_delivered;
       } else {
         if (seenDelay > 0) at = firstAttemptAt(stream, rhythm, window.opensAt + seenDelay, behaviour);
         while (at <= window.closesAt) {
@@ -160,7 +161,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     failedStreak = step.failedStreak;
     if (step.escalate) {
       const absconded = abscondAt <= window.closesAt;
-      const delay = absconded && !detected ? window.closesAt - abscondAt : -1;
+      const delay = absconded && !detected && followedAfterAbsconding ? window.closesAt - abscondAt : -1;
       detected ||= absconded;
       metrics.escalation(day, absconded, delay);
       events?.add(window.closesAt, id, seq, 'escalation', `,"window":${windowIndex},"false":${!absconded}`);

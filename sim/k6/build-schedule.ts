@@ -1,9 +1,9 @@
 import { buildPopulation, type Population } from '../population/population.ts';
 import { drawShocks } from '../behaviour/shocks.ts';
-import { FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
+import { FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts';
 import { participantLife, type LifeContext } from '../engine/participant-life.ts';
 import { InProcessBackend } from '../backends/in-process.ts';
-import { INTENTS, ShardMetrics, VERDICTS, type MetricsData, type ParticipantTally } from '../metrics/shard-metrics.ts';
+import { ShardMetrics, type MetricsData, type ParticipantTally } from '../metrics/shard-metrics.ts';
 import { causeOf } from '../../scenarios/k6/lib/attempt-outcome.ts';
 import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
 import type { CheckInWindow } from '../behaviour/schedule.ts';

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { collectProcessMetrics } from '../../server-stub/metrics.ts';
-import { FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
-import { INTENTS, SCORE_BIN_WIDTH, SCORE_BINS, SCORE_HISTOGRAMS, VERDICTS, type MetricsData } from './shard-metrics.ts';
+import { FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts';
+import { SCORE_BIN_WIDTH, SCORE_BINS, SCORE_HISTOGRAMS, type MetricsData } from './shard-metrics.ts';
 import type { DriveMetricsSink, DriveRunStart } from './drive-metrics-sink.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { HARNESS_SPECS as SPECS, type HarnessMetricSpec } from '../../scenarios/k6/lib/harness-metric-specs.ts';

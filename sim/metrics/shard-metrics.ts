@@ -1,13 +1,11 @@
-import { FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
+import { CAUSE_CLASSES, CLASS_INDEX_OF_CAUSE, FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts';
 import { SEGMENT_DIMENSIONS, SEGMENT_NAMES, segmentsOf } from './segments.ts';
 import type { Population } from '../population/population.ts';
 
-export const INTENTS = ['complied', 'evaded', 'impostor'] as const;
-export type Intent = (typeof INTENTS)[number];
-export const INTENT = { complied: 0, evaded: 1, impostor: 2 } as const;
-
-export const VERDICTS = ['verified', 'rejected', 'missed'] as const;
-export const VERDICT = { verified: 0, rejected: 1, missed: 2 } as const;
+/** Index of each intent and verdict in the vocabulary's lists: the simulator counts them in arrays. */
+export const INTENT = { complied: 0, evaded: 1, impostor: 2 } as const satisfies Record<(typeof INTENTS)[number], number>;
+export const VERDICT = { verified: 0, rejected: 1, missed: 2 } as const satisfies Record<(typeof VERDICTS)[number], number>;
+const CLASSES = CAUSE_CLASSES.length;
 
 /** Similarity scores are counted in bins of this width over [-1, 1] (bin i starts at -1 + i·width). */
 export const SCORE_BIN_WIDTH = 0.01;
@@ -28,16 +26,24 @@ export interface MetricsData {
   falseFailuresByCause: number[];
   segmentWindows: number[];
   segmentFalseFailures: number[];
+  /** segments × cause classes, row-major: false failures of segment s in class c at s·classes + c. */
+  segmentFalseFailuresByClass: number[];
   falseAccepts: number;
   escalations: number;
   falseEscalations: number;
   absconders: number;
+  /** Absconders followed for at least two check-in intervals after absconding: detection delay is over these. */
+  followedAbsconders: number;
   detectedAbsconders: number;
   detectionDelaysMs: number[];
   officerCalls: number;
+  officerMinutes: number;
+  excusedWindows: number;
   inPersonVisits: number;
   minutesLost: number;
   peopleAffected: number;
+  /** People with at least one false failure of each cause class. */
+  peopleAffectedByClass: number[];
   segmentPeople: number[];
   segmentPeopleAffected: number[];
   dailyWindows: number[];
@@ -62,16 +68,21 @@ export function emptyMetrics(days: number): MetricsData {
     falseFailuresByCause: zeros(FAILURE_CAUSES.length),
     segmentWindows: zeros(SEGMENT_NAMES.length),
     segmentFalseFailures: zeros(SEGMENT_NAMES.length),
+    segmentFalseFailuresByClass: zeros(SEGMENT_NAMES.length * CLASSES),
     falseAccepts: 0,
     escalations: 0,
     falseEscalations: 0,
     absconders: 0,
+    followedAbsconders: 0,
     detectedAbsconders: 0,
     detectionDelaysMs: [],
     officerCalls: 0,
+    officerMinutes: 0,
+    excusedWindows: 0,
     inPersonVisits: 0,
     minutesLost: 0,
     peopleAffected: 0,
+    peopleAffectedByClass: zeros(CLASSES),
     segmentPeople: zeros(SEGMENT_NAMES.length),
     segmentPeopleAffected: zeros(SEGMENT_NAMES.length),
     dailyWindows: zeros(days),
@@ -103,6 +114,8 @@ export function mergeMetrics(into: MetricsData, from: MetricsData): MetricsData 
 export interface ParticipantTally {
   readonly segments: Int32Array;
   affected: boolean;
+  /** Bit c set: a false failure of cause class c. */
+  affectedClasses: number;
 }
 
 /**
@@ -117,7 +130,7 @@ export class ShardMetrics {
   }
 
   beginParticipant(population: Population, row: number, activeDays: number): ParticipantTally {
-    const tally = { segments: new Int32Array(SEGMENT_DIMENSIONS.length), affected: false };
+    const tally = { segments: new Int32Array(SEGMENT_DIMENSIONS.length), affected: false, affectedClasses: 0 };
     segmentsOf(population, row, tally.segments);
     this.data.participants++;
     this.data.participantDays += activeDays;
@@ -135,13 +148,19 @@ export class ShardMetrics {
     data.dailyWindows[day]!++;
     for (const segment of tally.segments) data.segmentWindows[segment]!++;
     if (!falseFailure) return;
+    const causeClass = CLASS_INDEX_OF_CAUSE[cause]!;
     tally.affected = true;
+    tally.affectedClasses |= 1 << causeClass;
     data.falseFailuresByCause[cause]!++;
     data.dailyFalseFailures[day]!++;
     data.dailyFalseFailuresByCause[day * FAILURE_CAUSES.length + cause]!++;
-    for (const segment of tally.segments) data.segmentFalseFailures[segment]!++;
+    for (const segment of tally.segments) {
+      data.segmentFalseFailures[segment]!++;
+      data.segmentFalseFailuresByClass[segment * CLASSES + causeClass]!++;
+    }
   }
 
+  /** `detectionDelayMs` ≥ 0 for the first escalation of an absconder followed long enough; otherwise -1. */
   escalation(day: number, absconded: boolean, detectionDelayMs: number): void {
     this.data.escalations++;
     this.data.dailyEscalations[day]!++;
@@ -162,17 +181,25 @@ export class ShardMetrics {
     this.data.scoreHistograms[histogram * SCORE_BINS + bin]!++;
   }
 
-  absconded(): void {
+  absconded(followed: boolean): void {
     this.data.absconders++;
+    if (followed) this.data.followedAbsconders++;
   }
 
+  /** What a failed window cost the person (their call, a visit) and their officer (a call-back, an excuse). */
   fallback(officerCall: boolean, inPersonVisit: boolean, minutes: number): void {
     if (officerCall) this.data.officerCalls++;
     if (inPersonVisit) this.data.inPersonVisits++;
     this.data.minutesLost += minutes;
   }
 
+  officerCallBack(minutes: number, excused: boolean): void {
+    this.data.officerMinutes += minutes;
+    if (excused) this.data.excusedWindows++;
+  }
+
   endParticipant(tally: ParticipantTally, draws: number, events: number): void {
+    for (let causeClass = 0; causeClass < CLASSES; causeClass++) if (tally.affectedClasses & (1 << causeClass)) this.data.peopleAffectedByClass[causeClass]!++;
     if (tally.affected) {
       this.data.peopleAffected++;
       for (const segment of tally.segments) this.data.segmentPeopleAffected[segment]!++;

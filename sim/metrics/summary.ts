@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
+import { CAUSE_CLASSES, CAUSE_CLASS_OF, FAILURE_CAUSES, type CauseClass } from '../../scenarios/vocabulary.ts';
 import { SEGMENT_NAMES } from './segments.ts';
 import { INTENT, SCORE_BINS, SCORE_BIN_WIDTH, SCORE_HISTOGRAMS, VERDICT, type MetricsData } from './shard-metrics.ts';
 import { HOUR_MS } from '../virtual-time.ts';
@@ -8,18 +8,28 @@ import type { LoadSummary } from './load-metrics.ts';
 
 export type RunMode = 'sim' | 'drive' | 'k6';
 
+/** A rate is a fraction (0..1), or null when its denominator is zero (nothing to divide). */
+export type Rate = number | null;
+
+export interface ClassFigures {
+  total: number;
+  rate: Rate;
+}
+
 export interface SegmentFigures {
   windows: number;
   falseFailures: number;
-  rate: number;
+  rate: Rate;
+  byClass: Record<CauseClass, ClassFigures>;
 }
 
 export interface DayFigures {
   day: number;
   windows: number;
   falseFailures: number;
-  rate: number;
+  rate: Rate;
   byCause: Record<string, number>;
+  byClass: Record<CauseClass, number>;
   escalations: number;
   falseEscalations: number;
 }
@@ -44,17 +54,35 @@ export interface Summary {
   digest: string;
   windows: { total: number; complied: number; evaded: number; impostor: number };
   verdicts: { verified: number; rejected: number; missed: number };
-  falseFailures: { total: number; rate: number; byCause: Record<string, number>; bySegment: Record<string, SegmentFigures> };
-  falseAccepts: { total: number; rate: number };
+  falseFailures: {
+    total: number;
+    rate: Rate;
+    byCause: Record<string, number>;
+    /** The classes sum to the total; `system` is the headline (what the technology does to a person who acted). */
+    byClass: Record<CauseClass, ClassFigures>;
+    bySegment: Record<string, SegmentFigures>;
+  };
+  falseAccepts: { total: number; rate: Rate };
   escalations: {
     total: number;
     false: number;
+    /** Escalations of absconders / all escalations. */
+    precision: Rate;
+    /** Over absconders followed for at least two check-in intervals after absconding. */
     detectionDelayHours: { p50: number | null; p90: number | null; quantiles: { quantile: number; hours: number }[] };
     absconders: number;
+    followed: number;
+    /** Absconders not followed long enough to expect an escalation yet. */
+    notYetDue: number;
     detected: number;
   };
-  burden: { inPersonVisits: number; minutesLost: number; officerCalls: number };
-  peopleAffected: { count: number; share: number; bySegment: Record<string, { people: number; affected: number; share: number }> };
+  burden: { inPersonVisits: number; minutesLost: number; officerCalls: number; officerMinutes: number; excusedWindows: number };
+  peopleAffected: {
+    count: number;
+    share: Rate;
+    byClass: Record<CauseClass, { count: number; share: Rate }>;
+    bySegment: Record<string, { people: number; affected: number; share: Rate }>;
+  };
   daily: DayFigures[];
   scores: { binWidth: number } & Record<(typeof SCORE_HISTOGRAMS)[number], ScoreHistogram>;
   /** Drive and k6 modes: what the load did, in wall-clock terms (outside the digest). */
@@ -97,11 +125,24 @@ export function buildSummary(scenario: Scenario, mode: RunMode, metrics: Metrics
       total: falseFailureTotal,
       rate: ratio(falseFailureTotal, complied),
       byCause: Object.fromEntries(FAILURE_CAUSES.map((cause, index) => [cause, metrics.falseFailuresByCause[index]!])),
+      byClass: byClass((causeClass) => {
+        const total = classTotal(metrics.falseFailuresByCause, causeClass);
+        return { total, rate: ratio(total, complied) };
+      }),
       bySegment: Object.fromEntries(
         SEGMENT_NAMES.map((name, index) => {
           const windows = metrics.segmentWindows[index]!;
           const falseFailures = metrics.segmentFalseFailures[index]!;
-          return [name, { windows, falseFailures, rate: ratio(falseFailures, windows) }];
+          const classCounts = metrics.segmentFalseFailuresByClass.slice(index * CAUSE_CLASSES.length, (index + 1) * CAUSE_CLASSES.length);
+          return [
+            name,
+            {
+              windows,
+              falseFailures,
+              rate: ratio(falseFailures, windows),
+              byClass: byClass((_causeClass, classIndex) => ({ total: classCounts[classIndex]!, rate: ratio(classCounts[classIndex]!, windows) })),
+            },
+          ];
         }),
       ),
     },
@@ -109,18 +150,31 @@ export function buildSummary(scenario: Scenario, mode: RunMode, metrics: Metrics
     escalations: {
       total: metrics.escalations,
       false: metrics.falseEscalations,
+      precision: ratio(metrics.escalations - metrics.falseEscalations, metrics.escalations),
       detectionDelayHours: {
         p50: hoursAt(delays, 0.5),
         p90: hoursAt(delays, 0.9),
         quantiles: delays.length === 0 ? [] : DELAY_QUANTILES.map((quantile) => ({ quantile, hours: hoursAt(delays, quantile)! })),
       },
       absconders: metrics.absconders,
+      followed: metrics.followedAbsconders,
+      notYetDue: metrics.absconders - metrics.followedAbsconders,
       detected: metrics.detectedAbsconders,
     },
-    burden: { inPersonVisits: metrics.inPersonVisits, minutesLost: metrics.minutesLost, officerCalls: metrics.officerCalls },
+    burden: {
+      inPersonVisits: metrics.inPersonVisits,
+      minutesLost: metrics.minutesLost,
+      officerCalls: metrics.officerCalls,
+      officerMinutes: metrics.officerMinutes,
+      excusedWindows: metrics.excusedWindows,
+    },
     peopleAffected: {
       count: metrics.peopleAffected,
       share: ratio(metrics.peopleAffected, metrics.participants),
+      byClass: byClass((_causeClass, classIndex) => {
+        const count = metrics.peopleAffectedByClass[classIndex]!;
+        return { count, share: ratio(count, metrics.participants) };
+      }),
       bySegment: Object.fromEntries(
         SEGMENT_NAMES.map((name, index) => {
           const people = metrics.segmentPeople[index]!;
@@ -138,6 +192,7 @@ export function buildSummary(scenario: Scenario, mode: RunMode, metrics: Metrics
         falseFailures,
         rate: ratio(falseFailures, windows),
         byCause: Object.fromEntries(FAILURE_CAUSES.map((cause, index) => [cause, causes[index]!])),
+        byClass: byClass((causeClass) => classTotal(causes, causeClass)),
         escalations: metrics.dailyEscalations[day]!,
         falseEscalations: metrics.dailyFalseEscalations[day]!,
       };
@@ -199,8 +254,21 @@ function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
 }
 
-function ratio(numerator: number, denominator: number): number {
-  return denominator === 0 ? 0 : numerator / denominator;
+function ratio(numerator: number, denominator: number): Rate {
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+function byClass<T>(figure: (causeClass: CauseClass, classIndex: number) => T): Record<CauseClass, T> {
+  return Object.fromEntries(CAUSE_CLASSES.map((causeClass, index) => [causeClass, figure(causeClass, index)])) as Record<CauseClass, T>;
+}
+
+/** The sum of the counts (indexed by cause) whose cause is of the given class. */
+function classTotal(countsByCause: readonly number[], causeClass: CauseClass): number {
+  let total = 0;
+  FAILURE_CAUSES.forEach((cause, index) => {
+    if (CAUSE_CLASS_OF[cause] === causeClass) total += countsByCause[index]!;
+  });
+  return total;
 }
 
 /** Nearest-rank percentile of sorted delays, in hours (two decimals), or null with no data. */

@@ -1,4 +1,4 @@
-import { FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
+import { FAILURE_CAUSES } from '../../scenarios/vocabulary.ts';
 
 /** Causes as people read them ("app_crash" → "app crash"), in the summary's fixed order. */
 export const CAUSE_LABELS: readonly string[] = FAILURE_CAUSES.map(causeLabel);
@@ -22,7 +22,9 @@ export function round(value: number, digits = 4): number {
   return Math.round(value * factor) / factor;
 }
 
-export function percent(rate: number, digits = 2): string {
+/** A rate as a percentage; a rate with no denominator (null) prints as a dash. */
+export function percent(rate: number | null, digits = 2): string {
+  if (rate === null) return '—';
   return `${(100 * rate).toFixed(digits)} %`;
 }
 

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { FAILURE_CAUSES } from '../behaviour/failure-causes.ts';
+import { FAILURE_CAUSES } from '../../scenarios/vocabulary.ts';
 import { SEGMENT_DIMENSIONS } from '../metrics/segments.ts';
 import { CAUSE_COLOUR, causeLabel, lines, round } from './chart-helpers.ts';
 import { detCurve, operatingPoint, total } from './det-curve.ts';

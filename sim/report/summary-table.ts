@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { Perf, Summary } from '../metrics/summary.ts';
 import type { LoadSummary } from '../metrics/load-metrics.ts';
 
-const percent = (rate: number) => `${(100 * rate).toFixed(2)} %`;
+const percent = (rate: number | null) => (rate === null ? '—' : `${(100 * rate).toFixed(2)} %`);
 const count = (value: number) => value.toLocaleString('en-US');
 
 /** The summary as tables for a person reading a terminal. */

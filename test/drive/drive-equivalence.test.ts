@@ -32,7 +32,7 @@ describe('drive mode against sim mode', () => {
     // ~2 later windows each, failing with the run's false-failure rate p, so the rest of the difference
     // stays within 4 standard deviations of that reshuffle (plus one for rounding).
     const otherDifference = driven.falseFailures.total - sim.falseFailures.total - lateWindows;
-    const p = sim.falseFailures.rate;
+    const p = sim.falseFailures.rate ?? 0;
     const bound = 4 * Math.sqrt(2 * lateWindows * 2 * p * (1 - p)) + 1;
     expect(Math.abs(otherDifference)).toBeLessThanOrEqual(bound);
     if (lateWindows === 0) expect(driven.verdicts).toEqual(sim.verdicts);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenarios/index.ts';
-import { FAILURE_CAUSES } from '../../sim/behaviour/failure-causes.ts';
+import { FAILURE_CAUSES } from '../../scenarios/vocabulary.ts';
 import { HttpBackend, interpretAttemptReply } from '../../sim/backends/http.ts';
 import { DriveClock } from '../../sim/drive/drive-clock.ts';
 import { readSummary } from '../../sim/compare/read-summary.ts';
