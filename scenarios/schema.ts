@@ -50,6 +50,15 @@ const logNormal = (description: string, medianMinutes: number, sigma: number) =>
 const hourOfDay = (description: string, defaultValue: number) =>
   Type.Integer({ minimum: 0, maximum: 23, default: defaultValue, description });
 
+const deviceState = (description: string, hazardPerDay: number, medianHours: number, sigma: number) =>
+  section(description, {
+    hazardPerDay: Type.Number({ minimum: 0, maximum: 24, default: hazardPerDay, description: 'spells starting per day of use (a rate ≥ 0)' }),
+    durationHours: section('how long a spell lasts: log-normal', {
+      medianHours: Type.Number({ exclusiveMinimum: 0, maximum: 8760, default: medianHours, description: 'median, in hours (at most a year)' }),
+      sigma: Type.Number({ minimum: 0, maximum: 3, default: sigma, description: 'shape σ of the underlying normal' }),
+    }),
+  });
+
 const dayInPeriod = (description: string) => Type.Number({ minimum: 0, description });
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
@@ -102,7 +111,10 @@ export const ScenarioSchema = Type.Object(
     }),
 
     population: section('who the participants are', {
-      modality: shares('how windows are answered (CALIBRATION: modality mix, app ~26k vs telephone ~32k)', { app: 26, phone: 32 }),
+      modality: shares(
+        'how windows are answered: a selfie in the app, or a call the person makes, verified by voice (CALIBRATION: SmartLINK share of ATD, FY2022 257,454 on the app of ~280,000, which leaves telephone reporting at most ~5 %)',
+        { app: 95, phone: 5 },
+      ),
       deviceTier: shares('phone tier (ASSUMPTION: a low-income, prepaid-heavy fleet)', { low: 0.4, mid: 0.4, high: 0.2 }),
       connectivity: shares('connectivity class (CALIBRATION: connectivity outages)', { good: 0.55, fair: 0.3, poor: 0.15 }),
       workShift: shares('work shift (ASSUMPTION)', { none: 0.3, day: 0.4, evening: 0.15, night: 0.15 }),
@@ -144,6 +156,11 @@ export const ScenarioSchema = Type.Object(
         from: hourOfDay('first hour', 8),
         to: hourOfDay('hour after the last', 20),
       }),
+      respectWakingHours: Type.Boolean({
+        default: true,
+        description:
+          "whether scheduled check-in hours and ad-hoc prompts fall inside the person's waking, non-working hours (an hour is used when the person is awake and off work in it and in the next one; within checkInHourLocal and adHocHoursLocal when such hours exist there, otherwise at the nearest free hours of the day). false: uniform over those ranges whatever the person's sleep and shift (CALIBRATION: daily rhythm)",
+      }),
     }),
 
     policy: section('the reference verdict policy (server-stub/policy), shared with the server', {
@@ -156,6 +173,24 @@ export const ScenarioSchema = Type.Object(
       livenessThreshold: probability('liveness score below which a selfie is refused as not live (CALIBRATION: liveness false reject 2 %)', 0.02),
       escalateAfterFailedWindows: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'consecutive failed windows that escalate a participant to an officer (ASSUMPTION)' }),
       inPersonVisitClearsStreak: Type.Boolean({ default: true, description: 'whether an in-person visit resets the failed-window streak' }),
+      officersMayExcuse: Type.Boolean({
+        default: true,
+        description:
+          'whether an officer who reaches the person after a system or device failure may excuse the window; an excused window neither counts toward escalation nor forces a visit (CALIBRATION: excusing a miss)',
+      }),
+    }),
+
+    officers: section('the officers who supervise participants and return their calls (CALIBRATION: excusing a miss)', {
+      caseload: Type.Integer({
+        minimum: 1,
+        maximum: 100_000,
+        default: 125,
+        description: 'participants per officer; participant ids are assigned to officers in consecutive blocks of this size (ASSUMPTION)',
+      }),
+      callBackMinutesPerDay: nonNegative('minutes an officer can give to call-backs each day; requests beyond wait for the next day (ASSUMPTION)', 120),
+      callBackMinutes: positive('officer minutes per call-back, answered or not (ASSUMPTION)', 10),
+      callBackNoAnswer: probability('a call-back the person does not answer (ASSUMPTION)', 0.3),
+      excuseWithinDays: positive('a request not returned within this many days lapses: the window stays unexcused (ASSUMPTION)', 3),
     }),
 
     behaviour: section('how participants act', {
@@ -170,14 +205,17 @@ export const ScenarioSchema = Type.Object(
       promptMissed: probability('a prompt simply missed by a compliant person (CALIBRATION: prompt simply missed 3 %)', 0.03),
       nonEnglishMissFactor: positive('missed-prompt multiplier for people whose language is not English (CALIBRATION: English-only instructions)', 1.5),
       remembersWithoutPush: probability('a scheduled check-in done without its notification, from memory (ASSUMPTION)', 0.5),
-      abscondHazardPerDay: probability('chance per day that a participant absconds (CALIBRATION: absconding ~1.5 % per participant-month)', 0.0005),
+      abscondHazardPerDay: probability(
+        'chance per day that a participant absconds (CALIBRATION: absconding on the app, under 10 % a year ≈ 0.0003 a day, and GAO\'s quarter of the unenrolled ≈ 0.0006 a day; between the two)',
+        0.0005,
+      ),
       impostorPerWindow: probability('chance that someone else answers a window for the participant (ASSUMPTION)', 0.001),
       lookAlikeImpostorShare: probability('share of impostors who look like the participant (CALIBRATION: look-alike impostors)', 0.2),
       fallback: section('what a person does after a failed window', {
-        callOfficer: probability('share who phone their officer', 0.6),
-        callMinutes: nonNegative('minutes lost to the call', 20),
-        inPersonVisit: probability('share sent to report in person', 0.25),
-        inPersonMinutes: nonNegative('minutes lost to an in-person visit, travel included', 240),
+        callOfficer: probability('share who phone their officer, asking for a call-back (ASSUMPTION)', 0.6),
+        callMinutes: nonNegative('minutes the person loses to the call (ASSUMPTION)', 20),
+        inPersonVisit: probability('share of unexcused failed windows after which the person is sent to report in person (ASSUMPTION)', 0.25),
+        inPersonMinutes: nonNegative('minutes lost to an in-person visit, travel included (ASSUMPTION)', 240),
       }),
     }),
 
@@ -185,20 +223,42 @@ export const ScenarioSchema = Type.Object(
       pushLost: probability('notification never delivered (CALIBRATION: push lost 3 %)', 0.03),
       pushLate: probability('notification delivered late (CALIBRATION: push late 10 %)', 0.1),
       pushLateDelay: logNormal('lateness of a late notification', 20, 1),
-      phoneUnavailable: probability('phone off, no service or no credit (CALIBRATION: connectivity outages, ~0.2 a day of ~10 min)', 0.005),
+      noService: probability('no network service at the attempt (CALIBRATION: connectivity outages, ~0.2 a day of ~10 min)', 0.005),
       appCrash: probability('app crash during a session (CALIBRATION: app crash 0.05 %)', 0.0005),
       captureFailure: probability('camera or face-capture failure (CALIBRATION: face not captured 1 %)', 0.01),
       gpsFixFailure: probability('no GPS fix in time (CALIBRATION: no GPS fix 2 %)', 0.02),
       uploadTimeout: probability('upload times out (CALIBRATION: request failure 1 %)', 0.01),
-      callNoAnswer: probability('an officer call-back not answered in time (ASSUMPTION)', 0.05),
-      callDropped: probability('a call dropped before verification (ASSUMPTION)', 0.02),
+      callDropped: probability('a check-in call dropped before verification (ASSUMPTION)', 0.02),
       scale: nonNegative(
-        'multiplier on every glitch rate above (pushLost to callDropped), applied with the tier and connectivity factors, each result capped at 1; for sweeps of the glitch rate as a whole (1: the rates as given)',
+        'multiplier on every glitch rate above (pushLost to callDropped; not on persistence or device states), applied with the tier and connectivity factors, each result capped at 1; for sweeps of the glitch rate as a whole (1: the rates as given)',
         1,
       ),
       tierFactor: perTier('multiplier on app crash, capture and GPS failures by phone tier (ASSUMPTION)', 2, 1, 0.6),
-      connectivityFactor: perConnectivity('multiplier on push, phone, upload and call failures by connectivity (ASSUMPTION)', 0.5, 1, 3),
+      connectivityFactor: perConnectivity('multiplier on push, service, upload and call failures by connectivity (ASSUMPTION)', 0.5, 1, 3),
+      sameCauseOnRetry: section(
+        'chance that the attempt after a failed one meets the same cause again instead of a fresh draw: the same bad signal, dim room or broken release (CALIBRATION: same cause on a retry, ~0.5)',
+        {
+          noService: probability('no service again', 0.5),
+          appCrash: probability('the app crashes again', 0.5),
+          captureFailure: probability('the face is not captured again', 0.5),
+          gpsFixFailure: probability('no GPS fix again', 0.5),
+          uploadTimeout: probability('the upload times out again', 0.5),
+          callDropped: probability('the call drops again', 0.5),
+          poorLight: probability('a selfie in poor conditions is retaken in the same poor conditions', 0.5),
+        },
+      ),
     }),
+
+    devices: section(
+      "spells in which the person's phone cannot be used, lasting hours or days; each a `device` cause with a hazard per day and a log-normal duration (CALIBRATION: phone unusable for hours or days; all ASSUMPTION)",
+      {
+        batteryDead: deviceState('battery dead or no charger: the phone is off', 0.02, 3, 1),
+        noCredit: deviceState('credit or SIM lapsed: no calls, data or notifications', 0.005, 48, 0.8),
+        phoneLostOrBroken: deviceState('phone lost or broken until replaced', 0.001, 120, 0.7),
+        cameraBroken: deviceState('camera broken: app check-ins fail, calls still work', 0.0005, 240, 0.7),
+        storageFull: deviceState('storage full: the app cannot take or keep the selfie, calls still work', 0.003, 24, 1),
+      },
+    ),
 
     biometrics: section('verification scores: sample = template + noise, compared by cosine similarity', {
       dimension: Type.Integer({ minimum: 3, maximum: 4096, default: 128, description: 'length of a template vector' }),

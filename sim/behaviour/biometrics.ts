@@ -27,21 +27,20 @@ export function drawGenuineSample(stream: RandomStream, sigma: number, dimension
 }
 
 /**
- * An impostor's sample. A random stranger's template has ρ distributed as the cosine of two random
- * unit vectors, (ρ+1)/2 ~ Beta((d-1)/2, (d-1)/2); a look-alike's is pulled towards the participant's
- * by `lookAlikeCorrelation` (CALIBRATION: look-alike impostors raise false matches ~11×).
+ * Who an impostor is, as the correlation ρ of their template with the participant's. A random
+ * stranger's ρ is distributed as the cosine of two random unit vectors, (ρ+1)/2 ~ Beta((d-1)/2, (d-1)/2);
+ * a look-alike's is pulled towards the participant's by `lookAlikeCorrelation` (CALIBRATION: look-alike
+ * impostors raise false matches ~11×). Drawn once per window: the same impostor answers all its attempts.
  */
-export function drawImpostorSample(
-  stream: RandomStream,
-  sigma: number,
-  dimension: number,
-  lookAlike: boolean,
-  lookAlikeCorrelation: number,
-): SampleDraw {
+export function drawImpostorRho(stream: RandomStream, dimension: number, lookAlike: boolean, lookAlikeCorrelation: number): number {
   const half = (dimension - 1) / 2;
   const strangerRho = 2 * stream.beta(half, half) - 1;
   const c = lookAlike ? lookAlikeCorrelation : 0;
-  const rho = Math.max(-1, Math.min(1, c + Math.sqrt(1 - c * c) * strangerRho));
+  return Math.max(-1, Math.min(1, c + Math.sqrt(1 - c * c) * strangerRho));
+}
+
+/** One attempt's sample from an impostor whose template correlates ρ with the participant's. */
+export function drawImpostorSample(stream: RandomStream, sigma: number, dimension: number, rho: number): SampleDraw {
   return { rho, sigma, z1: stream.normal(), z2: stream.normal(), rest: stream.chiSquare(dimension - 2) };
 }
 

@@ -2,23 +2,30 @@ import type { RandomStream } from '../rng/index.ts';
 import { CONNECTIVITY_CLASSES, DEVICE_TIERS } from '../population/catalog.ts';
 import { CAUSE_INDEX } from '../../scenarios/vocabulary.ts';
 import { carrierOutageEnd, releaseCrashProbability, type ShockCalendar } from './shocks.ts';
+import type { DeviceSpells } from './device-spells.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+
+/** No cause: the attempt's sample leaves the phone. */
+export const NO_CAUSE = -1;
 
 /**
  * One participant's per-attempt failure probabilities: the scenario's base rates scaled by phone tier
  * (what the handset does: crashes, capture, GPS) and by connectivity (what the network does:
- * notifications, service, uploads, calls). Correlated shocks are looked up at the attempt's instant.
+ * notifications, service, uploads, calls). Correlated shocks and device spells are looked up at the
+ * attempt's instant. Failures persist: the attempt after a failed one meets the same cause again with
+ * that cause's `sameCauseOnRetry` probability, and is drawn afresh otherwise.
  */
 export class GlitchProfile {
   readonly pushLost: number;
   readonly pushLate: number;
-  readonly phoneUnavailable: number;
+  readonly noService: number;
   readonly appCrash: number;
   readonly captureFailure: number;
   readonly gpsFixFailure: number;
   readonly uploadTimeout: number;
-  readonly callNoAnswer: number;
   readonly callDropped: number;
+  /** Indexed by cause: the chance that the next attempt meets it again (0 for causes that do not persist this way). */
+  private readonly persistence: Float64Array;
 
   constructor(
     g: Scenario['glitches'],
@@ -27,46 +34,56 @@ export class GlitchProfile {
     private readonly phoneModel: number,
     private readonly carrier: number,
     private readonly timeZone: number,
+    private readonly devices: DeviceSpells,
   ) {
     // glitches.scale multiplies every rate (1 leaves them exactly as they are: x · 1 === x).
     const device = g.tierFactor[DEVICE_TIERS[tier]!] * g.scale;
     const network = g.connectivityFactor[CONNECTIVITY_CLASSES[connectivity]!] * g.scale;
     this.pushLost = capped(g.pushLost * network);
     this.pushLate = capped(g.pushLate * network);
-    this.phoneUnavailable = capped(g.phoneUnavailable * network);
+    this.noService = capped(g.noService * network);
     this.appCrash = capped(g.appCrash * device);
     this.captureFailure = capped(g.captureFailure * device);
     this.gpsFixFailure = capped(g.gpsFixFailure * device);
     this.uploadTimeout = capped(g.uploadTimeout * network);
-    this.callNoAnswer = capped(g.callNoAnswer * network);
     this.callDropped = capped(g.callDropped * network);
+    this.persistence = persistenceByCause(g.sameCauseOnRetry);
   }
 
   /**
-   * The client-side stages of an app attempt at `at`, in the order a session meets them; returns
-   * the failing stage's cause index, or -1 when the sample leaves the phone. Five draws, always.
+   * The client-side stages of an app attempt at `at`, in the order a session meets them; returns the
+   * failing stage's cause index, or NO_CAUSE when the sample leaves the phone. `repeat` decides whether
+   * the previous attempt's cause comes back. Five draws, always.
    */
-  appAttemptFailure(stream: RandomStream, shocks: ShockCalendar, at: number): number {
+  appAttemptFailure(stream: RandomStream, shocks: ShockCalendar, at: number, previousCause: number, repeat: number): number {
     const unavailable = stream.uniform();
     const crash = stream.uniform();
     const capture = stream.uniform();
     const gps = stream.uniform();
     const upload = stream.uniform();
-    if (unavailable < this.phoneUnavailable || this.networkDown(shocks, at)) return CAUSE_INDEX.no_service;
+    const deviceCause = this.devices.causeAt(at, true);
+    if (deviceCause !== NO_CAUSE) return deviceCause;
+    if (this.networkDown(shocks, at)) return CAUSE_INDEX.carrier_outage;
+    if (previousCause !== NO_CAUSE && repeat < this.persistence[previousCause]!) return previousCause;
+    if (unavailable < this.noService) return CAUSE_INDEX.no_service;
     if (crash < Math.max(this.appCrash, releaseCrashProbability(shocks, this.phoneModel, at))) return CAUSE_INDEX.app_crash;
     if (capture < this.captureFailure) return CAUSE_INDEX.capture_failure;
     if (gps < this.gpsFixFailure) return CAUSE_INDEX.gps_fix_failure;
     if (upload < this.uploadTimeout) return CAUSE_INDEX.upload_timeout;
-    return -1;
+    return NO_CAUSE;
   }
 
-  /** The client-side stages of a phone check-in call. Two draws, always. */
-  callAttemptFailure(stream: RandomStream, shocks: ShockCalendar, at: number): number {
+  /** The client-side stages of a check-in call the person makes. Two draws, always. */
+  callAttemptFailure(stream: RandomStream, shocks: ShockCalendar, at: number, previousCause: number, repeat: number): number {
     const unavailable = stream.uniform();
     const dropped = stream.uniform();
-    if (unavailable < this.phoneUnavailable || this.networkDown(shocks, at)) return CAUSE_INDEX.no_service;
+    const deviceCause = this.devices.causeAt(at, false);
+    if (deviceCause !== NO_CAUSE) return deviceCause;
+    if (this.networkDown(shocks, at)) return CAUSE_INDEX.carrier_outage;
+    if (previousCause !== NO_CAUSE && repeat < this.persistence[previousCause]!) return previousCause;
+    if (unavailable < this.noService) return CAUSE_INDEX.no_service;
     if (dropped < this.callDropped) return CAUSE_INDEX.call_dropped;
-    return -1;
+    return NO_CAUSE;
   }
 
   /** When the participant's carrier is down at `at`, the instant it comes back; otherwise -1. */
@@ -77,6 +94,17 @@ export class GlitchProfile {
   private networkDown(shocks: ShockCalendar, at: number): boolean {
     return this.networkBackAt(shocks, at) >= 0;
   }
+}
+
+function persistenceByCause(sameCause: Scenario['glitches']['sameCauseOnRetry']): Float64Array {
+  const byCause = new Float64Array(Object.keys(CAUSE_INDEX).length);
+  byCause[CAUSE_INDEX.no_service] = sameCause.noService;
+  byCause[CAUSE_INDEX.app_crash] = sameCause.appCrash;
+  byCause[CAUSE_INDEX.capture_failure] = sameCause.captureFailure;
+  byCause[CAUSE_INDEX.gps_fix_failure] = sameCause.gpsFixFailure;
+  byCause[CAUSE_INDEX.upload_timeout] = sameCause.uploadTimeout;
+  byCause[CAUSE_INDEX.call_dropped] = sameCause.callDropped;
+  return byCause;
 }
 
 function capped(probability: number): number {

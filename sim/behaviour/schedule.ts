@@ -2,6 +2,8 @@ import type { RandomStream } from '../rng/index.ts';
 import { DAY_MS, HOUR_MS } from '../virtual-time.ts';
 import { windowClosesAt, type VerdictPolicy, type WindowKind } from '../../server-stub/policy/index.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import type { DailyRhythm } from './daily-rhythm.ts';
+import { schedulableHours } from './free-hours.ts';
 
 export interface CheckInWindow {
   kind: WindowKind;
@@ -17,12 +19,14 @@ export interface ScheduleInput {
   until: number;
   /** Windows open at or after this instant: the participant's enrolment, when it falls in the period (default 0). */
   from?: number;
+  /** Local hours (whole, 0 ≤ h < 48, ascending) in which ad-hoc prompts may be sent to this person; see adHocHoursFor. */
+  adHocHours: readonly number[];
 }
 
 /**
  * A participant's windows in time order: scheduled check-ins every `checkInEveryDays` at the person's
- * local hour (CALIBRATION: cadence, weekly), plus ad-hoc prompts (Poisson, ASSUMPTION) sent in daytime
- * hours. No two windows overlap: the system does not prompt someone whose window is open, so an ad-hoc
+ * local hour (CALIBRATION: cadence, weekly), plus ad-hoc prompts (Poisson, ASSUMPTION) sent at a time
+ * uniform over the person's ad-hoc hours. No two windows overlap: the system does not prompt someone whose window is open, so an ad-hoc
  * prompt that would overlap another window is not sent. The number of draws depends only on the
  * scenario and the prompt count, never on which prompts are kept.
  */
@@ -40,19 +44,32 @@ export function windowsFor(stream: RandomStream, input: ScheduleInput, scenario:
   }
 
   const adHoc: CheckInWindow[] = [];
-  const { from, to } = schedule.adHocHoursLocal;
-  const spanHours = (to - from + 24) % 24;
+  const hours = input.adHocHours;
   const meanGapMs = schedule.adHocPromptsPerWeek > 0 ? (7 * DAY_MS) / schedule.adHocPromptsPerWeek : Number.POSITIVE_INFINITY;
   for (let at = stream.exponential(meanGapMs); at < periodMs; at += stream.exponential(meanGapMs)) {
     const day = Math.floor(at / DAY_MS);
-    const localHour = from + stream.uniform() * spanHours;
+    const position = stream.uniform() * hours.length;
+    const hourIndex = Math.floor(position);
+    const localHour = (hours[hourIndex] ?? 0) + position - hourIndex;
     const opensAt = Math.round(day * DAY_MS + (localHour - input.utcOffsetHours) * HOUR_MS);
-    if (spanHours === 0 || opensAt < enrolledFrom || opensAt >= input.until) continue;
+    if (hours.length === 0 || opensAt < enrolledFrom || opensAt >= input.until) continue;
     const window = makeWindow('adhoc', opensAt, policy);
     if (!overlapsAny(window, scheduled) && !overlapsAny(window, adHoc)) adHoc.push(window);
   }
   if (adHoc.length === 0) return scheduled;
   return [...scheduled, ...adHoc].sort((a, b) => a.opensAt - b.opensAt);
+}
+
+/**
+ * The local hours in which ad-hoc prompts reach a person: the scenario's adHocHoursLocal, restricted
+ * to the person's free hours when the scenario respects waking hours (see schedulableHours).
+ */
+export function adHocHoursFor(scenario: Scenario, rhythm: DailyRhythm): number[] {
+  const { from, to } = scenario.schedule.adHocHoursLocal;
+  const span = (to - from + 24) % 24;
+  if (span === 0) return [];
+  if (!scenario.schedule.respectWakingHours) return Array.from({ length: span }, (_, offset) => from + offset);
+  return schedulableHours(rhythm, from, span);
 }
 
 function makeWindow(kind: WindowKind, opensAt: number, policy: VerdictPolicy): CheckInWindow {

@@ -5,6 +5,7 @@ import { TIME_ZONES } from '../population/catalog.ts';
 import { enrolledTemplate } from '../population/template.ts';
 import { drawShocks } from '../behaviour/shocks.ts';
 import { participantLife, type LifeContext } from '../engine/participant-life.ts';
+import { Caseloads } from '../engine/caseloads.ts';
 import { ShardMetrics, type MetricsData } from '../metrics/shard-metrics.ts';
 import { LoadRecorder, type LoadSummary } from '../metrics/load-metrics.ts';
 import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
@@ -113,6 +114,7 @@ async function drive(scenario: Scenario, options: DriveOptions, backend: HttpBac
     shocks: drawShocks(scenario),
     metrics,
     events: null,
+    caseloads: new Caseloads(scenario, metrics, null),
     onSchedule: (row, schedule) => schedule.forEach((window, index) => windows.push({ row, index, window })),
   };
   const slice = options.slice ?? { from: 0, to: Number.POSITIVE_INFINITY };
@@ -259,6 +261,7 @@ async function drive(scenario: Scenario, options: DriveOptions, backend: HttpBac
     if (++fired % 64 === 0) await yieldToEventLoop();
   }
   await drainInFlight(() => inFlight, (resolve) => (wake = resolve), options.requestTimeoutMs);
+  context.caseloads.settle();
   options.onProgress?.(progressOf(clock, span, recorder, metrics.data));
   const load = recorder.summary(targetLabel, compression);
   return {

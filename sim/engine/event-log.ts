@@ -8,13 +8,15 @@ import { DueQueue } from './due-queue.ts';
  * The event log: one JSON object per line, ordered by (time, participant, seq). Each line starts
  * `{"t":<ms>,"p":<participant>,"seq":<n>,` so that merging can read its key without parsing JSON.
  *
- * A shard records its participants in id order, each participant's events in time order, and sorts
- * by time with a stable sort: equal times keep (participant, seq) order. Past `runLength` events it
+ * A shard records its participants' events (a life's, then the officers' side of its caseload) and
+ * sorts them by (time, participant, seq). Past `runLength` events it
  * writes a sorted run to disk, and the runs of every shard are merged at the end (an external merge
  * sort), so memory stays bounded whatever the fleet size.
  */
 export class EventRecorder {
   private times: number[] = [];
+  private participants: number[] = [];
+  private seqs: number[] = [];
   private lines: string[] = [];
   private runCount = 0;
   readonly runFiles: string[] = [];
@@ -29,23 +31,28 @@ export class EventRecorder {
   /** `fields` is the rest of the JSON object, starting with a comma, e.g. `,"verdict":"missed"`. */
   add(at: number, participant: number, seq: number, type: string, fields: string): void {
     this.times.push(at);
+    this.participants.push(participant);
+    this.seqs.push(seq);
     this.lines.push(
       `{"t":${at},"p":${participant},"seq":${seq},"at":"${new Date(this.startEpochMs + at).toISOString()}","type":"${type}"${fields}}`,
     );
   }
 
-  /** Called between participants: writes a run once enough events are buffered. */
+  /** Called between caseloads: writes a run once enough events are buffered. */
   maybeFlush(): void {
     if (this.times.length >= this.runLength) this.flush();
   }
 
   flush(): void {
     if (this.times.length === 0) return;
-    const order = Array.from(this.times.keys()).sort((a, b) => this.times[a]! - this.times[b]! || a - b);
+    const { times, participants, seqs } = this;
+    const order = Array.from(times.keys()).sort((a, b) => times[a]! - times[b]! || participants[a]! - participants[b]! || seqs[a]! - seqs[b]!);
     const file = join(this.directory, `.events-${this.shardIndex}-${this.runCount++}.ndjson`);
     writeFileSync(file, order.map((index) => this.lines[index]).join('\n') + '\n');
     this.runFiles.push(file);
     this.times = [];
+    this.participants = [];
+    this.seqs = [];
     this.lines = [];
   }
 }

@@ -1,18 +1,20 @@
 import { participantStream } from '../rng/index.ts';
 import { DAY_MS, MINUTE_MS } from '../virtual-time.ts';
-import { ENGLISH_LANGUAGE_INDEX, MODALITIES, TIME_ZONES, DEVICE_TIERS } from '../population/catalog.ts';
-import { drawGenuineSample, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
-import { isNightHour, rhythmFor } from '../behaviour/daily-rhythm.ts';
-import { CAUSE_INDEX, FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts';
-import { firstAttemptAt, retryAt } from '../behaviour/response-delay.ts';
-import { windowsFor, type CheckInWindow } from '../behaviour/schedule.ts';
-import { GlitchProfile } from '../behaviour/glitches.ts';
+import { ENGLISH_LANGUAGE_INDEX, MODALITIES, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../population/catalog.ts';
+import { drawGenuineSample, drawImpostorRho, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
+import { isNightHour, rhythmFor, type DailyRhythm } from '../behaviour/daily-rhythm.ts';
+import { CAUSE_INDEX, FAILURE_CAUSES, INTENTS, VERDICTS, verificationCause } from '../../scenarios/vocabulary.ts';
+import { attemptAfter, lateCause, responseDelayMinutes, retryAt } from '../behaviour/response-delay.ts';
+import { adHocHoursFor, windowsFor, type CheckInWindow } from '../behaviour/schedule.ts';
+import { DeviceSpells } from '../behaviour/device-spells.ts';
+import { GlitchProfile, NO_CAUSE } from '../behaviour/glitches.ts';
 import type { ShockCalendar } from '../behaviour/shocks.ts';
 import type { Population } from '../population/population.ts';
 import { INTENT, VERDICT, type ShardMetrics } from '../metrics/shard-metrics.ts';
 import type { EventRecorder } from './event-log.ts';
+import type { Caseloads } from './caseloads.ts';
 import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
-import { advanceStreak, streakAfterInPersonVisit, windowVerdict } from '../../server-stub/policy/index.ts';
+import { windowVerdict } from '../../server-stub/policy/index.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 /** What one shard shares between the lives it simulates. */
@@ -22,6 +24,8 @@ export interface LifeContext {
   shocks: ShockCalendar;
   metrics: ShardMetrics;
   events: EventRecorder | null;
+  /** The officers' side, which settles each window once the lives of its caseload have run. */
+  caseloads: Caseloads;
   /** Told each participant's windows when its life starts (drive mode registers them with the server). */
   onSchedule?: (row: number, windows: readonly CheckInWindow[]) => void;
 }
@@ -33,17 +37,27 @@ const PHONE = MODALITIES.indexOf('phone');
  * One participant's whole period, on the participant's own stream. It yields every attempt that
  * reaches the server and resumes with the server's answer, so the same life runs against the
  * in-process backend (sim mode, driven synchronously) or over HTTP (drive mode, driven by a global
- * clock). Everything else — notifications, delays, client-side glitches, fallback, the streak —
- * happens here, and every outcome is recorded in the shard's metrics (and event log, if any).
+ * clock). Everything on the person's side — notifications, delays, device spells, client-side glitches
+ * and their persistence — happens here; each window's verdict and cause are recorded in the shard's
+ * metrics (and event log, if any), and the window is handed to the caseloads for the officer's side.
+ *
+ * A window's cause (docs/design.md, "attribution"): a window rejected by verification carries the last
+ * verification cause, whatever else happened on its other attempts; a missed window carries the cause
+ * that kept the person from a judged attempt.
  */
 export function* participantLife(context: LifeContext, row: number): Generator<CheckInAttempt, void, AttemptResponse> {
-  const { scenario, population, shocks, metrics, events } = context;
+  const { scenario, population, shocks, metrics, events, caseloads } = context;
   const { behaviour, policy, biometrics } = scenario;
-  const { pushLateDelay } = scenario.glitches;
+  const { pushLateDelay, sameCauseOnRetry } = scenario.glitches;
   const id = population.firstId + row;
   const stream = participantStream(scenario.seed, 'life', id);
   const zone = TIME_ZONES[population.timeZone[row]!]!;
   const rhythm = rhythmFor(scenario, zone.utcOffsetHours, population.workShift[row]!);
+  const abscondAt = population.abscondAt[row]!;
+  const periodEnd = scenario.days * DAY_MS;
+  const until = Math.min(periodEnd, population.hearingAt[row]!);
+  const joinedAt = Math.max(0, population.enrolledAt[row]!);
+  const devices = new DeviceSpells(scenario.seed, id, scenario.devices, joinedAt, until);
   const glitches = new GlitchProfile(
     scenario.glitches,
     population.deviceTier[row]!,
@@ -51,28 +65,31 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     population.phoneModel[row]!,
     population.carrier[row]!,
     population.timeZone[row]!,
+    devices,
   );
   const byPhone = population.modality[row] === PHONE;
-  const abscondAt = population.abscondAt[row]!;
-  const periodEnd = scenario.days * DAY_MS;
-  const until = Math.min(periodEnd, population.hearingAt[row]!);
   const missedPrompt = behaviour.promptMissed * (population.language[row] === ENGLISH_LANGUAGE_INDEX ? 1 : behaviour.nonEnglishMissFactor);
   const noiseBase =
     (byPhone ? biometrics.voiceNoise : biometrics.faceNoise * biometrics.tierNoiseFactor[DEVICE_TIERS[population.deviceTier[row]!]!]) *
     (population.hardToMatch[row] === 1 ? biometrics.hardToMatchNoiseFactor : 1);
 
-  const joinedAt = Math.max(0, population.enrolledAt[row]!);
   const tally = metrics.beginParticipant(population, row, Math.max(0, Math.ceil((until - joinedAt) / DAY_MS)));
+  const followed = abscondAt < until && until - abscondAt >= 2 * scenario.schedule.checkInEveryDays * DAY_MS;
+  if (abscondAt < until) metrics.absconded(followed);
+  const record = caseloads.beginParticipant(id, abscondAt, followed);
   let seq = 0;
   let abscondLogged = abscondAt >= until;
-  const followedAfterAbsconding = abscondAt < until && until - abscondAt >= 2 * scenario.schedule.checkInEveryDays * DAY_MS;
-  if (abscondAt < until) metrics.absconded(followedAfterAbsconding);
-  let failedStreak = 0;
-  let detected = false;
 
   const windows = windowsFor(
     stream,
-    { utcOffsetHours: zone.utcOffsetHours, checkInHour: population.checkInHour[row]!, checkInDay: population.checkInDay[row]!, until, from: joinedAt },
+    {
+      utcOffsetHours: zone.utcOffsetHours,
+      checkInHour: population.checkInHour[row]!,
+      checkInDay: population.checkInDay[row]!,
+      until,
+      from: joinedAt,
+      adHocHours: adHocHoursByShift(scenario)[population.workShift[row]!]!,
+    },
     scenario,
   );
   context.onSchedule?.(row, windows);
@@ -90,7 +107,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     events?.add(window.opensAt, id, seq, 'window_open', `,"window":${windowIndex},"kind":"${window.kind}","intent":"${INTENTS[intent]}"`);
     seq++;
 
-    let cause = -1;
+    let cause = NO_CAUSE;
     let attempts = 0;
     let judged = 0;
     let matched = false;
@@ -101,27 +118,46 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
       const notifyLateDraw = stream.uniform();
       const rememberDraw = stream.uniform();
       const lateMinutes = stream.logNormal(pushLateDelay.medianMinutes, pushLateDelay.sigma);
-      let at = firstAttemptAt(stream, rhythm, window.opensAt, behaviour);
-      // The prompt reaches the person: a push for the app, an automated reminder call for the phone.
-      const networkBack = glitches.networkBackAt(shocks, window.opensAt);
-      const lost = notifyLostDraw < (byPhone ? glitches.callNoAnswer : glitches.pushLost);
-      let seenDelay = networkBack >= 0 ? networkBack - window.opensAt : 0;
-      if (!lost && !byPhone && notifyLateDraw < glitches.pushLate) seenDelay += Math.round(lateMinutes * MINUTE_MS);
-      if (missDraw < missedPrompt) {
-        cause = CAUSE_INDEX.prompt_missed;
-      } else if (lost && !(window.kind === 'scheduled' && rememberDraw < behaviour.remembersWithoutPush)) {
+      const delayMinutes = responseDelayMinutes(stream, behaviour);
+      // One impostor answers every attempt of the window.
+      const impostorRho =
+        intent === INTENT.impostor ? drawImpostorRho(stream, biometrics.dimension, lookAlikeDraw < behaviour.lookAlikeImpostorShare, biometrics.lookAlikeCorrelation) : 0;
+
+      // The prompt (a push for the app, a text for the phone) reaches a phone that has service and can be used.
+      const reach = reachableFrom(window.opensAt);
+      const lost = notifyLostDraw < glitches.pushLost;
+      const remembered = window.kind === 'scheduled' && rememberDraw < behaviour.remembersWithoutPush;
+      let seenAt = reach.at;
+      let delayCause = reach.cause;
+      if (!lost && notifyLateDraw < glitches.pushLate) {
+        seenAt += Math.round(lateMinutes * MINUTE_MS);
+        delayCause = CAUSE_INDEX.notification_late;
+      }
+      if (reach.at > window.closesAt) {
+        cause = reach.cause;
+      } else if (lost && !remembered) {
         cause = CAUSE_INDEX.notification_not_delivered;
+      } else if (missDraw < missedPrompt) {
+        cause = CAUSE_INDEX.prompt_missed;
       } else {
-        if (seenDelay > 0) at = firstAttemptAt(stream, rhythm, window.opensAt + seenDelay, behaviour);
+        if (lost) seenAt = reach.at;
+        let at = attemptAfter(rhythm, seenAt, delayMinutes, behaviour);
+        if (at > window.closesAt) cause = lateCause(rhythm, window, seenAt, delayCause, delayMinutes, behaviour);
+        let previousCause = NO_CAUSE;
+        let previousPoor = false;
+        let verification = NO_CAUSE;
         while (at <= window.closesAt) {
           const attemptIndex = attempts++;
-          const stageCause = byPhone ? glitches.callAttemptFailure(stream, shocks, at) : glitches.appAttemptFailure(stream, shocks, at);
+          const repeatDraw = stream.uniform();
+          const stageCause = byPhone
+            ? glitches.callAttemptFailure(stream, shocks, at, previousCause, repeatDraw)
+            : glitches.appAttemptFailure(stream, shocks, at, previousCause, repeatDraw);
           const poorDraw = stream.uniform();
           const livenessScore = stream.uniform();
-          if (stageCause >= 0) {
-            cause = stageCause;
-          } else {
-            const response = yield {
+          let attemptCause = stageCause;
+          if (stageCause === NO_CAUSE) {
+            const poor: boolean = !byPhone && ((previousPoor && repeatDraw < sameCauseOnRetry.poorLight) || poorDraw < poorShareAt(rhythm, at));
+            const response: AttemptResponse = yield {
               participantId: id,
               windowIndex,
               windowKind: window.kind,
@@ -130,22 +166,27 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
               attemptIndex,
               at,
               modality: byPhone ? 'voice' : 'face',
-              sample: drawSample(intent === INTENT.impostor, lookAlikeDraw, poorDraw, at),
+              sample: drawSample(intent === INTENT.impostor, impostorRho, poor, at),
               livenessScore,
             };
-            cause = responseCause(response, byPhone);
+            attemptCause = responseCause(response, byPhone);
             if (response.outcome === 'judged') {
               metrics.score(intent === INTENT.impostor, byPhone, response.similarity);
               judged++;
               matched = response.judgement === 'match';
+              if (!matched) verification = attemptCause;
             }
+            previousPoor = response.outcome === 'judged' && !matched && poor;
+          } else {
+            previousPoor = false;
           }
-          events?.add(at, id, seq, 'attempt', `,"window":${windowIndex},"attempt":${attemptIndex},"outcome":"${matched ? 'verified' : FAILURE_CAUSES[cause]}"`);
+          previousCause = attemptCause;
+          cause = judged > 0 ? verification : attemptCause;
+          events?.add(at, id, seq, 'attempt', `,"window":${windowIndex},"attempt":${attemptIndex},"outcome":"${matched ? 'verified' : FAILURE_CAUSES[attemptCause]}"`);
           seq++;
           if (matched || attempts >= policy.maxAttempts) break;
           at = retryAt(stream, at, behaviour);
         }
-        if (attempts === 0) cause = CAUSE_INDEX.late_response;
       }
     }
 
@@ -156,31 +197,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     const causeField = verdict === VERDICT.verified || cause < 0 ? '' : `,"cause":"${FAILURE_CAUSES[cause]}"`;
     events?.add(window.closesAt, id, seq, 'window_close', `,"window":${windowIndex},"verdict":"${VERDICTS[verdict]}","attempts":${attempts}${causeField}`);
     seq++;
-
-    const step = advanceStreak(failedStreak, verdictName, policy);
-    failedStreak = step.failedStreak;
-    if (step.escalate) {
-      const absconded = abscondAt <= window.closesAt;
-      const delay = absconded && !detected && followedAfterAbsconding ? window.closesAt - abscondAt : -1;
-      detected ||= absconded;
-      metrics.escalation(day, absconded, delay);
-      events?.add(window.closesAt, id, seq, 'escalation', `,"window":${windowIndex},"false":${!absconded}`);
-      seq++;
-    }
-
-    const callDraw = stream.uniform();
-    const visitDraw = stream.uniform();
-    if (intent === INTENT.complied && verdict !== VERDICT.verified) {
-      const officerCall = callDraw < behaviour.fallback.callOfficer;
-      const inPersonVisit = visitDraw < behaviour.fallback.inPersonVisit;
-      const minutes = (officerCall ? behaviour.fallback.callMinutes : 0) + (inPersonVisit ? behaviour.fallback.inPersonMinutes : 0);
-      metrics.fallback(officerCall, inPersonVisit, minutes);
-      if (inPersonVisit) failedStreak = streakAfterInPersonVisit(failedStreak, policy);
-      if (officerCall || inPersonVisit) {
-        events?.add(window.closesAt, id, seq, 'fallback', `,"window":${windowIndex},"officerCall":${officerCall},"inPersonVisit":${inPersonVisit}`);
-        seq++;
-      }
-    }
+    caseloads.window(record, windowIndex, window.closesAt, intent, verdict, cause, { call: stream.uniform(), answer: stream.uniform(), visit: stream.uniform() });
   }
 
   if (!abscondLogged) {
@@ -188,15 +205,33 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     seq++;
   }
   metrics.endParticipant(tally, stream.draws, seq);
+  caseloads.endParticipant(record, seq);
 
-  function drawSample(impostor: boolean, lookAlikeDraw: number, poorDraw: number, at: number): SampleDraw {
-    const poorShare = isNightHour(rhythm, at) ? biometrics.poorCaptureAtNight : biometrics.poorCapture;
-    const poor = !byPhone && poorDraw < poorShare;
+  /** The first instant from `at` at which the phone has service and can be used, and what held it back. */
+  function reachableFrom(at: number): { at: number; cause: number } {
+    let cause = NO_CAUSE;
+    for (;;) {
+      const networkBack = glitches.networkBackAt(shocks, at);
+      if (networkBack >= 0) {
+        at = networkBack;
+        cause = CAUSE_INDEX.carrier_outage;
+        continue;
+      }
+      const phoneBack = devices.phoneBackAt(at);
+      if (phoneBack < 0) return { at, cause };
+      cause = devices.causeAt(at, false);
+      at = phoneBack;
+    }
+  }
+
+  function drawSample(impostor: boolean, impostorRho: number, poor: boolean, at: number): SampleDraw {
     const ageing = 1 + biometrics.ageingNoisePerYear * ((at - population.enrolledAt[row]!) / YEAR_MS);
     const sigma = noiseBase * (poor ? biometrics.poorCaptureNoiseFactor : 1) * ageing;
-    return impostor
-      ? drawImpostorSample(stream, sigma, biometrics.dimension, lookAlikeDraw < behaviour.lookAlikeImpostorShare, biometrics.lookAlikeCorrelation)
-      : drawGenuineSample(stream, sigma, biometrics.dimension);
+    return impostor ? drawImpostorSample(stream, sigma, biometrics.dimension, impostorRho) : drawGenuineSample(stream, sigma, biometrics.dimension);
+  }
+
+  function poorShareAt(dailyRhythm: DailyRhythm, at: number): number {
+    return isNightHour(dailyRhythm, at) ? biometrics.poorCaptureAtNight : biometrics.poorCapture;
   }
 }
 
@@ -207,9 +242,19 @@ function responseCause(response: AttemptResponse, byPhone: boolean): number {
     case 'too_late':
       return CAUSE_INDEX.server_latency;
     case 'judged':
-      if (response.judgement === 'match') return -1;
-      if (response.judgement === 'not_live') return CAUSE_INDEX.liveness_false_reject;
-      return byPhone ? CAUSE_INDEX.voice_not_recognised : CAUSE_INDEX.verification_false_reject;
+      if (response.judgement === 'match') return NO_CAUSE;
+      return CAUSE_INDEX[verificationCause(response.judgement, byPhone ? 'voice' : 'face')];
   }
 }
 
+const adHocHoursCache = new WeakMap<Scenario, number[][]>();
+
+/** Each work shift's ad-hoc prompt hours (the same for everyone on that shift). */
+function adHocHoursByShift(scenario: Scenario): number[][] {
+  let byShift = adHocHoursCache.get(scenario);
+  if (!byShift) {
+    byShift = WORK_SHIFTS.map((_shift, shift) => adHocHoursFor(scenario, rhythmFor(scenario, 0, shift)));
+    adHocHoursCache.set(scenario, byShift);
+  }
+  return byShift;
+}

@@ -29,7 +29,7 @@ export interface RunResult {
  */
 export async function runSimulation(scenario: Scenario, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
-  const ranges = shardRanges(scenario.participants, options.workers);
+  const ranges = shardRanges(scenario.participants, options.workers, scenario.officers.caseload);
   const eventsDirectory = options.eventsFile === undefined ? undefined : dirname(options.eventsFile);
   const specs: ShardSpec[] = ranges.map((range, shardIndex) => ({ shardIndex, ...range, eventsDirectory }));
   const done = new Array<number>(specs.length).fill(0);

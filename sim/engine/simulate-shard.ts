@@ -3,6 +3,7 @@ import { drawShocks } from '../behaviour/shocks.ts';
 import { InProcessBackend } from '../backends/in-process.ts';
 import { ShardMetrics, type MetricsData } from '../metrics/shard-metrics.ts';
 import { EventRecorder } from './event-log.ts';
+import { Caseloads } from './caseloads.ts';
 import { participantLife } from './participant-life.ts';
 import type { CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
@@ -39,12 +40,16 @@ export function simulateShard(scenario: Scenario, spec: ShardSpec, hooks: ShardH
   const backend: SyncBackend = new InProcessBackend(scenario.policy, shocks, scenario.backend.errorRate, scenario.seed);
   const metrics = new ShardMetrics(scenario.days);
   const events = spec.eventsDirectory === undefined ? null : new EventRecorder(spec.eventsDirectory, spec.shardIndex, Date.parse(`${scenario.startDate}T00:00:00Z`));
-  const context = { scenario, population, shocks, metrics, events };
+  const caseloads = new Caseloads(scenario, metrics, events);
+  const context = { scenario, population, shocks, metrics, events, caseloads };
 
   for (let row = 0; row < spec.size; row++) {
     const life = participantLife(context, row);
     for (let step = life.next(); !step.done; step = life.next(backend.submit(step.value))) onAttempt?.(step.value);
-    events?.maybeFlush();
+    if (caseloads.closesCaseload(spec.firstId + row) || row === spec.size - 1) {
+      caseloads.settle();
+      events?.maybeFlush();
+    }
     if (onProgress && (row + 1) % PROGRESS_EVERY === 0) onProgress(row + 1);
   }
   events?.flush();

@@ -2,6 +2,7 @@ import { buildPopulation, type Population } from '../population/population.ts';
 import { drawShocks } from '../behaviour/shocks.ts';
 import { FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts';
 import { participantLife, type LifeContext } from '../engine/participant-life.ts';
+import { Caseloads } from '../engine/caseloads.ts';
 import { InProcessBackend } from '../backends/in-process.ts';
 import { ShardMetrics, type MetricsData, type ParticipantTally } from '../metrics/shard-metrics.ts';
 import { causeOf } from '../../scenarios/k6/lib/attempt-outcome.ts';
@@ -69,6 +70,7 @@ export function buildSchedule(scenario: Scenario): BuiltSchedule {
     shocks,
     metrics,
     events: null,
+    caseloads: new Caseloads(scenario, metrics, null),
     onSchedule: (row, schedule) => schedule.forEach((window, index) => windows.push({ row, index, window })),
   };
 
@@ -110,6 +112,7 @@ export function buildSchedule(scenario: Scenario): BuiltSchedule {
       step = life.next(response);
     }
   }
+  context.caseloads.settle();
   attempts.sort((a, b) => a.attempt.at - b.attempt.at || a.row - b.row || a.attempt.windowIndex - b.attempt.windowIndex || a.attempt.attemptIndex - b.attempt.attemptIndex);
   return { population, attempts, windows, metrics: metrics.data };
 }

@@ -3,6 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { buildPopulation } from '../population/population.ts';
 import { drawShocks } from '../behaviour/shocks.ts';
 import { participantLife } from '../engine/participant-life.ts';
+import { Caseloads } from '../engine/caseloads.ts';
 import { ShardMetrics } from '../metrics/shard-metrics.ts';
 import { LoadRecorder, type LoadSummary } from '../metrics/load-metrics.ts';
 import { buildSummary, type Summary } from '../metrics/summary.ts';
@@ -167,7 +168,7 @@ function rebuild(loaded: LoadedExport, responses: ReadonlyMap<string, HttpAttemp
   const { scenario, manifest } = loaded;
   const population = buildPopulation(scenario, 0, scenario.participants);
   const metrics = new ShardMetrics(scenario.days);
-  const context = { scenario, population, shocks: drawShocks(scenario), metrics, events: null };
+  const context = { scenario, population, shocks: drawShocks(scenario), metrics, events: null, caseloads: new Caseloads(scenario, metrics, null) };
   let unscheduled = 0;
   for (let row = 0; row < population.size; row++) {
     const life = participantLife(context, row);
@@ -185,6 +186,7 @@ function rebuild(loaded: LoadedExport, responses: ReadonlyMap<string, HttpAttemp
       step = life.next(response);
     }
   }
+  context.caseloads.settle();
   const summary = buildSummary(scenario, 'drive', metrics.data, load);
   const k6Summary = buildK6Summary(loaded.expected, (name) => totals.view(name), {
     target: load.target,

@@ -198,6 +198,11 @@ export class ShardMetrics {
     if (excused) this.data.excusedWindows++;
   }
 
+  /** Events the officers' side added after a life ended. */
+  settledEvents(count: number): void {
+    this.data.events += count;
+  }
+
   endParticipant(tally: ParticipantTally, draws: number, events: number): void {
     for (let causeClass = 0; causeClass < CLASSES; causeClass++) if (tally.affectedClasses & (1 << causeClass)) this.data.peopleAffectedByClass[causeClass]!++;
     if (tally.affected) {

@@ -1,6 +1,7 @@
-import { participantStream, type RandomStream } from '../rng/index.ts';
-import { DAY_MS, hourInRange } from '../virtual-time.ts';
+import { participantStream } from '../rng/index.ts';
+import { DAY_MS } from '../virtual-time.ts';
 import { rhythmFor } from '../behaviour/daily-rhythm.ts';
+import { schedulableHours } from '../behaviour/free-hours.ts';
 import { WEEKDAYS, type Scenario } from '../../scenarios/schema.ts';
 import {
   CARRIERS,
@@ -71,6 +72,7 @@ export function buildPopulation(scenario: Scenario, firstId: number, size: numbe
   const tables = profileTables(scenario);
   const { checkInHourLocal, checkInEveryDays } = scenario.schedule;
   const hourSpan = Math.max(0, checkInHourLocal.latest - checkInHourLocal.earliest) + 1;
+  const checkInHoursByShift = WORK_SHIFTS.map((_shift, shift) => checkInHoursFor(scenario, shift, checkInHourLocal.earliest, hourSpan));
   const checkInDays = Math.max(1, Math.ceil(checkInEveryDays));
   const { hearingDaysAhead, enrolledMonthsAgoMax } = scenario.population;
   const hazard = scenario.behaviour.abscondHazardPerDay;
@@ -90,7 +92,8 @@ export function buildPopulation(scenario: Scenario, firstId: number, size: numbe
     population.workShift[row] = stream.pickCumulative(tables.workShift);
     population.language[row] = stream.pickCumulative(tables.language);
     population.modality[row] = stream.pickCumulative(tables.modality);
-    population.checkInHour[row] = checkInHourFor(stream, scenario, population.workShift[row]!, checkInHourLocal.earliest, hourSpan);
+    const checkInHours = checkInHoursByShift[population.workShift[row]!]!;
+    population.checkInHour[row] = checkInHours[Math.floor(stream.uniform() * checkInHours.length)]! % 24;
     const drawnCheckInDay = stream.integer(checkInDays);
     population.checkInDay[row] = fixedCheckInDay ?? drawnCheckInDay;
     population.hardToMatch[row] = stream.bernoulli(scenario.biometrics.hardToMatchShare) ? 1 : 0;
@@ -133,17 +136,12 @@ function checkInDayOfWeekday(scenario: Scenario): number | undefined {
 }
 
 /**
- * The officer sets a weekly check-in hour the person can make: uniform over the hours of the allowed
- * range in which the person is awake (ASSUMPTION), or over the whole range when none is.
+ * The hours the officer may set for a person's scheduled check-in (drawn uniformly from them): those
+ * the person can make, awake and off work (ASSUMPTION), unless the scenario ignores sleep and shifts.
  */
-function checkInHourFor(stream: RandomStream, scenario: Scenario, workShift: number, earliest: number, hourSpan: number): number {
-  const rhythm = rhythmFor(scenario, 0, workShift);
-  const draw = stream.uniform();
-  const awake: number[] = [];
-  for (let hour = earliest; hour < earliest + hourSpan; hour++) {
-    if (!hourInRange(hour % 24, rhythm.sleepFrom, rhythm.sleepTo)) awake.push(hour);
-  }
-  return awake.length > 0 ? awake[Math.floor(draw * awake.length)]! : earliest + Math.floor(draw * hourSpan);
+function checkInHoursFor(scenario: Scenario, workShift: number, earliest: number, hourSpan: number): number[] {
+  if (!scenario.schedule.respectWakingHours) return Array.from({ length: hourSpan }, (_, offset) => earliest + offset);
+  return schedulableHours(rhythmFor(scenario, 0, workShift), earliest, hourSpan);
 }
 
 /**
