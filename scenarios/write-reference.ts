@@ -72,9 +72,14 @@ interface Row {
   description: string;
 }
 
-function rows(path: string, node: Node): Row[] {
+/**
+ * The table rows of a field: one per scalar or list, and one for a mapping inside a section (a device,
+ * an hour range, a set of weights) that says what the mapping as a whole is, ahead of its fields.
+ */
+function rows(path: string, node: Node, depth = 0): Row[] {
   if (node.type === 'object' && node.properties) {
-    return Object.entries(node.properties).flatMap(([key, child]) => rows(`${path}.${key}`, child));
+    const own: Row[] = depth > 0 && node.description ? [{ path, type: 'mapping', default: '', description: node.description }] : [];
+    return [...own, ...Object.entries(node.properties).flatMap(([key, child]) => rows(`${path}.${key}`, child, depth + 1))];
   }
   const row: Row = { path, type: typeOf(node), default: node.default === undefined ? '(required)' : `\`${JSON.stringify(node.default)}\``, description: node.description ?? '' };
   if (node.type === 'array' && node.items?.type === 'object' && node.items.properties) {

@@ -4,7 +4,7 @@ import { loadScenario } from '../../scenarios/index.ts';
 import { gridFromScenario, gridPoints } from '../../sim/sweep/grid.ts';
 import { summarise } from '../helpers/run.ts';
 
-const BUILT_IN = ['baseline', 'growth', 'monday-surge', 'backend-outage', 'bad-release', 'glitch-sweep', 'threshold-sweep', 'policy-compare'];
+const BUILT_IN = ['baseline', 'growth', 'monday-surge', 'backend-outage', 'bad-release', 'glitch-sweep', 'threshold-sweep', 'policy-compare', 'ignore-shifts'];
 const SWEEPS = ['glitch-sweep', 'threshold-sweep', 'policy-compare'];
 const file = (name: string) => `scenarios/${name}.yaml`;
 
@@ -28,6 +28,15 @@ describe('built-in scenarios', () => {
     expect({ participants: baseline.participants, days: baseline.days, seed: baseline.seed }).toEqual({ participants: 125_000, days: 30, seed: 42 });
     const defaults = loadScenario({ overrides: { name: 'baseline', description: baseline.description, participants: 125_000, days: 30 } });
     expect(baseline).toEqual(defaults);
+  });
+
+  it('ignore-shifts is the baseline with schedule.respectWakingHours false, and nothing else changed', () => {
+    const baseline = loadScenario({ file: file('baseline') });
+    const ignoreShifts = loadScenario({ file: file('ignore-shifts') });
+    expect(baseline.schedule.respectWakingHours).toBe(true);
+    expect(ignoreShifts.schedule.respectWakingHours).toBe(false);
+    const rest = ({ name: _name, description: _description, schedule: { respectWakingHours: _respect, ...schedule }, ...scenario }: typeof baseline) => ({ ...scenario, schedule });
+    expect(rest(ignoreShifts)).toEqual(rest(baseline));
   });
 
   it.each(SWEEPS)('%s has a sweep grid whose every point is a valid scenario', (name) => {

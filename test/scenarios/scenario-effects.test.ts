@@ -3,17 +3,35 @@ import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { buildPopulation } from '../../sim/population/population.ts';
 import { differenceInterval, poissonRate, wilson } from '../../sim/report/intervals.ts';
 import { DAY_MS, HOUR_MS } from '../../sim/virtual-time.ts';
+import { CAUSE_CLASS_OF, isVerificationCause, type FailureCause } from '../../scenarios/vocabulary.ts';
 import { Z_999, wilsonInterval } from '../helpers/intervals.ts';
 import { eventsOf, summarise } from '../helpers/run.ts';
 
 /**
  * The headline effect of each built-in scenario, at a small size, against the baseline with the same
- * seed and size. Bounds are 99.9 % intervals (z = 3.29) or exact structural facts, never past outputs.
+ * seed and size. Bounds are 99.9 % intervals (z = 3.29), a stated number of standard deviations of a
+ * difference, or exact structural facts, never past outputs.
  */
 const load = (name: string, overrides: Record<string, unknown> = {}): Scenario => loadScenario({ file: `scenarios/${name}.yaml`, overrides: { seed: 7, ...overrides } });
 const separated = (a: { low: number; high: number }, b: { low: number; high: number }) => a.high < b.low;
 
-const BEFORE_THE_SERVER = ['phone_unavailable', 'app_crash', 'capture_failure', 'gps_fix_failure', 'upload_timeout', 'call_dropped', 'server_latency'];
+/**
+ * Whether an attempt's logged outcome says it reached the server in time: verified, refused by the
+ * server, or judged and not matched. Every other outcome failed on the phone first (no service, a
+ * device spell, a crash, capture, GPS, upload or call failure) or reached the server after the window
+ * closed (server_latency).
+ */
+const reachedTheServer = (outcome: string | undefined) => outcome === 'verified' || outcome === 'server_error' || (outcome !== undefined && outcome in CAUSE_CLASS_OF && isVerificationCause(outcome as FailureCause));
+
+/**
+ * Whether proportion a (aCount of aTrials) exceeds proportion b by more than `sds` standard deviations
+ * of their difference: the two-proportion z statistic, with the pooled proportion under "no difference".
+ */
+const exceedsBy = (sds: number, a: { count: number; trials: number }, b: { count: number; trials: number }) => {
+  const pooled = (a.count + b.count) / (a.trials + b.trials);
+  const sd = Math.sqrt(pooled * (1 - pooled) * (1 / a.trials + 1 / b.trials));
+  return a.count / a.trials - b.count / b.trials > sds * sd;
+};
 
 describe('backend-outage', () => {
   const size = { participants: 3000, days: 4 };
@@ -25,7 +43,7 @@ describe('backend-outage', () => {
     const end = start + span.durationMinutes * 60_000;
     const events = await eventsOf(outage);
     // Attempts that reached the server (not failed on the phone first, nor after the window closed).
-    const attempts = events.filter((event) => event.type === 'attempt' && !BEFORE_THE_SERVER.includes(event.outcome!));
+    const attempts = events.filter((event) => event.type === 'attempt' && reachedTheServer(event.outcome));
     const during = attempts.filter((event) => event.t >= start && event.t < end);
     expect(during.length).toBeGreaterThan(50);
     expect(during.filter((event) => event.outcome !== 'server_error')).toEqual([]);
@@ -103,7 +121,10 @@ describe('policy-compare', () => {
   });
 
   it('a longer grace window lowers false failures from late responses', async () => {
-    const [none, hour] = await Promise.all([run({ 'policy.graceMinutes': 0 }), run({ 'policy.graceMinutes': 60 })]);
+    // Windows open in hours the person is free (schedule.respectWakingHours), so late responses are rare
+    // (about 1 window in 1,000 without grace): 16,000 participants give a few hundred of them.
+    const grace = (graceMinutes: number) => run({ participants: 16_000, 'policy.graceMinutes': graceMinutes });
+    const [none, hour] = await Promise.all([grace(0), grace(60)]);
     const late = (s: typeof none) => wilson(s.falseFailures.byCause.late_response!, s.windows.complied, Z_999);
     expect(separated(late(hour), late(none))).toBe(true);
   });
@@ -148,5 +169,23 @@ describe('growth', () => {
     // Analytically the last week holds ~17× the first week's windows; 8× is a loose lower bound.
     expect(week(scenario.days - 7)).toBeGreaterThan(8 * week(0));
     expect(summary.daily[0]!.windows).toBeGreaterThan(0);
+  });
+});
+
+describe('ignore-shifts', () => {
+  const size = { participants: 4000, days: 30 };
+
+  it('windows placed whatever the person\'s sleep and shift add schedule-class false failures, and fail night-shift workers more often', async () => {
+    const [ignore, baseline] = await Promise.all([summarise(load('ignore-shifts', size)), summarise(load('baseline', size))]);
+    const schedule = (s: typeof ignore) => ({ count: s.falseFailures.byClass.schedule.total, trials: s.windows.complied });
+    const night = (s: typeof ignore) => ({ count: s.falseFailures.bySegment['workShift:night']!.falseFailures, trials: s.falseFailures.bySegment['workShift:night']!.windows });
+    expect(ignore.windows.complied).toBeGreaterThan(10_000);
+    expect(night(ignore).trials).toBeGreaterThan(1000);
+    // The baseline opens windows only in hours the person is awake and off work, with at least an hour
+    // to spare, so schedule-class failures are rare by construction (near 0; at most 0.1 % allowed).
+    expect(baseline.falseFailures.byClass.schedule.total).toBeLessThanOrEqual(0.001 * baseline.windows.complied);
+    // 6 standard deviations of the difference: a chance of about 1e-9 if ignoring shifts changed nothing.
+    expect(exceedsBy(6, schedule(ignore), schedule(baseline))).toBe(true);
+    expect(exceedsBy(6, night(ignore), night(baseline))).toBe(true);
   });
 });
