@@ -118,7 +118,8 @@ function setPath(target: Record<string, unknown>, keys: string[], value: unknown
   const [head, ...rest] = keys;
   if (head === undefined) return;
   if (rest.length === 0) {
-    target[head] = value;
+    // A copy: the loaded scenario is frozen, and the caller's override objects must not be.
+    target[head] = structuredClone(value);
     return;
   }
   const child = target[head];
