@@ -1,4 +1,6 @@
-import { differenceInterval, poissonRate, quantileInterval, wilson, type Estimate, type Interval } from '../report/intervals.ts';
+import { CAUSE_CLASSES, type CauseClass } from '../../scenarios/vocabulary.ts';
+import { ALL_CAUSES, CLASS_LABEL } from '../report/cause-classes.ts';
+import { differenceInterval, poissonRate, quantileInterval, wilsonRate, type Estimate, type Interval } from '../report/intervals.ts';
 import type { Summary } from '../metrics/summary.ts';
 
 export type Better = 'lower' | 'higher';
@@ -45,8 +47,12 @@ interface FigureDefinition {
   unit: string;
   better: Better;
   digits: number;
-  /** The figure of one run with its own 95 % interval, in the unit shown; null without data. */
-  estimate: (summary: Summary) => Estimate | null;
+  /**
+   * The figure of one run with its own 95 % interval, in the unit shown; null without data. A figure
+   * with no sample to put an interval on gives `{ value }` alone, and is shown with its difference
+   * but no interval or verdict ('not assessed').
+   */
+  estimate: (summary: Summary) => Estimate | { value: number } | null;
 }
 
 const VERIFICATION_CAUSES = ['verification_false_reject', 'voice_not_recognised', 'liveness_false_reject'];
@@ -56,23 +62,52 @@ const thousandParticipantMonths = (summary: Summary) => (summary.participants * 
 const scaled = (estimate: Estimate, factor: number): Estimate => ({ value: estimate.value * factor, low: estimate.low * factor, high: estimate.high * factor });
 const delayTable = (summary: Summary) => summary.escalations.detectionDelayHours.quantiles.map((row) => ({ quantile: row.quantile, value: row.hours }));
 
-/** Every headline figure, which way is better, and how its interval is made. */
+/** A rate k/n in percent with its Wilson interval; null when n is 0 (no rate, not a rate of 0). */
+const percentRate = (successes: number, trials: number): Estimate | null => {
+  const estimate = wilsonRate(successes, trials);
+  return estimate === null ? null : scaled(estimate, 100);
+};
+
+/** The false-failure rate of one cause class: `systemFalseFailureRate`, `deviceFalseFailureRate`, … */
+const classFigure = (causeClass: CauseClass): FigureDefinition => ({
+  key: `${causeClass}FalseFailureRate`,
+  label: `false-failure rate, ${CLASS_LABEL[causeClass]}`,
+  unit: '% of good-faith windows',
+  better: 'lower',
+  digits: 3,
+  estimate: (s) => percentRate(s.falseFailures.byClass[causeClass].total, s.windows.complied),
+});
+
+/**
+ * Every headline figure, which way is better, and how its interval is made. The false-failure rate
+ * of the system class leads (what the technology does to people who acted in time), then the other
+ * classes, then all causes together (key `falseFailureRate`, as before the classes).
+ */
 export const HEADLINE_FIGURES: readonly FigureDefinition[] = [
+  ...CAUSE_CLASSES.map(classFigure),
   {
     key: 'falseFailureRate',
-    label: 'false-failure rate',
+    label: `false-failure rate, ${ALL_CAUSES}`,
     unit: '% of good-faith windows',
     better: 'lower',
     digits: 3,
-    estimate: (s) => scaled(wilson(s.falseFailures.total, s.windows.complied), 100),
+    estimate: (s) => percentRate(s.falseFailures.total, s.windows.complied),
   },
   {
-    key: 'peopleAffectedShare',
-    label: 'people affected',
+    key: 'systemPeopleAffectedShare',
+    label: `people affected, ${CLASS_LABEL.system}`,
     unit: '% of participants',
     better: 'lower',
     digits: 2,
-    estimate: (s) => scaled(wilson(s.peopleAffected.count, s.participants), 100),
+    estimate: (s) => percentRate(s.peopleAffected.byClass.system.count, s.participants),
+  },
+  {
+    key: 'peopleAffectedShare',
+    label: `people affected, ${ALL_CAUSES}`,
+    unit: '% of participants',
+    better: 'lower',
+    digits: 2,
+    estimate: (s) => percentRate(s.peopleAffected.count, s.participants),
   },
   {
     key: 'falseAcceptRate',
@@ -80,7 +115,7 @@ export const HEADLINE_FIGURES: readonly FigureDefinition[] = [
     unit: '% of impostor windows',
     better: 'lower',
     digits: 2,
-    estimate: (s) => (s.windows.impostor === 0 ? null : scaled(wilson(s.falseAccepts.total, s.windows.impostor), 100)),
+    estimate: (s) => percentRate(s.falseAccepts.total, s.windows.impostor),
   },
   {
     key: 'verificationFalseRejectRate',
@@ -88,7 +123,7 @@ export const HEADLINE_FIGURES: readonly FigureDefinition[] = [
     unit: '% of good-faith windows',
     better: 'lower',
     digits: 3,
-    estimate: (s) => scaled(wilson(VERIFICATION_CAUSES.reduce((sum, cause) => sum + (s.falseFailures.byCause[cause] ?? 0), 0), s.windows.complied), 100),
+    estimate: (s) => percentRate(VERIFICATION_CAUSES.reduce((sum, cause) => sum + (s.falseFailures.byCause[cause] ?? 0), 0), s.windows.complied),
   },
   {
     key: 'falseEscalations',
@@ -97,6 +132,14 @@ export const HEADLINE_FIGURES: readonly FigureDefinition[] = [
     better: 'lower',
     digits: 2,
     estimate: (s) => poissonRate(s.escalations.false, thousandParticipantMonths(s)),
+  },
+  {
+    key: 'escalationPrecision',
+    label: 'escalation precision',
+    unit: '% of escalations that were of absconders',
+    better: 'higher',
+    digits: 1,
+    estimate: (s) => percentRate(s.escalations.total - s.escalations.false, s.escalations.total),
   },
   {
     key: 'inPersonVisits',
@@ -129,12 +172,29 @@ export const HEADLINE_FIGURES: readonly FigureDefinition[] = [
     },
   },
   {
+    key: 'officerMinutes',
+    label: 'officer minutes',
+    unit: 'per participant-month',
+    better: 'lower',
+    digits: 2,
+    // A sum of call-back lengths: the summary holds no count of call-backs to put an interval on.
+    estimate: (s) => ({ value: s.burden.officerMinutes / Math.max(thousandParticipantMonths(s) * 1000, 1e-9) }),
+  },
+  {
+    key: 'excusedWindows',
+    label: 'excused windows',
+    unit: 'per 1,000 participant-months',
+    better: 'lower',
+    digits: 1,
+    estimate: (s) => poissonRate(s.burden.excusedWindows, thousandParticipantMonths(s)),
+  },
+  {
     key: 'absconderDetectedShare',
     label: 'absconders detected',
-    unit: '% of absconders',
+    unit: '% of absconders followed ≥ 2 check-in intervals',
     better: 'higher',
     digits: 1,
-    estimate: (s) => (s.escalations.absconders === 0 ? null : scaled(wilson(s.escalations.detected, s.escalations.absconders), 100)),
+    estimate: (s) => percentRate(s.escalations.detected, s.escalations.followed),
   },
   {
     key: 'detectionDelayP50',
@@ -171,6 +231,7 @@ export function compareSummaries(a: { run: string; summary: Summary }, b: { run:
     const eb = figure.estimate(b.summary);
     const base = { key: figure.key, label: figure.label, unit: figure.unit, better: figure.better, digits: figure.digits };
     if (!ea || !eb) return { ...base, a: ea?.value ?? null, b: eb?.value ?? null, difference: null, interval: null, verdict: 'no data' };
+    if (!('low' in ea) || !('low' in eb)) return { ...base, a: ea.value, b: eb.value, difference: eb.value - ea.value, interval: null, verdict: 'not assessed' };
     const difference = differenceInterval(ea, eb);
     return { ...base, a: ea.value, b: eb.value, difference: difference.value, interval: { low: difference.low, high: difference.high }, verdict: verdictOf(difference, figure.better) };
   });
@@ -205,6 +266,7 @@ function notesFor(a: Summary, b: Summary, load: boolean): string[] {
   if (a.days !== b.days || a.participants !== b.participants) {
     notes.push(`The runs differ in size (${a.participants} × ${a.days} days vs ${b.participants} × ${b.days} days): counts are compared per 1,000 participant-months, rates as rates.`);
   }
+  if (a.burden.officerMinutes > 0 || b.burden.officerMinutes > 0) notes.push('Officer minutes are a sum of call-back lengths with no count to put an interval on: they are shown with their difference but no interval or verdict.');
   if (load) notes.push('Drive-mode figures (request rate, latency, errors) are single measurements: they are shown with their difference but no interval or verdict.');
   else if (a.load || b.load) notes.push('Only one run has drive-mode figures; they are not compared.');
   return notes;

@@ -1,19 +1,21 @@
-import { FAILURE_CAUSES } from '../../scenarios/vocabulary.ts';
-
-/** Causes as people read them ("app_crash" → "app crash"), in the summary's fixed order. */
-export const CAUSE_LABELS: readonly string[] = FAILURE_CAUSES.map(causeLabel);
+import { CAUSE_CLASSES } from '../../scenarios/vocabulary.ts';
+import { CLASS_COLOURS, CLASS_LABEL } from './cause-classes.ts';
+import { wilsonRate } from './intervals.ts';
 
 export function causeLabel(cause: string): string {
   return cause.replaceAll('_', ' ');
 }
 
-/** One colour per cause, the same in every chart of every report. */
-export const CAUSE_COLOUR = {
-  field: 'cause',
+/** Cause classes as the charts name them, system first. */
+export const CLASS_LABELS: readonly string[] = CAUSE_CLASSES.map((causeClass) => CLASS_LABEL[causeClass]);
+
+/** One colour per cause class (field `class`, holding CLASS_LABEL), the same in every chart of every report. */
+export const CLASS_COLOUR = {
+  field: 'class',
   type: 'nominal',
-  title: 'cause',
-  scale: { domain: [...CAUSE_LABELS], scheme: 'tableau20' },
-  sort: [...CAUSE_LABELS],
+  title: 'whose failure (class)',
+  scale: { domain: [...CLASS_LABELS], range: CAUSE_CLASSES.map((causeClass) => CLASS_COLOURS[causeClass]) },
+  sort: [...CLASS_LABELS],
 } as const;
 
 /** Rounds for the JSON data inlined in a chart spec (keeps the SVG, not the data, in the report). */
@@ -39,6 +41,12 @@ export function hours(value: number | null): string {
 /** A rate with its interval, as "1.23 % (1.10–1.37 %)". */
 export function percentWithInterval(estimate: { value: number; low: number; high: number }, digits = 2): string {
   return `${(100 * estimate.value).toFixed(digits)} % (${(100 * estimate.low).toFixed(digits)}–${(100 * estimate.high).toFixed(digits)} %)`;
+}
+
+/** k/n as a percentage with its 95 % Wilson interval, or a dash when n is 0 (no rate to give). */
+export function rateWithInterval(successes: number, trials: number, digits = 2): string {
+  const estimate = wilsonRate(successes, trials);
+  return estimate === null ? '—' : percentWithInterval(estimate, digits);
 }
 
 /** A title on several lines (a mutable array, as Vega-Lite's types want it). */

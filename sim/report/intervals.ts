@@ -30,6 +30,14 @@ export function wilson(successes: number, trials: number, z = Z_95): Estimate {
 }
 
 /**
+ * Wilson interval of k/n, or null when n is 0: a rate with nothing to divide by is shown as a dash,
+ * never as 0 (summary.json's `Rate`).
+ */
+export function wilsonRate(successes: number, trials: number, z = Z_95): Estimate | null {
+  return trials <= 0 ? null : wilson(successes, trials, z);
+}
+
+/**
  * Score interval for a Poisson rate: `count` events over `exposure` units (e.g. thousands of
  * participant-months). Solves (c − λe)² = z²·λe, so a count of 0 still gets an upper bound.
  */

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { count, hours, percent, percentWithInterval } from './chart-helpers.ts';
+import { ALL_CAUSES, CLASS_MEANING, classRows } from './cause-classes.ts';
+import { count, hours, rateWithInterval } from './chart-helpers.ts';
 import { htmlPage, type RenderedChart } from './html-page.ts';
-import { wilson } from './intervals.ts';
 import { renderSvg } from './render-svg.ts';
 import { runCharts, type RunThresholds } from './run-charts.ts';
 import type { ChartDefinition, HeadlineRow } from './report-types.ts';
@@ -31,7 +31,7 @@ export async function writeRunReport(outDir: string, summary: Summary, options: 
   return file;
 }
 
-/** The HTML of one run's report: headline figures with 95 % intervals, then the charts. */
+/** The HTML of one run's report: headline figures with 95 % intervals (the system false-failure rate first), then the charts. */
 export async function buildRunReport(summary: Summary, options: RunReportOptions = {}): Promise<string> {
   const charts = await renderCharts(runCharts(summary, options.thresholds));
   return htmlPage({
@@ -51,15 +51,46 @@ export async function renderCharts(definitions: readonly ChartDefinition[]): Pro
 
 function headlineRows(summary: Summary): HeadlineRow[] {
   const { windows, falseFailures, falseAccepts, escalations, burden, peopleAffected } = summary;
+  const complied = `of ${count(windows.complied)} windows answered in good faith`;
+  const [system, ...others] = classRows(summary);
   const rows: HeadlineRow[] = [
+    {
+      label: `false-failure rate, ${system!.label}`,
+      value: rateWithInterval(system!.total, windows.complied),
+      note: `the headline (95 % interval): ${count(system!.total)} ${complied} failed because ${CLASS_MEANING.system}`,
+    },
+    ...others.map((row) => ({
+      label: `false-failure rate, ${row.label}`,
+      value: rateWithInterval(row.total, windows.complied),
+      note: `${count(row.total)} ${complied}: ${CLASS_MEANING[row.causeClass]}`,
+    })),
+    {
+      label: `false-failure rate, ${ALL_CAUSES}`,
+      value: rateWithInterval(falseFailures.total, windows.complied),
+      note: `${count(falseFailures.total)} ${complied}: the four classes above together, people who did not answer included`,
+    },
     { label: 'windows', value: count(windows.total), note: `${count(windows.complied)} answered in good faith, ${count(windows.evaded)} after absconding, ${count(windows.impostor)} by an impostor` },
-    { label: 'false failures', value: count(falseFailures.total), note: `${percentWithInterval(wilson(falseFailures.total, windows.complied))} of windows answered in good faith (95 % interval)` },
-    { label: 'people affected', value: count(peopleAffected.count), note: `${percentWithInterval(wilson(peopleAffected.count, summary.participants))} of participants had at least one false failure` },
-    { label: 'false accepts', value: count(falseAccepts.total), note: `${percentWithInterval(wilson(falseAccepts.total, windows.impostor))} of impostor windows` },
+    {
+      label: 'people affected, system',
+      value: count(peopleAffected.byClass.system.count),
+      note: `${rateWithInterval(peopleAffected.byClass.system.count, summary.participants)} of participants had at least one false failure of the system class`,
+    },
+    {
+      label: `people affected, ${ALL_CAUSES}`,
+      value: count(peopleAffected.count),
+      note: `${rateWithInterval(peopleAffected.count, summary.participants)} of participants had at least one false failure of any class`,
+    },
+    { label: 'false accepts', value: count(falseAccepts.total), note: `${rateWithInterval(falseAccepts.total, windows.impostor)} of impostor windows` },
     { label: 'escalations', value: count(escalations.total), note: `${count(escalations.false)} false (the person had not absconded)` },
-    { label: 'absconders detected', value: `${count(escalations.detected)} of ${count(escalations.absconders)}`, note: escalations.absconders === 0 ? '' : percentWithInterval(wilson(escalations.detected, escalations.absconders), 1) },
-    { label: 'detection delay p50 / p90', value: `${hours(escalations.detectionDelayHours.p50)} / ${hours(escalations.detectionDelayHours.p90)}`, note: 'from absconding to escalation, detected absconders only' },
+    { label: 'escalation precision', value: rateWithInterval(escalations.total - escalations.false, escalations.total, 1), note: 'escalations of people who had absconded, of all escalations' },
+    {
+      label: 'absconders detected',
+      value: `${count(escalations.detected)} of ${count(escalations.followed)} followed`,
+      note: `${escalations.followed === 0 ? '' : `${rateWithInterval(escalations.detected, escalations.followed, 1)}; `}${count(escalations.notYetDue)} more absconded too late in the period to expect an escalation yet (not yet due)`,
+    },
+    { label: 'detection delay p50 / p90', value: `${hours(escalations.detectionDelayHours.p50)} / ${hours(escalations.detectionDelayHours.p90)}`, note: 'from absconding to escalation, detected absconders followed at least two check-in intervals' },
     { label: 'burden', value: `${count(burden.inPersonVisits)} in-person visits, ${count(burden.officerCalls)} officer calls`, note: `${count(burden.minutesLost / 60)} hours lost by compliant people` },
+    { label: 'officer time', value: `${count(burden.officerMinutes)} officer minutes`, note: `${count(burden.excusedWindows)} failed windows excused by an officer after a call-back` },
   ];
   const { load } = summary;
   if (load) {
@@ -69,14 +100,15 @@ function headlineRows(summary: Summary): HeadlineRow[] {
       { label: 'errors', value: count(Object.values(load.errors).reduce((sum, n) => sum + n, 0)), note: Object.entries(load.errors).map(([kind, n]) => `${kind} ${count(n)}`).join(', ') },
     );
   }
-  rows.push({ label: 'false-failure rate', value: percent(falseFailures.rate), note: 'the headline figure: share of good-faith windows recorded as failed' });
   return rows;
 }
 
 const RUN_NOTES = [
   'A false failure is a window answered in good faith (ground truth: complied) whose verdict was missed or rejected; its rate is over windows answered in good faith.',
-  'A false accept is a window answered by an impostor whose verdict was verified; a false escalation is an escalation of someone who had not absconded.',
-  'People affected: participants with at least one false failure in the period. Intervals are 95 % Wilson score intervals.',
+  `Each false failure has a cause, and each cause a class: system, ${CLASS_MEANING.system}; device, ${CLASS_MEANING.device}; schedule, ${CLASS_MEANING.schedule}; person, ${CLASS_MEANING.person}. The classes sum to all causes.`,
+  "The headline is the system class: what the programme's technology does to people who acted in time. The rate of all causes also counts phones, the schedule and people who did not answer, so it is not a measure of the technology alone.",
+  'A false accept is a window answered by an impostor whose verdict was verified; a false escalation is an escalation of someone who had not absconded; escalation precision is the share of escalations that were of absconders.',
+  'People affected: participants with at least one false failure in the period. Intervals are 95 % Wilson score intervals; a rate with nothing to divide by is shown as a dash.',
   'The DET curve is drawn from the histograms of similarity scores of every judged attempt (bins of 0.01), not from window verdicts.',
   'Every figure comes from synthetic participants; the defaults and their sources are in CALIBRATION.md.',
 ];

@@ -9,7 +9,7 @@ import { detSpec, floorDecade } from './run-charts.ts';
 import type { ChartDefinition, HeadlineRow } from './report-types.ts';
 import type { Summary } from '../metrics/summary.ts';
 import type { GridField } from '../sweep/grid.ts';
-import type { SweepRow } from '../sweep/sweep-table.ts';
+import type { RateEstimate, SweepRow } from '../sweep/sweep-table.ts';
 
 /** What a sweep's report reads: the grid, and for each point its row, summary and thresholds. */
 export interface SweepReportInput {
@@ -38,11 +38,18 @@ export async function buildSweepReport(input: SweepReportInput): Promise<string>
     charts,
     notes: [
       'Every point is a whole run with the same seed, so points differ only by the grid values (common random numbers): differences between points are less noisy than the intervals, which treat points as independent, suggest.',
-      'Rates are fractions of windows (false failures: of windows answered in good faith; false accepts: of impostor windows) with 95 % Wilson intervals; counts per 1,000 participants have 95 % Poisson score intervals.',
+      "False failures are shown by class, system first: the system class is the programme's technology failing a person who acted in time; all causes adds the person's phone (device), the window's placement (schedule) and people who saw the prompt and did not answer (person).",
+      'Rates are fractions of windows (false failures: of windows answered in good faith; false accepts: of impostor windows) with 95 % Wilson intervals; counts per 1,000 participants have 95 % Poisson score intervals. A rate with nothing to divide by has no mark.',
       'sweep.csv and sweep.json in this folder hold every figure of every point; points/<n>/summary.json holds each point’s whole summary (compare two with `checkin-sim compare`).',
       'Every figure comes from synthetic participants.',
     ],
   });
+}
+
+/** A rate estimate in percent for a chart; null (no point drawn) when the rate has no denominator. */
+function percentOf(rate: RateEstimate): { value: number; low: number; high: number } | null {
+  if (rate.value === null || rate.low === null || rate.high === null) return null;
+  return { value: 100 * rate.value, low: 100 * rate.low, high: 100 * rate.high };
 }
 
 export function sweepCharts(input: SweepReportInput): ChartDefinition[] {
@@ -50,18 +57,25 @@ export function sweepCharts(input: SweepReportInput): ChartDefinition[] {
   const fields = input.grid.map((field) => field.field);
   const charts = [
     metricChart(input, {
-      id: 'sweep-false-failure-rate',
-      title: 'False-failure rate across the grid',
-      guide: 'Share of windows answered in good faith that failed, at each point, with its 95 % interval: where the line climbs, that setting costs compliant people check-ins.',
-      yTitle: ['false failures', '(% of good-faith windows)'],
-      pick: (row) => ({ value: 100 * row.falseFailureRate.value, low: 100 * row.falseFailureRate.low, high: 100 * row.falseFailureRate.high }),
+      id: 'sweep-system-rate',
+      title: 'False-failure rate, system (technology), across the grid',
+      guide: "Share of windows answered in good faith that the programme's technology failed (system class), at each point, with its 95 % interval: the burden the settings put on people who acted in time; where the line climbs, that setting costs them check-ins.",
+      yTitle: ['false failures, system', '(% of good-faith windows)'],
+      pick: (row) => percentOf(row.systemRate),
+    }),
+    metricChart(input, {
+      id: 'sweep-all-causes-rate',
+      title: 'False-failure rate, all causes, across the grid',
+      guide: 'Share of windows answered in good faith that failed for any cause (system, device, schedule and people who did not answer), with its 95 % interval: read it beside the system rate above.',
+      yTitle: ['false failures, all causes', '(% of good-faith windows)'],
+      pick: (row) => percentOf(row.falseFailureRate),
     }),
     metricChart(input, {
       id: 'sweep-people-affected',
       title: 'People affected across the grid',
-      guide: 'Share of participants with at least one false failure in the period, with its 95 % interval.',
-      yTitle: ['people affected', '(% of participants)'],
-      pick: (row) => ({ value: 100 * row.peopleAffectedShare.value, low: 100 * row.peopleAffectedShare.low, high: 100 * row.peopleAffectedShare.high }),
+      guide: 'Share of participants with at least one false failure of any cause in the period, with its 95 % interval.',
+      yTitle: ['people affected, all causes', '(% of participants)'],
+      pick: (row) => percentOf(row.peopleAffectedShare),
     }),
     metricChart(input, {
       id: 'sweep-false-escalations',
@@ -78,7 +92,7 @@ export function sweepCharts(input: SweepReportInput): ChartDefinition[] {
         title: 'False-accept rate across the grid',
         guide: 'Share of impostor windows verified, with its 95 % interval: the security side of a threshold; few impostor windows make wide intervals.',
         yTitle: ['false accepts', '(% of impostor windows)'],
-        pick: (row) => ({ value: 100 * row.falseAcceptRate.value, low: 100 * row.falseAcceptRate.low, high: 100 * row.falseAcceptRate.high }),
+        pick: (row) => percentOf(row.falseAcceptRate),
       }),
       sweepDetChart(input),
     );
@@ -92,7 +106,8 @@ interface MetricOptions {
   title: string;
   guide: string;
   yTitle: string | string[];
-  pick: (row: SweepRow) => { value: number; low: number; high: number };
+  /** The figure of a point with its interval; null draws no mark for that point. */
+  pick: (row: SweepRow) => { value: number; low: number; high: number } | null;
 }
 
 /** A figure at each point: x is the first grid field, colour the values of the others. */
@@ -101,18 +116,24 @@ function metricChart(input: SweepReportInput, options: MetricOptions): ChartDefi
   // Fields held at one value make no series of their own.
   const others = rest.filter((field) => field.values.length > 1);
   const numericX = xField !== undefined && xField.values.every((value) => typeof value === 'number');
-  const values = input.points.map(({ row }) => {
+  // Every point's series in the domain, drawn or not, so that a series keeps its colour from chart to chart.
+  const seriesOf = (row: SweepRow) => (others.length === 0 ? 'all points' : others.map((field) => String(row.values[field.field])).join(' · '));
+  const domain = [...new Set(input.points.map(({ row }) => seriesOf(row)))];
+  const values = input.points.flatMap(({ row }) => {
     const figure = options.pick(row);
-    return {
-      x: xField === undefined ? row.label : row.values[xField.field],
-      series: others.length === 0 ? 'all points' : others.map((field) => String(row.values[field.field])).join(' · '),
-      value: round(figure.value, 6),
-      low: round(figure.low, 6),
-      high: round(figure.high, 6),
-    };
+    if (figure === null) return [];
+    return [
+      {
+        x: xField === undefined ? row.label : row.values[xField.field],
+        series: seriesOf(row),
+        value: round(figure.value, 6),
+        low: round(figure.low, 6),
+        high: round(figure.high, 6),
+      },
+    ];
   });
   const x = { field: 'x', type: numericX ? 'quantitative' : 'ordinal', title: xField?.field ?? 'point', ...(numericX ? { scale: { zero: false } } : { sort: null }) };
-  const color = { field: 'series', type: 'nominal', title: others.flatMap((field) => shortName(field.field)), legend: others.length === 0 ? null : { orient: 'bottom' } };
+  const color = { field: 'series', type: 'nominal', title: others.flatMap((field) => shortName(field.field)), scale: { domain }, legend: others.length === 0 ? null : { orient: 'bottom' } };
   return {
     id: options.id,
     title: options.title,
@@ -227,15 +248,20 @@ function shortName(field: string): string[] {
 
 function headlineRows(input: SweepReportInput): HeadlineRow[] {
   const rows = input.points.map((point) => point.row);
-  const by = (pick: (row: SweepRow) => number) => [...rows].sort((a, b) => pick(a) - pick(b));
-  const lowestFfr = by((row) => row.falseFailureRate.value)[0];
-  const highestFfr = by((row) => row.falseFailureRate.value).at(-1);
-  const fewestFalseEscalations = by((row) => row.falseEscalationsPer1000.value)[0];
   const pct = (rate: number) => `${(100 * rate).toFixed(2)} %`;
+  // Points whose system rate has no denominator (no good-faith windows) rank nowhere.
+  const bySystemRate = rows.filter((row) => row.systemRate.value !== null).sort((a, b) => a.systemRate.value! - b.systemRate.value!);
+  const lowest = bySystemRate[0];
+  const highest = bySystemRate.at(-1);
+  const allCauses = rows.flatMap((row) => (row.falseFailureRate.value === null ? [] : [row.falseFailureRate.value]));
+  const fewestFalseEscalations = [...rows].sort((a, b) => a.falseEscalationsPer1000.value - b.falseEscalationsPer1000.value)[0];
   return [
     { label: 'points', value: String(rows.length), note: input.grid.map((field) => `${field.field}: ${field.values.length} values`).join('; ') },
-    ...(lowestFfr ? [{ label: 'lowest false-failure rate', value: pct(lowestFfr.falseFailureRate.value), note: lowestFfr.label }] : []),
-    ...(highestFfr ? [{ label: 'highest false-failure rate', value: pct(highestFfr.falseFailureRate.value), note: highestFfr.label }] : []),
+    ...(lowest ? [{ label: 'lowest false-failure rate, system', value: pct(lowest.systemRate.value!), note: lowest.label }] : []),
+    ...(highest ? [{ label: 'highest false-failure rate, system', value: pct(highest.systemRate.value!), note: highest.label }] : []),
+    ...(allCauses.length > 0
+      ? [{ label: 'false-failure rate, all causes', value: `${pct(Math.min(...allCauses))} to ${pct(Math.max(...allCauses))}`, note: 'over the points; it also counts phones, the schedule and people who did not answer' }]
+      : []),
     ...(fewestFalseEscalations ? [{ label: 'fewest false escalations', value: `${fewestFalseEscalations.falseEscalationsPer1000.value.toFixed(1)} per 1,000`, note: fewestFalseEscalations.label }] : []),
   ];
 }

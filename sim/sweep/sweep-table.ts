@@ -1,7 +1,20 @@
 import Table from 'cli-table3';
-import { poissonRate, wilson, type Estimate } from '../report/intervals.ts';
-import type { Summary } from '../metrics/summary.ts';
+import { poissonRate, wilsonRate, type Estimate } from '../report/intervals.ts';
+import type { CauseClass } from '../../scenarios/vocabulary.ts';
+import type { Rate, Summary } from '../metrics/summary.ts';
 import type { GridField, GridPoint, GridValue } from './grid.ts';
+
+/**
+ * A proportion with its 95 % Wilson interval. `value`, `low` and `high` are null when there was
+ * nothing to divide by (e.g. no impostor windows): such a rate is empty in sweep.csv, null in
+ * sweep.json and a dash in the table, never 0.
+ */
+export interface RateEstimate {
+  count: number;
+  value: Rate;
+  low: Rate;
+  high: Rate;
+}
 
 /**
  * One row per sweep point, the same in sweep.json, sweep.csv and the table printed for people. Rates
@@ -16,14 +29,25 @@ export interface SweepRow {
   participants: number;
   days: number;
   windows: { complied: number; impostor: number };
-  falseFailureRate: Estimate & { count: number };
-  peopleAffectedShare: Estimate & { count: number };
-  falseAcceptRate: Estimate & { count: number };
+  /** False failures of the system class (the technology failed a person who acted in time), over windows answered in good faith: the headline. */
+  systemRate: RateEstimate;
+  /** The person's phone could not be used. */
+  deviceRate: RateEstimate;
+  /** The policy put the window where the person could not answer. */
+  scheduleRate: RateEstimate;
+  /** The person saw the prompt in time and did not answer. */
+  personRate: RateEstimate;
+  /** False failures of all causes (the four classes together), over windows answered in good faith. */
+  falseFailureRate: RateEstimate;
+  peopleAffectedShare: RateEstimate;
+  falseAcceptRate: RateEstimate;
   /** False failures caused by verification (face, voice or liveness), over windows answered in good faith. */
-  verificationFalseRejectRate: Estimate & { count: number };
+  verificationFalseRejectRate: RateEstimate;
   falseEscalationsPer1000: Estimate & { count: number };
-  /** Absconders escalated within the period, over absconders. */
-  absconderDetectedShare: Estimate & { count: number; absconders: number };
+  /** Escalations of absconders (count), over all escalations. */
+  escalationPrecision: RateEstimate & { escalations: number };
+  /** Absconders escalated within the period (count), over absconders followed for at least two check-in intervals. */
+  absconderDetectedShare: RateEstimate & { absconders: number; followed: number };
   detectionDelayHours: { p50: number | null; p90: number | null };
   inPersonVisitsPer1000: Estimate & { count: number };
   hoursLostPerParticipant: number;
@@ -44,6 +68,8 @@ export function sweepRow(point: GridPoint, summary: Summary): SweepRow {
   const { windows, falseFailures, falseAccepts, escalations, burden, peopleAffected } = summary;
   const thousands = summary.participants / 1000;
   const verification = VERIFICATION_CAUSES.reduce((sum, cause) => sum + (falseFailures.byCause[cause] ?? 0), 0);
+  const ofComplied = (causeClass: CauseClass) => rateEstimate(falseFailures.byClass[causeClass].total, windows.complied);
+  const trueEscalations = escalations.total - escalations.false;
   return {
     index: point.index,
     label: point.label,
@@ -51,12 +77,17 @@ export function sweepRow(point: GridPoint, summary: Summary): SweepRow {
     participants: summary.participants,
     days: summary.days,
     windows: { complied: windows.complied, impostor: windows.impostor },
-    falseFailureRate: { count: falseFailures.total, ...rounded(wilson(falseFailures.total, windows.complied)) },
-    peopleAffectedShare: { count: peopleAffected.count, ...rounded(wilson(peopleAffected.count, summary.participants)) },
-    falseAcceptRate: { count: falseAccepts.total, ...rounded(wilson(falseAccepts.total, windows.impostor)) },
-    verificationFalseRejectRate: { count: verification, ...rounded(wilson(verification, windows.complied)) },
+    systemRate: ofComplied('system'),
+    deviceRate: ofComplied('device'),
+    scheduleRate: ofComplied('schedule'),
+    personRate: ofComplied('person'),
+    falseFailureRate: rateEstimate(falseFailures.total, windows.complied),
+    peopleAffectedShare: rateEstimate(peopleAffected.count, summary.participants),
+    falseAcceptRate: rateEstimate(falseAccepts.total, windows.impostor),
+    verificationFalseRejectRate: rateEstimate(verification, windows.complied),
     falseEscalationsPer1000: { count: escalations.false, ...rounded(poissonRate(escalations.false, thousands)) },
-    absconderDetectedShare: { count: escalations.detected, absconders: escalations.absconders, ...rounded(wilson(escalations.detected, escalations.absconders)) },
+    escalationPrecision: { ...rateEstimate(trueEscalations, escalations.total), escalations: escalations.total },
+    absconderDetectedShare: { ...rateEstimate(escalations.detected, escalations.followed), absconders: escalations.absconders, followed: escalations.followed },
     detectionDelayHours: { p50: escalations.detectionDelayHours.p50, p90: escalations.detectionDelayHours.p90 },
     inPersonVisitsPer1000: { count: burden.inPersonVisits, ...rounded(poissonRate(burden.inPersonVisits, thousands)) },
     hoursLostPerParticipant: round(burden.minutesLost / 60 / Math.max(summary.participants, 1)),
@@ -68,17 +99,27 @@ export function sweepJson(document: SweepDocument): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
+/** The CSV's estimate columns, in order: the false-failure rates by class (system first), then all causes, then the rest. */
 const ESTIMATES = [
+  ['system_rate', 'systemRate'],
+  ['device_rate', 'deviceRate'],
+  ['schedule_rate', 'scheduleRate'],
+  ['person_rate', 'personRate'],
   ['false_failure_rate', 'falseFailureRate'],
   ['people_affected_share', 'peopleAffectedShare'],
   ['false_accept_rate', 'falseAcceptRate'],
   ['verification_false_reject_rate', 'verificationFalseRejectRate'],
   ['false_escalations_per_1000', 'falseEscalationsPer1000'],
+  ['escalation_precision', 'escalationPrecision'],
   ['absconders_detected_share', 'absconderDetectedShare'],
   ['in_person_visits_per_1000', 'inPersonVisitsPer1000'],
 ] as const;
 
-/** sweep.csv: one header line, then one line per point; intervals as _low/_high columns. */
+/**
+ * sweep.csv: one header line, then one line per point; intervals as _low/_high columns. A rate with
+ * nothing to divide by is an empty cell. `false_failure_rate` is the rate of all causes; the
+ * headline is `system_rate`.
+ */
 export function sweepCsv(document: SweepDocument): string {
   const header = [
     'index',
@@ -88,7 +129,9 @@ export function sweepCsv(document: SweepDocument): string {
     'complied_windows',
     'impostor_windows',
     ...ESTIMATES.flatMap(([name]) => [`${name}_count`, name, `${name}_low`, `${name}_high`]),
+    'escalations',
     'absconders',
+    'absconders_followed',
     'detection_delay_p50_h',
     'detection_delay_p90_h',
     'hours_lost_per_participant',
@@ -102,8 +145,10 @@ export function sweepCsv(document: SweepDocument): string {
       row.days,
       row.windows.complied,
       row.windows.impostor,
-      ...ESTIMATES.flatMap(([, key]) => [row[key].count, row[key].value, row[key].low, row[key].high]),
+      ...ESTIMATES.flatMap(([, key]) => [row[key].count, row[key].value ?? '', row[key].low ?? '', row[key].high ?? '']),
+      row.escalationPrecision.escalations,
       row.absconderDetectedShare.absconders,
+      row.absconderDetectedShare.followed,
       row.detectionDelayHours.p50 ?? '',
       row.detectionDelayHours.p90 ?? '',
       row.hoursLostPerParticipant,
@@ -115,20 +160,40 @@ export function sweepCsv(document: SweepDocument): string {
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 
-/** The sweep as a table for a person at a terminal. */
+/** The sweep as a table for a person at a terminal: the system false-failure rate first, then the other classes and all causes. */
 export function formatSweepTable(document: SweepDocument): string {
   const table = new Table({
-    head: ['#', ...document.grid.map((field) => field.field), 'false-failure rate (95 % CI)', 'people affected', 'false accepts', 'false escalations /1k', 'detected', 'delay p50', 'visits /1k'],
+    head: [
+      '#',
+      ...document.grid.map((field) => field.field),
+      'false-failure rate, system (95 % CI)',
+      'device',
+      'schedule',
+      'person',
+      'all causes',
+      'people affected',
+      'false accepts',
+      'false escalations /1k',
+      'escalation precision',
+      'detected',
+      'delay p50',
+      'visits /1k',
+    ],
     style: { head: [], border: [], compact: true },
   });
   for (const row of document.points) {
     table.push([
       String(row.index),
       ...document.grid.map((field) => String(row.values[field.field])),
-      `${pct(row.falseFailureRate.value)} (${pct(row.falseFailureRate.low)}–${pct(row.falseFailureRate.high)})`,
+      row.systemRate.value === null ? '—' : `${pct(row.systemRate.value)} (${pct(row.systemRate.low)}–${pct(row.systemRate.high)})`,
+      pct(row.deviceRate.value),
+      pct(row.scheduleRate.value),
+      pct(row.personRate.value),
+      pct(row.falseFailureRate.value),
       pct(row.peopleAffectedShare.value),
       `${row.falseAcceptRate.count} (${pct(row.falseAcceptRate.value)})`,
       row.falseEscalationsPer1000.value.toFixed(1),
+      pct(row.escalationPrecision.value, 1),
       pct(row.absconderDetectedShare.value, 1),
       row.detectionDelayHours.p50 === null ? '—' : `${row.detectionDelayHours.p50.toFixed(0)} h`,
       row.inPersonVisitsPer1000.value.toFixed(1),
@@ -137,13 +202,20 @@ export function formatSweepTable(document: SweepDocument): string {
   return table.toString();
 }
 
-function pct(rate: number, digits = 2): string {
-  return `${(100 * rate).toFixed(digits)} %`;
+/** A rate as a percentage; a dash when there is none. */
+function pct(rate: Rate, digits = 2): string {
+  return rate === null ? '—' : `${(100 * rate).toFixed(digits)} %`;
 }
 
 function csvCell(value: string | number | boolean): string {
   const text = String(value);
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** k/n with its Wilson interval, or nulls when n is 0. */
+function rateEstimate(count: number, trials: number): RateEstimate {
+  const estimate = wilsonRate(count, trials);
+  return estimate === null ? { count, value: null, low: null, high: null } : { count, ...rounded(estimate) };
 }
 
 function rounded(estimate: Estimate): Estimate {

@@ -19,8 +19,11 @@ describe('compare command', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain(`A: ${baseline} (baseline, sim, seed 4, 2,000 × 14 days)`);
     expect(result.stdout).toContain('95 % CI of B − A');
-    expect(result.stdout).toMatch(/false-failure rate \(lower is better\).*│ (better|worse|within noise)/);
-    expect(result.stdout).toMatch(/B is better on \d+, worse on \d+, within noise on \d+ of 11 figures\./);
+    const figureRows = result.stdout.split('\n').filter((line) => line.startsWith('│') && !line.startsWith('│ figure'));
+    expect(figureRows[0]).toMatch(/^│ false-failure rate, system \(technology\) \(lower is better\).*│ (better|worse|within noise)/);
+    expect(figureRows[4]).toMatch(/^│ false-failure rate, all causes \(lower is better\).*│ (better|worse|within noise)/);
+    expect(result.stdout).toMatch(/escalation precision \(higher is better\)/);
+    expect(result.stdout).toMatch(/B is better on \d+, worse on \d+, within noise on \d+ of 19 figures\./);
   });
 
   it('prints the same comparison as JSON with --json', () => {
@@ -30,7 +33,8 @@ describe('compare command', () => {
     expect(comparison.a.scenario).toBe('baseline');
     expect(comparison.b.scenario).toBe('bad-release');
     expect(comparison.confidence).toBe(0.95);
-    expect(comparison.figures).toHaveLength(11);
+    expect(comparison.figures).toHaveLength(19);
+    expect(comparison.figures[0]!.key).toBe('systemFalseFailureRate');
   });
 
   it('refuses a run that is not there with exit code 2, naming it and what was expected (every code: compare-read.test.ts)', () => {

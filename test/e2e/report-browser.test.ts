@@ -19,6 +19,8 @@ const OUT = resolve('out/e2e');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface PageCheck {
+  /** The labels of the headline table, in order. */
+  headline: string[];
   charts: { id: string; title: string; axes: string[]; caption: string; width: number; height: number }[];
   consoleErrors: string[];
   requests: string[];
@@ -77,10 +79,11 @@ async function openReport(file: string, screenshot: string): Promise<PageCheck> 
       };
     }),
   );
+  const headline = await page.$$eval('section.headline th[scope="row"]', (cells) => cells.map((cell) => cell.textContent ?? ''));
   mkdirSync(join(screenshot, '..'), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
   await page.close();
-  return { charts, consoleErrors, requests };
+  return { headline, charts, consoleErrors, requests };
 }
 
 function expectEveryChartDrawn(check: PageCheck, ids: readonly string[]): void {
@@ -103,7 +106,27 @@ describe('report in a browser, network off', () => {
     const result = runCli(['run', 'scenarios/backend-outage.yaml', '--participants', '3000', '--days', '14', '--seed', '7', '--workers', '2', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     const check = await openReport(join(out, 'report.html'), join(out, 'report.png'));
-    expectEveryChartDrawn(check, ['false-failures-by-cause', 'false-failures-over-time', 'windows-per-day', 'people-affected-by-segment', 'escalations-per-day', 'detection-delay', 'det-curve']);
+    expectEveryChartDrawn(check, [
+      'false-failures-by-class',
+      'false-failures-by-cause',
+      'false-failures-over-time',
+      'windows-per-day',
+      'system-rate-by-segment',
+      'people-affected-by-segment',
+      'escalations-per-day',
+      'detection-delay',
+      'det-curve',
+    ]);
+    // The headline a person reads first is the system rate; the all-cause rate comes after the classes.
+    expect(check.headline.slice(0, 5)).toEqual([
+      'false-failure rate, system (technology)',
+      'false-failure rate, device (phone unusable)',
+      'false-failure rate, schedule (window placement)',
+      'false-failure rate, person (did not answer)',
+      'false-failure rate, all causes',
+    ]);
+    const byClass = check.charts.find((chart) => chart.id === 'chart-false-failures-by-class')!;
+    expect(byClass.axes).toContain('class (whose failure)');
     expect(readFileSync(join(out, 'report.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 
@@ -112,7 +135,9 @@ describe('report in a browser, network off', () => {
     const result = runCli(['sweep', 'scenarios/threshold-sweep.yaml', '--grid', 'policy.faceThreshold=0.2,0.325,0.45', '--grid', 'behaviour.impostorPerWindow=0.05', '--participants', '1500', '--days', '14', '--workers', '2', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     const check = await openReport(join(out, 'report.html'), join(out, 'report.png'));
-    expectEveryChartDrawn(check, ['sweep-false-failure-rate', 'sweep-people-affected', 'sweep-false-escalations', 'sweep-false-accept-rate', 'sweep-det-curve', 'sweep-frontier']);
+    expectEveryChartDrawn(check, ['sweep-system-rate', 'sweep-all-causes-rate', 'sweep-people-affected', 'sweep-false-escalations', 'sweep-false-accept-rate', 'sweep-det-curve', 'sweep-frontier']);
+    expect(check.charts[0]!.title).toBe('False-failure rate, system (technology), across the grid');
+    expect(check.headline.slice(1, 3)).toEqual(['lowest false-failure rate, system', 'highest false-failure rate, system']);
   });
 
   it('shows throughput and latency over time for a drive-mode summary', async () => {

@@ -24,16 +24,26 @@ describe('sweep command', () => {
     expect(document.points).toHaveLength(4);
     expect(document.confidence).toBe(0.95);
     for (const row of document.points) {
-      for (const estimate of [row.falseFailureRate, row.peopleAffectedShare, row.falseAcceptRate, row.falseEscalationsPer1000, row.absconderDetectedShare]) {
-        expect(estimate.low).toBeLessThanOrEqual(estimate.value);
-        expect(estimate.high).toBeGreaterThanOrEqual(estimate.value);
+      const rates = [row.systemRate, row.deviceRate, row.scheduleRate, row.personRate, row.falseFailureRate, row.peopleAffectedShare, row.falseEscalationsPer1000];
+      for (const estimate of rates) {
+        expect(estimate.low).toBeLessThanOrEqual(estimate.value!);
+        expect(estimate.high).toBeGreaterThanOrEqual(estimate.value!);
       }
+      // Rates that may have nothing to divide by are null then, with null bounds.
+      for (const estimate of [row.falseAcceptRate, row.escalationPrecision, row.absconderDetectedShare]) {
+        if (estimate.value === null) expect([estimate.low, estimate.high]).toEqual([null, null]);
+        else expect(estimate.low! <= estimate.value && estimate.value <= estimate.high!).toBe(true);
+      }
+      expect(row.systemRate.count + row.deviceRate.count + row.scheduleRate.count + row.personRate.count).toBe(row.falseFailureRate.count);
     }
     const lines = pooled.csv.toString('utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^index,policy\.graceMinutes,policy\.escalateAfterFailedWindows,participants,days,/);
-    expect(lines[0]).toContain('false_failure_rate,false_failure_rate_low,false_failure_rate_high');
-    expect(pooled.stdout).toContain('false-failure rate (95 % CI)');
+    expect(lines[0]).toMatch(/^index,policy\.graceMinutes,policy\.escalateAfterFailedWindows,participants,days,complied_windows,impostor_windows,system_rate_count,system_rate,/);
+    expect(lines[0]).toContain('system_rate,system_rate_low,system_rate_high,device_rate_count,device_rate,device_rate_low,device_rate_high,schedule_rate_count');
+    expect(lines[0]).toContain('person_rate,person_rate_low,person_rate_high,false_failure_rate_count,false_failure_rate,false_failure_rate_low,false_failure_rate_high');
+    expect(lines[0]).toContain('escalation_precision,escalation_precision_low,escalation_precision_high');
+    expect(pooled.stdout).toContain('false-failure rate, system (95 % CI)');
+    expect(pooled.stdout).toContain('all causes');
     expect(pooled.stdout).toMatch(/report: .*report\.html/);
   });
 
