@@ -1,3 +1,4 @@
+import { JUDGEMENTS } from '../scenarios/vocabulary.ts';
 import { bars, dashboard, quantile, rate, sel, timeseries } from './panels.ts';
 
 const REQUESTS = 'checkin_http_request_duration_seconds';
@@ -69,7 +70,7 @@ export function fleetLoadDashboard() {
           }),
           timeseries({
             title: 'Check-in attempts by outcome',
-            description: 'Attempts per second by outcome: a judgement (match, below_threshold, not_live), replayed, or why none was made.',
+            description: `Attempts per second by outcome: a judgement (${JUDGEMENTS.join(', ')}), replayed, or why none was made.`,
             unit: 'ops',
             stacked: true,
             queries: [{ expr: `sum by (outcome) (${rate('checkin_attempts_total')})`, legend: '{{outcome}}' }],

@@ -26,6 +26,7 @@ import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-s
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as BarGaugeBuilder } from '@grafana/grafana-foundation-sdk/bargauge';
 import { PanelBuilder as HeatmapBuilder } from '@grafana/grafana-foundation-sdk/heatmap';
+import type { CauseClass, Intent, SampleModality } from '../scenarios/vocabulary.ts';
 
 /**
  * What every checkin-sim dashboard shares: the Prometheus data source variable, the `scenario` and
@@ -51,6 +52,26 @@ export function sel(extra?: string): string {
 /** `rate(name{run…, extra}[$__rate_interval])`. */
 export function rate(name: string, extra?: string): string {
   return `rate(${name}${sel(extra)}[$__rate_interval])`;
+}
+
+/** `intent="…"`: one ground-truth intent of the vocabulary (scenarios/vocabulary.ts). */
+export function intentIs(intent: Intent): string {
+  return `intent="${intent}"`;
+}
+
+/** `modality="…"`: what a sample is (face, voice), in the vocabulary's words. */
+export function modalityIs(modality: SampleModality): string {
+  return `modality="${modality}"`;
+}
+
+/** `class="…"`: one cause class of the vocabulary. */
+export function classIs(causeClass: CauseClass): string {
+  return `class="${causeClass}"`;
+}
+
+/** `label=~"a|b|…"`: any of these words of the vocabulary. */
+export function oneOf(label: string, values: readonly string[]): string {
+  return `${label}=~"${values.join('|')}"`;
 }
 
 /** A quantile of a classic histogram over the rate interval, summed over everything but `le` and `by`. */

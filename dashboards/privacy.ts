@@ -1,4 +1,5 @@
-import { dashboard, rate, sel, stat, timeseries } from './panels.ts';
+import { JUDGEMENTS } from '../scenarios/vocabulary.ts';
+import { dashboard, modalityIs, oneOf, rate, sel, stat, timeseries } from './panels.ts';
 
 /** Privacy: how much location the server holds, how coarse it is, and for how long it keeps it. */
 export function privacyDashboard() {
@@ -28,7 +29,7 @@ export function privacyDashboard() {
             description: 'Judged selfie check-ins per second: the only requests that may carry a location.',
             unit: 'ops',
             span: 24,
-            queries: [{ expr: `sum(${rate('checkin_attempts_total', 'modality="face",outcome=~"match|below_threshold|not_live"')})`, legend: 'selfies judged' }],
+            queries: [{ expr: `sum(${rate('checkin_attempts_total', `${modalityIs('face')},${oneOf('outcome', JUDGEMENTS)}`)})`, legend: 'selfies judged' }],
           }),
         ],
       },

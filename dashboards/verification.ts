@@ -1,14 +1,16 @@
-import { bars, dashboard, heatmap, rate, sel, stat, timeseries } from './panels.ts';
+import { FAILURE_CAUSES, JUDGEMENTS, isVerificationCause, type SampleModality } from '../scenarios/vocabulary.ts';
+import { bars, dashboard, heatmap, intentIs, modalityIs, oneOf, rate, sel, stat, timeseries } from './panels.ts';
 
 const SCORES = 'checkin_harness_similarity_score';
 const THRESHOLD = 'checkin_harness_verification_threshold';
-const REJECT_CAUSES = 'cause=~"verification_false_reject|voice_not_recognised|liveness_false_reject"';
+/** The causes a verification gives a window: a sample below the threshold, or judged not live. */
+const REJECT_CAUSES = oneOf('cause', FAILURE_CAUSES.filter(isVerificationCause));
 
 /** A quantile of the run's scores so far (cumulative buckets: sparse impostor scores still give a value). */
-const scoreQuantile = (q: number, source: string, modality: string) =>
-  `histogram_quantile(${q}, sum by (le) (${SCORES}_bucket${sel(`source="${source}",modality="${modality}"`)}))`;
+const scoreQuantile = (q: number, source: string, modality: SampleModality) =>
+  `histogram_quantile(${q}, sum by (le) (${SCORES}_bucket${sel(`source="${source}",${modalityIs(modality)}`)}))`;
 
-function scoresAgainstThreshold(modality: 'face' | 'voice', title: string) {
+function scoresAgainstThreshold(modality: SampleModality, title: string) {
   return timeseries({
     title,
     description: `Low quantiles of genuine ${modality} scores and high quantiles of impostor scores, over the run so far, against the threshold: genuine scores below the line are false rejects, impostor scores above it false accepts.`,
@@ -18,7 +20,7 @@ function scoresAgainstThreshold(modality: 'face' | 'voice', title: string) {
       { expr: scoreQuantile(0.1, 'genuine', modality), legend: 'genuine p10' },
       { expr: scoreQuantile(0.5, 'genuine', modality), legend: 'genuine p50' },
       { expr: scoreQuantile(0.99, 'impostor', modality), legend: 'impostor p99' },
-      { expr: `max(${THRESHOLD}${sel(`modality="${modality}"`)})`, legend: 'threshold' },
+      { expr: `max(${THRESHOLD}${sel(modalityIs(modality))})`, legend: 'threshold' },
     ],
   });
 }
@@ -39,17 +41,17 @@ export function verificationDashboard() {
           bars({
             title: 'Genuine face scores so far',
             description: 'How many genuine selfie scores fell in each bucket (upper bound shown) during the run.',
-            queries: [{ expr: `sum by (le) (${SCORES}_bucket${sel('source="genuine",modality="face"')})`, legend: '{{le}}', heatmap: true }],
+            queries: [{ expr: `sum by (le) (${SCORES}_bucket${sel(`source="genuine",${modalityIs('face')}`)})`, legend: '{{le}}', heatmap: true }],
           }),
           bars({
             title: 'Impostor face scores so far',
             description: 'How many impostor selfie scores fell in each bucket (upper bound shown) during the run.',
-            queries: [{ expr: `sum by (le) (${SCORES}_bucket${sel('source="impostor",modality="face"')})`, legend: '{{le}}', heatmap: true }],
+            queries: [{ expr: `sum by (le) (${SCORES}_bucket${sel(`source="impostor",${modalityIs('face')}`)})`, legend: '{{le}}', heatmap: true }],
           }),
           heatmap({
             title: 'Face similarity over time (server)',
             description: 'Every selfie score the server judged, genuine or not, bucketed over time.',
-            queries: [{ expr: `sum by (le) (increase(checkin_similarity_score_bucket${sel('modality="face"')}[$__rate_interval]))`, legend: '{{le}}' }],
+            queries: [{ expr: `sum by (le) (increase(checkin_similarity_score_bucket${sel(modalityIs('face'))}[$__rate_interval]))`, legend: '{{le}}' }],
           }),
           stat({
             title: 'Thresholds',
@@ -65,10 +67,10 @@ export function verificationDashboard() {
         panels: [
           timeseries({
             title: 'Judgements (server)',
-            description: 'Samples judged per second: match, below_threshold, not_live.',
+            description: `Samples judged per second: ${JUDGEMENTS.join(', ')}.`,
             unit: 'ops',
             stacked: true,
-            queries: [{ expr: `sum by (outcome, modality) (${rate('checkin_attempts_total', 'outcome=~"match|below_threshold|not_live"')})`, legend: '{{outcome}} ({{modality}})' }],
+            queries: [{ expr: `sum by (outcome, modality) (${rate('checkin_attempts_total', oneOf('outcome', JUDGEMENTS))})`, legend: '{{outcome}} ({{modality}})' }],
           }),
           bars({
             title: 'False rejects so far (windows)',
@@ -82,11 +84,11 @@ export function verificationDashboard() {
             min: 0,
             queries: [
               {
-                expr: `sum(checkin_harness_false_failures_total${sel(REJECT_CAUSES)}) / sum(checkin_harness_windows_total${sel('intent="complied"')})`,
+                expr: `sum(checkin_harness_false_failures_total${sel(REJECT_CAUSES)}) / sum(checkin_harness_windows_total${sel(intentIs('complied'))})`,
                 legend: 'false-reject rate',
               },
               {
-                expr: `sum(checkin_harness_false_accepts_total${sel()}) / sum(checkin_harness_windows_total${sel('intent="impostor"')})`,
+                expr: `sum(checkin_harness_false_accepts_total${sel()}) / sum(checkin_harness_windows_total${sel(intentIs('impostor'))})`,
                 legend: 'false-accept rate',
               },
             ],
@@ -97,7 +99,7 @@ export function verificationDashboard() {
             unit: 'short',
             queries: [
               { expr: `sum(checkin_harness_false_accepts_total${sel()})`, legend: 'false accepts' },
-              { expr: `sum(checkin_harness_windows_total${sel('intent="impostor"')})`, legend: 'impostor windows' },
+              { expr: `sum(checkin_harness_windows_total${sel(intentIs('impostor'))})`, legend: 'impostor windows' },
             ],
           }),
         ],

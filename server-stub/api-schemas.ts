@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TInteger } from '@sinclair/typebox';
+import { JUDGEMENTS, SAMPLE_MODALITIES, VERDICTS, type SampleModality as SampleModalityName, type Verdict as VerdictName } from '../scenarios/vocabulary.ts';
 import { FaultsSchema } from './faults/fault-schema.ts';
 import { SERVER_ERRORS } from './errors.ts';
 import { sampleBase64Length } from './sample-encoding.ts';
@@ -31,8 +32,13 @@ export const ErrorBody = Type.Object(
 export const ParticipantParams = Type.Object({ id: Id('participant id') }, { additionalProperties: false });
 
 const Kind = stringEnum(['scheduled', 'adhoc'] as const, { description: 'scheduled check-in or ad-hoc prompt' });
-const Verdict = stringEnum(['verified', 'rejected', 'missed'] as const, { description: 'window verdict' });
-const Judgement = stringEnum(['match', 'below_threshold', 'not_live'] as const, { description: 'judgement of the sample' });
+// Verdicts, judgements and modalities are the shared vocabulary's (scenarios/vocabulary.ts).
+const Verdict = stringEnum(VERDICTS, { description: 'window verdict' });
+const Judgement = stringEnum(JUDGEMENTS, { description: 'judgement of the sample' });
+const SampleModality = () => stringEnum(SAMPLE_MODALITIES, { description: 'selfie or voice' });
+/** A count for each verdict, named by it. */
+const VerdictCounts = () =>
+  Type.Object(Object.fromEntries(VERDICTS.map((verdict) => [verdict, Count(verdict)])) as Record<VerdictName, TInteger>, { additionalProperties: false });
 
 export const WindowView = Type.Object(
   {
@@ -57,7 +63,7 @@ export const AttemptReply = Type.Object(
     participantId: Type.String(),
     attemptId: Type.String(),
     windowId: Type.String(),
-    modality: stringEnum(['face', 'voice'] as const, { description: 'selfie or voice' }),
+    modality: SampleModality(),
     at: VirtualMs('virtual ms the attempt was judged'),
     attemptNumber: Type.Integer({ minimum: 1, description: 'which attempt of the window this was' }),
     judgement: Judgement,
@@ -73,7 +79,7 @@ const HistoryAttempt = Type.Object(
   {
     attemptId: Type.String(),
     windowId: Type.String(),
-    modality: stringEnum(['face', 'voice'] as const, { description: 'selfie or voice' }),
+    modality: SampleModality(),
     at: VirtualMs('virtual ms judged'),
     attemptNumber: Type.Integer(),
     judgement: Judgement,
@@ -182,7 +188,7 @@ export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: n
       {
         windowId: Id('window answered'),
         attemptId: Id('idempotency key: a retry with the same id is answered from the record and not counted again'),
-        modality: stringEnum(['face'] as const, { description: 'a selfie' }),
+        modality: stringEnum(['face'] as const satisfies readonly SampleModalityName[], { description: 'a selfie' }),
         sample: Type.Optional(Vector('face sample')),
         sampleBase64: Type.Optional(SampleBase64('face sample')),
         capture: Capture,
@@ -234,7 +240,7 @@ export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: n
       {
         now: VirtualMs('server virtual time the windows were closed at'),
         closed: Count('windows closed'),
-        verdicts: Type.Object({ verified: Count('verified'), rejected: Count('rejected'), missed: Count('missed') }, { additionalProperties: false }),
+        verdicts: VerdictCounts(),
         escalations: Count('participants escalated'),
       },
       { additionalProperties: false },

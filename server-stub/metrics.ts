@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { JUDGEMENTS } from '../scenarios/vocabulary.ts';
 import type { StoreCounts } from './store/store.ts';
 
 /** What the metrics say of the server's location settings (privacy dashboard). */
@@ -46,7 +47,7 @@ export class ServerMetrics {
     });
     this.attempts = new Counter({
       name: 'checkin_attempts_total',
-      help: 'Check-in attempts by modality and outcome: a judgement (match, below_threshold, not_live) or why none was made',
+      help: `Check-in attempts by modality and outcome: a judgement (${JUDGEMENTS.join(', ')}) or why none was made`,
       labelNames: ['modality', 'outcome'],
       registers,
     });

@@ -3,6 +3,7 @@ import type { AttemptResponse, CheckInAttempt } from './backend.ts';
 import type { SampleJudgement, WindowKind } from '../../server-stub/policy/index.ts';
 import { DriveError } from '../drive/drive-errors.ts';
 import { attemptRequest } from './attempt-request.ts';
+import { JUDGEMENTS } from '../../scenarios/vocabulary.ts';
 
 /** One participant as the server enrols it. */
 export interface Enrolment {
@@ -176,13 +177,11 @@ function parseReplyBody(text: string): unknown {
   }
 }
 
-const JUDGEMENTS: readonly SampleJudgement[] = ['match', 'below_threshold', 'not_live'];
-
 /** What an attempt's HTTP answer means to the participant, and to the load report. */
 export function interpretAttemptReply(status: number, body: unknown): HttpAttemptResponse {
   const reply = body as { judgement?: unknown; similarity?: unknown; code?: unknown } | undefined;
   if (status === 200 || status === 201) {
-    if (JUDGEMENTS.includes(reply?.judgement as SampleJudgement) && typeof reply?.similarity === 'number') {
+    if ((JUDGEMENTS as readonly unknown[]).includes(reply?.judgement) && typeof reply?.similarity === 'number') {
       return { outcome: 'judged', judgement: reply.judgement as SampleJudgement, similarity: reply.similarity };
     }
     return { outcome: 'server_error', errorKind: 'bad_response' };

@@ -4,7 +4,7 @@ import { FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts
 import { SCORE_BIN_WIDTH, SCORE_BINS, SCORE_HISTOGRAMS, type MetricsData } from './shard-metrics.ts';
 import type { DriveMetricsSink, DriveRunStart } from './drive-metrics-sink.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
-import { HARNESS_SPECS as SPECS, type HarnessMetricSpec } from '../../scenarios/k6/lib/harness-metric-specs.ts';
+import { HARNESS_SPECS as SPECS, falseFailureLabels, type HarnessMetricSpec } from '../../scenarios/k6/lib/harness-metric-specs.ts';
 
 /**
  * The harness's own Prometheus metrics during a drive run, exposed by `--metrics-port` and labelled
@@ -14,7 +14,7 @@ import { HARNESS_SPECS as SPECS, type HarnessMetricSpec } from '../../scenarios/
  *
  * Two kinds of figures:
  * - load figures, fed by the drive loop through `DriveMetricsSink` (a few additions per request);
- * - outcome figures (verdicts, false failures by cause, escalations, scores), read from the run's
+ * - outcome figures (verdicts, false failures by cause and class, escalations, scores), read from the run's
  *   `MetricsData` when Prometheus scrapes, so the simulation's hot path pays nothing for them.
  */
 
@@ -81,9 +81,9 @@ export class HarnessMetrics implements DriveMetricsSink {
         if (this.run) compression.set(this.run.compression);
       },
     });
-    this.countsOf(SPECS.windows, INTENTS, (data) => data.windowsByIntent);
-    this.countsOf(SPECS.verdicts, VERDICTS, (data) => data.verdicts);
-    this.countsOf(SPECS.falseFailures, FAILURE_CAUSES, (data) => data.falseFailuresByCause);
+    this.countsOf(SPECS.windows, INTENTS.map((intent) => ({ intent })), (data) => data.windowsByIntent);
+    this.countsOf(SPECS.verdicts, VERDICTS.map((verdict) => ({ verdict })), (data) => data.verdicts);
+    this.countsOf(SPECS.falseFailures, FAILURE_CAUSES.map(falseFailureLabels), (data) => data.falseFailuresByCause);
     this.countOf(SPECS.falseAccepts, (data) => data.falseAccepts);
     this.countOf(SPECS.escalations, (data) => data.escalations);
     this.countOf(SPECS.falseEscalations, (data) => data.falseEscalations);
@@ -197,18 +197,17 @@ export class HarnessMetrics implements DriveMetricsSink {
     });
   }
 
-  /** A counter with one label whose values are `names`, read from the run's counts (in the same order) when scraped. */
-  private countsOf(s: HarnessMetricSpec, names: readonly string[], read: (data: MetricsData) => readonly number[]): void {
-    const label = s.labels[0]!;
+  /** A labelled counter, one series per label set of `series`, read from the run's counts (in the same order) when scraped. */
+  private countsOf(s: HarnessMetricSpec, series: readonly Readonly<Record<string, string>>[], read: (data: MetricsData) => readonly number[]): void {
     const counter: Counter = new Counter({
       name: s.name,
       help: s.help,
-      labelNames: [label],
+      labelNames: [...s.labels],
       registers: [this.registry],
       collect: () => {
         counter.reset();
         const counts = this.run ? read(this.run.data) : undefined;
-        names.forEach((name, index) => counter.inc({ [label]: name }, counts?.[index] ?? 0));
+        series.forEach((labels, index) => counter.inc({ ...labels }, counts?.[index] ?? 0));
       },
     });
   }

@@ -9,6 +9,7 @@ import { loadScenario } from '../../scenarios/index.ts';
 import { startServerProcess, type ServerProcess } from '../../sim/drive/server-process.ts';
 import { DAY_MS } from '../../sim/virtual-time.ts';
 import { DASHBOARDS } from '../../dashboards/index.ts';
+import { CAUSE_CLASSES, CAUSE_CLASS_OF, INTENTS, VERDICTS, type CauseClass, type FailureCause, type Intent, type Verdict } from '../../scenarios/vocabulary.ts';
 import { labelVariables, panelQueries } from './dashboard-queries.ts';
 import { promtoolCheckMetrics } from './promtool.ts';
 import { RATE_INTERVAL, api, capture, committedConfig, labelValues, panelQueryProblem, startPrometheus, waitFor } from './prometheus-process.ts';
@@ -136,9 +137,12 @@ describe('dashboards against a real Prometheus', () => {
       expect(sample('checkin_harness_requests_late_total')).toBe(summary.load.late);
       for (const [kind, count] of Object.entries(summary.load.errors)) expect(sample('checkin_harness_request_errors_total', { kind }), kind).toBe(count);
       expect(Object.keys(summary.load.errors).length).toBeGreaterThan(0);
-      for (const [cause, count] of Object.entries(summary.falseFailures.byCause)) expect(sample('checkin_harness_false_failures_total', { cause }), cause).toBe(count);
-      for (const intent of ['complied', 'evaded', 'impostor'] as const) expect(sample('checkin_harness_windows_total', { intent }), intent).toBe(summary.windows[intent]);
-      for (const verdict of ['verified', 'rejected', 'missed'] as const) expect(sample('checkin_harness_window_verdicts_total', { verdict }), verdict).toBe(summary.verdicts[verdict]);
+      for (const [cause, count] of Object.entries(summary.falseFailures.byCause)) {
+        expect(sample('checkin_harness_false_failures_total', { cause, class: CAUSE_CLASS_OF[cause as FailureCause] }), cause).toBe(count);
+      }
+      for (const causeClass of CAUSE_CLASSES) expect(sample('checkin_harness_false_failures_total', { class: causeClass }), causeClass).toBe(summary.falseFailures.byClass[causeClass].total);
+      for (const intent of INTENTS) expect(sample('checkin_harness_windows_total', { intent }), intent).toBe(summary.windows[intent]);
+      for (const verdict of VERDICTS) expect(sample('checkin_harness_window_verdicts_total', { verdict }), verdict).toBe(summary.verdicts[verdict]);
       expect(sample('checkin_harness_false_accepts_total')).toBe(summary.falseAccepts.total);
       expect(sample('checkin_harness_escalations_total')).toBe(summary.escalations.total);
       expect(sample('checkin_harness_false_escalations_total')).toBe(summary.escalations.false);
@@ -153,20 +157,20 @@ describe('dashboards against a real Prometheus', () => {
 });
 
 interface RunSummary {
-  windows: Record<'complied' | 'evaded' | 'impostor', number>;
-  verdicts: Record<'verified' | 'rejected' | 'missed', number>;
-  falseFailures: { byCause: Record<string, number> };
+  windows: Record<Intent, number>;
+  verdicts: Record<Verdict, number>;
+  falseFailures: { byCause: Record<string, number>; byClass: Record<CauseClass, { total: number }> };
   falseAccepts: { total: number };
   escalations: { total: number; false: number };
   load: { requests: number; late: number; errors: Record<string, number> };
 }
 
-/** A reader of one exposition's samples: the value of `name` with these labels (run and scenario aside). */
+/** A reader of one exposition's samples: the sum of `name`'s series with these labels (run and scenario aside), undefined when there is none. */
 function samples(text: string): (name: string, labels?: Record<string, string>) => number | undefined {
   const lines = text.split('\n');
   return (name, labels = {}) => {
     const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-    const line = lines.find((candidate) => candidate.startsWith(`${name}{`) && wanted.every((pair) => candidate.includes(pair)));
-    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    const found = lines.filter((candidate) => candidate.startsWith(`${name}{`) && wanted.every((pair) => candidate.includes(pair)));
+    return found.length === 0 ? undefined : found.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
   };
 }

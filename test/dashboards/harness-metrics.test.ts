@@ -6,6 +6,7 @@ import { HARNESS_METRICS } from '../../scenarios/k6/lib/harness-metric-specs.ts'
 import { k6RecordingRules } from '../../dashboards/k6-recording-rules.ts';
 import { serveHarnessMetrics, serverTargets } from '../../sim/metrics/harness-metrics-server.ts';
 import { emptyMetrics } from '../../sim/metrics/shard-metrics.ts';
+import { CAUSE_CLASS_OF, CAUSE_INDEX, FAILURE_CAUSES } from '../../scenarios/vocabulary.ts';
 
 const POLICY = { faceThreshold: 0.325, voiceThreshold: 0.3 };
 
@@ -50,16 +51,19 @@ describe('harness metrics', () => {
     expect(text).toContain('checkin_harness_verification_threshold{modality="voice",run="r",scenario="s"} 0.3');
   });
 
-  it("read the run's counts and score bins when scraped, every cause present from 0", async () => {
+  it("read the run's counts and score bins when scraped, every cause present from 0 with its class", async () => {
     const metrics = new HarnessMetrics({ run: 'r', scenario: 's' }, POLICY);
     const data = emptyMetrics(1);
     metrics.begin({ data, targetUrl: 'http://127.0.0.1:1', compression: 1000, lateAfterMs: 10 });
-    expect(value(await metrics.exposition(), 'checkin_harness_false_failures_total', 'cause="app_crash"')).toBe(0);
-    data.falseFailuresByCause[4] = 3; // app_crash
+    const before = await metrics.exposition();
+    for (const cause of FAILURE_CAUSES) expect(value(before, 'checkin_harness_false_failures_total', `cause="${cause}",class="${CAUSE_CLASS_OF[cause]}"`), cause).toBe(0);
+    data.falseFailuresByCause[CAUSE_INDEX.app_crash] = 3;
+    data.falseFailuresByCause[CAUSE_INDEX.battery_dead] = 2;
     data.scoreHistograms[130] = 2; // genuine face, [0.30, 0.31)
     data.scoreHistograms[3 * 200 + 20] = 1; // impostor voice, [-0.80, -0.79)
     let text = await metrics.exposition();
-    expect(value(text, 'checkin_harness_false_failures_total', 'cause="app_crash"')).toBe(3);
+    expect(value(text, 'checkin_harness_false_failures_total', 'cause="app_crash",class="system"')).toBe(3);
+    expect(value(text, 'checkin_harness_false_failures_total', 'cause="battery_dead",class="device"')).toBe(2);
     expect(value(text, 'checkin_harness_similarity_score_bucket', 'le="0.3",run="r",scenario="s",source="genuine",modality="face"')).toBe(0);
     expect(value(text, 'checkin_harness_similarity_score_bucket', 'le="0.35",run="r",scenario="s",source="genuine",modality="face"')).toBe(2);
     expect(value(text, 'checkin_harness_similarity_score_count', 'run="r",scenario="s",source="impostor",modality="voice"')).toBe(1);

@@ -1,6 +1,7 @@
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { HarnessMetrics } from '../../sim/metrics/harness-prometheus.ts';
+import { CAUSE_CLASS_OF, FAILURE_CAUSES } from '../../scenarios/vocabulary.ts';
 import { emptyMetrics } from '../../sim/metrics/shard-metrics.ts';
 import { attemptSamples, type Sample } from '../../scenarios/k6/lib/attempt-samples.ts';
 import type { ReplyOutcome } from '../../scenarios/k6/lib/attempt-outcome.ts';
@@ -196,9 +197,18 @@ describe('the harness-named samples of a k6 run', () => {
       ]),
     );
     expect(held.get('checkin_harness_false_accepts{}')).toBe(1);
+    // Each false failure carries its cause's class, in the harness-named series and the script's own.
+    for (const map of [held, own]) {
+      for (const key of [...map.keys()].filter((name) => name.includes('false_failures{'))) {
+        const [, cause, causeClass] = /cause="([^"]+)",class="([^"]+)"/.exec(key)!;
+        expect(causeClass, key).toBe(CAUSE_CLASS_OF[cause as keyof typeof CAUSE_CLASS_OF]);
+      }
+    }
+    expect(sumOf(held, 'checkin_harness_false_failures', 'class')).toEqual(new Map([['system', 4]]));
+    expect(sumOf(held, 'checkin_harness_false_failures', 'class')).toEqual(sumOf(own, METRICS.falseFailures, 'class'));
   });
 
-  it('stand up the run gauges (compression, both thresholds), the unlabelled counters and every histogram bucket at 0', () => {
+  it('stand up the run gauges (compression, both thresholds), the unlabelled counters, every false-failure cause with its class, and every histogram bucket at 0', () => {
     const held = totals(harnessStandingSamples(1440, { faceThreshold: 0.325, voiceThreshold: 0.3 }));
     expect([...held].filter(([key]) => !key.includes('_bucket{'))).toEqual([
       ['checkin_harness_time_compression_ratio{}', 1440],
@@ -208,6 +218,7 @@ describe('the harness-named samples of a k6 run', () => {
       ['checkin_harness_requests_completed{}', 0],
       ['checkin_harness_requests_late{}', 0],
       ['checkin_harness_false_accepts{}', 0],
+      ...FAILURE_CAUSES.map((cause) => [`checkin_harness_false_failures{cause="${cause}",class="${CAUSE_CLASS_OF[cause]}"}`, 0]),
     ]);
     const buckets = [...held].filter(([key]) => key.includes('_bucket{'));
     const { latency, lag, scores } = HARNESS_SPECS;

@@ -14,6 +14,8 @@ interface TestRun {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const K6_DIR = join(ROOT, 'scenarios/k6');
+/** The one file outside scenarios/k6 the scripts may import: the shared vocabulary, which imports nothing (k6 bundles relative imports). */
+const VOCABULARY = join(ROOT, 'scenarios/vocabulary.ts');
 /** The modules k6 itself provides that these scripts may use. */
 const ALLOWED = new Set(['k6', 'k6/http', 'k6/data', 'k6/metrics', 'k6/execution']);
 
@@ -36,26 +38,56 @@ export function importsOf(source: string): string[] {
   return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1]!.trim().replace(/^['"]|['"]$/g, '')));
 }
 
+/**
+ * Whether `file` may import `specifier` under k6: a module k6 provides, or by a relative path one of
+ * `local` (the scripts' own files and the vocabulary), named with its .ts extension.
+ */
+export function importAllowed(file: string, specifier: string, local: readonly string[]): boolean {
+  if (ALLOWED.has(specifier)) return true;
+  if (!specifier.startsWith('./') && !specifier.startsWith('../')) return false;
+  const target = resolve(dirname(file), specifier);
+  return target.endsWith('.ts') && local.includes(target) && (target.startsWith(`${K6_DIR}/`) || target === VOCABULARY);
+}
+
 describe('the k6 scripts in scenarios/k6', () => {
   const files = scripts(K6_DIR);
+  /** What k6 loads: the scripts, their library and the vocabulary (whose own imports must pass too). */
+  const loaded = [...files, VOCABULARY];
 
   it('are the entry scripts and their library', () => {
     const names = files.map((file) => relative(K6_DIR, file));
     expect(names).toEqual(expect.arrayContaining(['checkin-load.ts', 'enrol.ts', 'lib/execution-segments.ts', 'lib/attempt-outcome.ts', 'lib/k6-summary.ts']));
   });
 
-  it('import only modules k6 provides (k6, k6/http, k6/data, k6/metrics, k6/execution) and their own files', () => {
+  it('import only modules k6 provides (k6, k6/http, k6/data, k6/metrics, k6/execution), their own files and scenarios/vocabulary.ts', () => {
     const offending: string[] = [];
-    for (const file of files) {
+    for (const file of loaded) {
       for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
-        if (ALLOWED.has(specifier)) continue;
-        const local = specifier.startsWith('./') || specifier.startsWith('../');
-        const target = resolve(dirname(file), specifier);
-        if (local && target.startsWith(`${K6_DIR}/`) && target.endsWith('.ts') && files.includes(target)) continue;
-        offending.push(`${relative(ROOT, file)}: ${specifier}`);
+        if (!importAllowed(file, specifier, loaded)) offending.push(`${relative(ROOT, file)}: ${specifier}`);
       }
     }
     expect(offending).toEqual([]);
+    // The library does use the vocabulary rather than copies of it.
+    expect(files.filter((file) => importsOf(readFileSync(file, 'utf8')).some((specifier) => resolve(dirname(file), specifier) === VOCABULARY)).length).toBeGreaterThan(0);
+  });
+
+  it('the import rule allows exactly scenarios/vocabulary.ts outside scenarios/k6', () => {
+    const lib = join(K6_DIR, 'lib/k6-summary.ts');
+    const script = join(K6_DIR, 'checkin-load.ts');
+    expect(importAllowed(lib, '../../vocabulary.ts', loaded)).toBe(true);
+    expect(importAllowed(script, '../vocabulary.ts', loaded)).toBe(true);
+    expect(importAllowed(lib, './sha256.ts', loaded)).toBe(true);
+    expect(importAllowed(script, 'k6/http', loaded)).toBe(true);
+    // Anything else outside scenarios/k6, even beside the vocabulary, or the vocabulary by another name.
+    expect(importAllowed(lib, '../../schema.ts', loaded)).toBe(false);
+    expect(importAllowed(lib, '../../index.ts', loaded)).toBe(false);
+    expect(importAllowed(lib, '../../../sim/metrics/summary.ts', loaded)).toBe(false);
+    expect(importAllowed(lib, '../../vocabulary.js', loaded)).toBe(false);
+    expect(importAllowed(lib, '../../vocabulary', loaded)).toBe(false);
+    expect(importAllowed(lib, '../vocabulary.ts', loaded)).toBe(false);
+    expect(importAllowed(lib, VOCABULARY, loaded)).toBe(false); // an absolute path: not what k6 archive bundles
+    expect(importAllowed(lib, 'node:fs', loaded)).toBe(false);
+    expect(importAllowed(lib, 'k6/options', loaded)).toBe(false);
   });
 
   it('the import check catches what it should', () => {

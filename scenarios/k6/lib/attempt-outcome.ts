@@ -1,3 +1,4 @@
+import { JUDGEMENTS, verificationCause, type FailureCause } from '../../vocabulary.ts';
 import type { AttemptLabel, Judgement, Modality, VerdictName } from './export-format.ts';
 
 /**
@@ -17,7 +18,6 @@ export type ReplyOutcome =
   | { outcome: 'server_error'; errorKind: string }
   | { outcome: 'too_late'; errorKind: string };
 
-const JUDGEMENTS: readonly string[] = ['match', 'below_threshold', 'not_live'];
 /** k6's error_code for a request that timed out. */
 export const K6_REQUEST_TIMEOUT = 1050;
 
@@ -26,7 +26,7 @@ export function interpretReply(status: number, body: unknown, errorCode?: number
   if (status === 0) return { outcome: 'server_error', errorKind: errorCode === K6_REQUEST_TIMEOUT ? 'timeout' : 'connection' };
   const reply = (body !== null && typeof body === 'object' ? body : {}) as { judgement?: unknown; similarity?: unknown; code?: unknown };
   if (status === 200 || status === 201) {
-    if (typeof reply.judgement === 'string' && JUDGEMENTS.includes(reply.judgement) && typeof reply.similarity === 'number') {
+    if (typeof reply.judgement === 'string' && (JUDGEMENTS as readonly string[]).includes(reply.judgement) && typeof reply.similarity === 'number') {
       return { outcome: 'judged', judgement: reply.judgement as Judgement, similarity: reply.similarity };
     }
     return { outcome: 'server_error', errorKind: 'bad_response' };
@@ -56,16 +56,14 @@ export function answeredAsExpected(label: AttemptLabel, reply: ReplyOutcome): bo
 }
 
 /** The cause a failed attempt gives its window (the life's `responseCause`). */
-export function causeOf(reply: ReplyOutcome, modality: Modality): string | null {
+export function causeOf(reply: ReplyOutcome, modality: Modality): FailureCause | null {
   switch (reply.outcome) {
     case 'server_error':
       return 'server_error';
     case 'too_late':
       return 'server_latency';
     case 'judged':
-      if (reply.judgement === 'match') return null;
-      if (reply.judgement === 'not_live') return 'liveness_false_reject';
-      return modality === 'voice' ? 'voice_not_recognised' : 'verification_false_reject';
+      return reply.judgement === 'match' ? null : verificationCause(reply.judgement, modality);
   }
 }
 
@@ -77,9 +75,9 @@ export function windowVerdictOf(judged: number, matched: boolean): VerdictName {
 
 export interface WindowReckoning {
   verdict: VerdictName;
-  cause: string | null;
+  cause: FailureCause | null;
   /** Set when the window ends otherwise than scheduled. */
-  shift?: { from: VerdictName; to: VerdictName; fromCause: string | null; toCause: string | null };
+  shift?: { from: VerdictName; to: VerdictName; fromCause: FailureCause | null; toCause: FailureCause | null };
 }
 
 /** A window's verdict, reckoned at its last scheduled attempt from that attempt's answer. */

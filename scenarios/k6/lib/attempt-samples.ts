@@ -1,5 +1,6 @@
 import { answeredAsExpected, errorKindTag, outcomeName, reckonWindow, type ReplyOutcome } from './attempt-outcome.ts';
 import { METRICS, falseFailureShiftTag, shiftTag, submetric } from './k6-metrics.ts';
+import { falseFailureLabels } from './harness-metric-specs.ts';
 import type { AttemptLabel } from './export-format.ts';
 import type { MetricValues } from './k6-summary.ts';
 
@@ -43,7 +44,7 @@ export function attemptSamples(label: AttemptLabel, reply: ReplyOutcome, timing:
 
   const window = reckonWindow(label, reply);
   samples.push({ metric: METRICS.windowVerdicts, value: 1, tags: { verdict: window.verdict, intent: label.intent } });
-  if (label.intent === 'complied' && window.verdict !== 'verified') samples.push({ metric: METRICS.falseFailures, value: 1, tags: { cause: window.cause ?? 'unknown' } });
+  if (label.intent === 'complied' && window.verdict !== 'verified') samples.push({ metric: METRICS.falseFailures, value: 1, tags: falseFailureLabels(window.cause) });
   const { shift } = window;
   if (shift) {
     samples.push({ metric: METRICS.verdictShifts, value: 1, tags: { shift: shiftTag(label.intent, shift.from, shift.to) } });

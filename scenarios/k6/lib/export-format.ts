@@ -1,3 +1,5 @@
+import type { FailureCause, Intent, Judgement, SampleModality, Verdict } from '../../vocabulary.ts';
+
 /**
  * The files `checkin-sim export-k6` writes and the k6 scripts read. One folder:
  *
@@ -25,15 +27,20 @@ export const EXPECTED_SUMMARY_FILE = 'expected-summary.json';
 export const TOKENS_FILE = 'tokens.json';
 export const REFERENCE_SERVER_FILE = 'reference-server.json';
 
-export type Judgement = 'match' | 'below_threshold' | 'not_live';
+// The labels' words are the shared vocabulary's (scenarios/vocabulary.ts; k6 bundles it with the scripts).
+export type { Judgement };
 /** What a fault-free server answers an attempt: a judgement, or a refusal as too late. */
 export type ExpectedOutcome = Judgement | 'too_late' | 'server_error';
-export type VerdictName = 'verified' | 'rejected' | 'missed';
-export type Modality = 'face' | 'voice';
+/** A window's verdict. */
+export type VerdictName = Verdict;
+/** What an attempt's sample is: a face image or a voice recording. */
+export type Modality = SampleModality;
+/** The ground truth of a window that sends attempts (an evaded window sends none). */
+export type AttemptIntent = Exclude<Intent, 'evaded'>;
 
 /** The ground truth of one scheduled attempt. */
 export interface AttemptLabel {
-  intent: 'complied' | 'impostor';
+  intent: AttemptIntent;
   /** Index of the window in the participant's schedule, and of the attempt in the window (from 0). */
   window: number;
   attempt: number;
@@ -47,7 +54,7 @@ export interface AttemptLabel {
   last: boolean;
   /** On the last attempt: the window's verdict and cause as scheduled (cause null when verified). */
   windowVerdict?: VerdictName;
-  windowCause?: string | null;
+  windowCause?: FailureCause | null;
   /** On the last attempt: whether a later attempt failed on the phone (never sent), which then set the cause. */
   causeAfter?: boolean;
 }

@@ -1,8 +1,11 @@
+import { CAUSE_CLASSES, CAUSE_CLASS_OF, type CauseClass, type FailureCause } from '../../vocabulary.ts';
+
 /**
  * The harness's Prometheus metrics: names, types, labels, help and histogram bounds. Drive runs expose
  * them (sim/metrics/harness-prometheus.ts) and k6 runs push them (harness-samples.ts); they live in the
- * k6 library because the k6 scripts may import nothing outside it. README's table of harness metrics
- * is the contract, and a test keeps it in step with `HARNESS_METRICS`.
+ * k6 library because the k6 scripts may import nothing outside it but the shared vocabulary
+ * (scenarios/vocabulary.ts). README's table of harness metrics is the contract, and a test keeps it in
+ * step with `HARNESS_METRICS`.
  */
 
 export interface HarnessMetricSpec {
@@ -73,8 +76,8 @@ export const HARNESS_SPECS = {
   falseFailures: spec({
     name: 'checkin_harness_false_failures_total',
     type: 'counter',
-    labels: ['cause'],
-    help: 'Windows answered in good faith but recorded missed or rejected, by the cause of the failure (every cause present from 0)',
+    labels: ['cause', 'class'],
+    help: `Windows answered in good faith but recorded missed or rejected, by the cause of the failure and the cause's class (${CAUSE_CLASSES.join(', ')}; every cause present from 0)`,
   }),
   falseAccepts: spec({ name: 'checkin_harness_false_accepts_total', type: 'counter', labels: [], help: 'Windows answered by an impostor and verified' }),
   escalations: spec({ name: 'checkin_harness_escalations_total', type: 'counter', labels: [], help: 'Participants escalated to an officer' }),
@@ -109,3 +112,16 @@ export const HARNESS_SPECS = {
 
 /** Every metric the harness exposes, besides prom-client's default process metrics. */
 export const HARNESS_METRICS: readonly HarnessMetricSpec[] = Object.values(HARNESS_SPECS);
+
+/** A false failure's labels: its cause, and whose failure that is (the cause's class); `unknown` for a window without a cause. */
+export type FalseFailureLabels = {
+  readonly cause: FailureCause | 'unknown';
+  readonly class: CauseClass | 'unknown';
+};
+
+const CLASS_OF: Readonly<Record<string, CauseClass | undefined>> = CAUSE_CLASS_OF;
+
+export function falseFailureLabels(cause: FailureCause | null): FalseFailureLabels {
+  if (cause === null) return { cause: 'unknown', class: 'unknown' };
+  return { cause, class: CLASS_OF[cause] ?? 'unknown' };
+}

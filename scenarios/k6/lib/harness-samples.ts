@@ -1,7 +1,8 @@
+import { FAILURE_CAUSES, type FailureCause } from '../../vocabulary.ts';
 import { reckonWindow, type ReplyOutcome } from './attempt-outcome.ts';
-import { HARNESS_SPECS, type HarnessMetricSpec } from './harness-metric-specs.ts';
+import { HARNESS_SPECS, falseFailureLabels, type HarnessMetricSpec } from './harness-metric-specs.ts';
 import type { Sample } from './attempt-samples.ts';
-import type { AttemptLabel } from './export-format.ts';
+import type { AttemptLabel, Modality } from './export-format.ts';
 
 /**
  * The harness metrics a k6 run feeds, under names that remote write turns into `k6_` + the harness
@@ -58,12 +59,12 @@ export const K6_HARNESS_METRICS: readonly K6HarnessMetric[] = Object.values(K6_H
  */
 export const STANDING_SAMPLES_EVERY_MS = 60_000;
 
-/** The sample of one metric for each value of one tag, made on first use. */
-function taggedSample(metric: K6HarnessMetric, tag: string): (value: string) => Sample {
-  const made = new Map<string, Sample>();
-  return (value) => {
-    let sample = made.get(value);
-    if (sample === undefined) made.set(value, (sample = { metric: metric.name, value: 1, tags: { [tag]: value } }));
+/** The sample of one metric for each value of a key, tagged `tagsOf(key)`, made on first use. */
+function taggedSample<K extends string>(metric: K6HarnessMetric, tagsOf: (key: K) => Record<string, string>): (key: K) => Sample {
+  const made = new Map<K, Sample>();
+  return (key) => {
+    let sample = made.get(key);
+    if (sample === undefined) made.set(key, (sample = { metric: metric.name, value: 1, tags: tagsOf(key) }));
     return sample;
   };
 }
@@ -97,15 +98,16 @@ const LATE: Sample = { metric: K6_HARNESS.late.name, value: 1 };
 const FALSE_ACCEPT: Sample = { metric: K6_HARNESS.falseAccepts.name, value: 1 };
 const LAG = new CumulativeBuckets(K6_HARNESS.lag, HARNESS_SPECS.lag.buckets);
 const LATENCY = new CumulativeBuckets(K6_HARNESS.latency, HARNESS_SPECS.latency.buckets);
-const scoreBuckets = (source: string) => ({
+const scoreBuckets = (source: string): Record<Modality, CumulativeBuckets> => ({
   face: new CumulativeBuckets(K6_HARNESS.scores, HARNESS_SPECS.scores.buckets, { source, modality: 'face' }),
   voice: new CumulativeBuckets(K6_HARNESS.scores, HARNESS_SPECS.scores.buckets, { source, modality: 'voice' }),
 });
 const SCORES = { genuine: scoreBuckets('genuine'), impostor: scoreBuckets('impostor') };
-const errorOf = taggedSample(K6_HARNESS.errors, 'kind');
-const windowOf = taggedSample(K6_HARNESS.windows, 'intent');
-const verdictOf = taggedSample(K6_HARNESS.verdicts, 'verdict');
-const falseFailureOf = taggedSample(K6_HARNESS.falseFailures, 'cause');
+const errorOf = taggedSample(K6_HARNESS.errors, (kind: string) => ({ kind }));
+const windowOf = taggedSample(K6_HARNESS.windows, (intent: string) => ({ intent }));
+const verdictOf = taggedSample(K6_HARNESS.verdicts, (verdict: string) => ({ verdict }));
+/** Tagged with the cause and its class, as the harness labels them. */
+const falseFailureOf = taggedSample(K6_HARNESS.falseFailures, (cause: FailureCause | 'unknown') => falseFailureLabels(cause === 'unknown' ? null : cause));
 
 /** As a check-in request leaves, `lagMs` after its intended instant. */
 export function harnessSentSamples(lagMs: number, lateAfterMs: number): Sample[] {
@@ -143,16 +145,18 @@ export function harnessRegistrationSamples(ok: boolean): readonly Sample[] {
 
 /**
  * The samples that keep series standing whatever the requests: the run's gauges (its time compression,
- * the policy's thresholds), and 0 added to the unlabelled counters and to every histogram bucket, which
- * the harness exposes from 0 too. For the buckets it matters: histogram_quantile interpolates within
- * the lowest bucket it finds, from 0 when that bucket's empty lower neighbour is missing.
+ * the policy's thresholds), and 0 added to the unlabelled counters, to the false failures of every
+ * cause (with its class) and to every histogram bucket, which the harness exposes from 0 too. For the
+ * false failures it means every cause class has a series, so a class rate reads 0 rather than nothing;
+ * for the buckets, histogram_quantile interpolates within the lowest bucket it finds, from 0 when that
+ * bucket's empty lower neighbour is missing.
  */
 export function harnessStandingSamples(compression: number, policy: { faceThreshold: number; voiceThreshold: number }): Sample[] {
   return [
     { metric: K6_HARNESS.compression.name, value: compression },
     { metric: K6_HARNESS.threshold.name, value: policy.faceThreshold, tags: { modality: 'face' } },
     { metric: K6_HARNESS.threshold.name, value: policy.voiceThreshold, tags: { modality: 'voice' } },
-    ...[SENT, COMPLETED, LATE, FALSE_ACCEPT].map((counter) => ({ ...counter, value: 0 })),
+    ...[SENT, COMPLETED, LATE, FALSE_ACCEPT, ...FAILURE_CAUSES.map(falseFailureOf)].map((counter) => ({ ...counter, value: 0 })),
     ...[LAG, LATENCY, SCORES.genuine.face, SCORES.genuine.voice, SCORES.impostor.face, SCORES.impostor.voice].flatMap((histogram) => histogram.empty),
   ];
 }

@@ -1,5 +1,6 @@
+import { FAILURE_CAUSES, INTENTS, VERDICTS, type FailureCause } from '../../vocabulary.ts';
 import { ERROR_KINDS } from './attempt-outcome.ts';
-import type { VerdictName } from './export-format.ts';
+import type { AttemptIntent, VerdictName } from './export-format.ts';
 
 /**
  * The custom metrics of the k6 run: their names, tags and thresholds. Prometheus remote write turns
@@ -16,7 +17,7 @@ export const METRICS = {
   asExpected: 'checkin_attempts_as_expected',
   /** Windows reckoned at their last scheduled attempt, tagged verdict and intent. */
   windowVerdicts: 'checkin_window_verdicts',
-  /** Good-faith windows that failed at the server, tagged cause (client-side failures never reach it). */
+  /** Good-faith windows that failed at the server, tagged cause and class (client-side failures never reach it). */
   falseFailures: 'checkin_false_failures',
   /** Windows that ended otherwise than scheduled, tagged shift = <intent>_<from>_to_<to>. */
   verdictShifts: 'checkin_verdict_shifts',
@@ -44,43 +45,24 @@ export function submetric(metric: string, tag: string, value: string): string {
   return `${metric}{${tag}:${value}}`;
 }
 
-export const INTENTS = ['complied', 'impostor'] as const;
-export const VERDICT_NAMES: readonly VerdictName[] = ['verified', 'rejected', 'missed'];
+/** The intents of the windows k6 reckons: those that send attempts (an evaded window sends none). */
+export const ATTEMPT_INTENTS: readonly AttemptIntent[] = INTENTS.filter((intent): intent is AttemptIntent => intent !== 'evaded');
 
-export function shiftTag(intent: string, from: VerdictName, to: VerdictName): string {
+export function shiftTag(intent: AttemptIntent, from: VerdictName, to: VerdictName): string {
   return `${intent}_${from}_to_${to}`;
 }
 
 /** Every shift tag value: intent × (from ≠ to, or rejected → rejected with another cause). */
-export const SHIFT_TAGS: readonly string[] = INTENTS.flatMap((intent) =>
-  VERDICT_NAMES.flatMap((from) => VERDICT_NAMES.filter((to) => to !== from || from === 'rejected').map((to) => shiftTag(intent, from, to))),
+export const SHIFT_TAGS: readonly string[] = ATTEMPT_INTENTS.flatMap((intent) =>
+  VERDICTS.flatMap((from) => VERDICTS.filter((to) => to !== from || from === 'rejected').map((to) => shiftTag(intent, from, to))),
 );
 
-/** Failure causes in summary.json's order (sim/behaviour/failure-causes.ts; a test holds them equal). */
-export const FAILURE_CAUSE_NAMES = [
-  'prompt_missed',
-  'notification_not_delivered',
-  'late_response',
-  'phone_unavailable',
-  'app_crash',
-  'capture_failure',
-  'gps_fix_failure',
-  'upload_timeout',
-  'call_no_answer',
-  'call_dropped',
-  'server_error',
-  'server_latency',
-  'liveness_false_reject',
-  'verification_false_reject',
-  'voice_not_recognised',
-] as const;
-
 /** A false-failure shift's tag value (one tag, so that its sub-metric has a single filter). */
-export function falseFailureShiftTag(cause: string, dir: 'added' | 'removed'): string {
+export function falseFailureShiftTag(cause: FailureCause, dir: 'added' | 'removed'): string {
   return `${dir}_${cause}`;
 }
 
-export function falseFailureShiftMetric(cause: string, dir: 'added' | 'removed'): string {
+export function falseFailureShiftMetric(cause: FailureCause, dir: 'added' | 'removed'): string {
   return submetric(METRICS.falseFailureShifts, 'shift', falseFailureShiftTag(cause, dir));
 }
 
@@ -88,7 +70,7 @@ export function falseFailureShiftMetric(cause: string, dir: 'added' | 'removed')
 export function countedSubmetrics(): string[] {
   return [
     ...SHIFT_TAGS.map((value) => submetric(METRICS.verdictShifts, 'shift', value)),
-    ...FAILURE_CAUSE_NAMES.flatMap((cause) => [falseFailureShiftMetric(cause, 'added'), falseFailureShiftMetric(cause, 'removed')]),
+    ...FAILURE_CAUSES.flatMap((cause) => [falseFailureShiftMetric(cause, 'added'), falseFailureShiftMetric(cause, 'removed')]),
     ...ERROR_KINDS.map((kind) => submetric(METRICS.errors, 'kind', kind)),
     submetric(METRICS.errors, 'kind', 'other'),
   ];
