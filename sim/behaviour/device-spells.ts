@@ -1,4 +1,4 @@
-import { participantStream } from '../rng/index.ts';
+import { keyedUniform } from '../rng/index.ts';
 import { DAY_MS, HOUR_MS } from '../virtual-time.ts';
 import { CAUSE_INDEX } from '../../scenarios/vocabulary.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
@@ -15,32 +15,60 @@ const DEVICE_STATES: readonly { name: DeviceStateName; cause: number; appOnly: b
   { name: 'storageFull', cause: CAUSE_INDEX.storage_full, appOnly: true },
 ];
 
+/** Keys of the device draws: one key per state (0x646576 is 'dev'), apart from every other keyed draw. */
+const DEVICE_KEY = 0x64657600;
+
+interface ActiveState {
+  key: number;
+  cause: number;
+  appOnly: boolean;
+  meanGapMs: number;
+  medianMs: number;
+  sigma: number;
+}
+
+const activeStatesCache = new WeakMap<DeviceStates, ActiveState[]>();
+
+/** The states with a hazard above zero, with what drawing their spells needs (the same for everyone). */
+function activeStates(devices: DeviceStates): ActiveState[] {
+  let states = activeStatesCache.get(devices);
+  if (!states) {
+    states = DEVICE_STATES.flatMap((state, index) => {
+      const { hazardPerDay, durationHours } = devices[state.name];
+      if (hazardPerDay === 0) return [];
+      const { cause, appOnly } = state;
+      return [{ key: DEVICE_KEY + index, cause, appOnly, meanGapMs: DAY_MS / hazardPerDay, medianMs: durationHours.medianHours * HOUR_MS, sigma: durationHours.sigma }];
+    });
+    activeStatesCache.set(devices, states);
+  }
+  return states;
+}
+
+/** Fields of one spell in `spells`, in this order. */
+const FIELDS = 4;
+const [START, END, CAUSE, APP_ONLY] = [0, 1, 2, 3];
+
 /**
  * The spells in which one person's phone cannot be used (CALIBRATION: phone unusable for hours or
- * days): for each device state, spells start as a Poisson process with the state's hazard per day and
- * last a log-normal time. Drawn from the participant's own 'device' stream, so the rest of its life
- * draws the same values whatever the device settings (common random numbers).
+ * days): for each device state, spells start as a Poisson process with the state's hazard per day
+ * over the time the phone is not already in such a spell, and last a log-normal time. The draws are
+ * keyed by (seed, participant, state, n) rather than taken from a stream, so the rest of the life
+ * draws the same values whatever the device settings (common random numbers), at no stream's cost.
  */
 export class DeviceSpells {
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private readonly causes: number[] = [];
-  private readonly appOnly: boolean[] = [];
+  /** start, end, cause, appOnly (1 or 0) of each spell; empty for most people. */
+  private readonly spells: number[] = [];
 
   constructor(seed: number, participantId: number, devices: DeviceStates, from: number, until: number) {
-    if (!DEVICE_STATES.some(({ name }) => devices[name].hazardPerDay > 0)) return;
-    const stream = participantStream(seed, 'device', participantId);
-    for (const state of DEVICE_STATES) {
-      const { hazardPerDay, durationHours } = devices[state.name];
-      if (hazardPerDay === 0) continue;
-      const meanGapMs = DAY_MS / hazardPerDay;
-      for (let at = from + stream.exponential(meanGapMs); at < until; ) {
-        const end = at + stream.logNormal(durationHours.medianHours, durationHours.sigma) * HOUR_MS;
-        this.starts.push(Math.round(at));
-        this.ends.push(Math.round(end));
-        this.causes.push(state.cause);
-        this.appOnly.push(state.appOnly);
-        at = end + stream.exponential(meanGapMs);
+    for (const state of activeStates(devices)) {
+      let draw = 0;
+      for (let at = from - state.meanGapMs * Math.log(1 - keyedUniform(seed, participantId, state.key, draw++)); at < until; ) {
+        // Box–Muller: a standard normal from two uniforms.
+        const radius = Math.sqrt(-2 * Math.log(1 - keyedUniform(seed, participantId, state.key, draw++)));
+        const normal = radius * Math.cos(2 * Math.PI * keyedUniform(seed, participantId, state.key, draw++));
+        const end = at + state.medianMs * Math.exp(state.sigma * normal);
+        this.spells.push(Math.round(at), Math.round(end), state.cause, state.appOnly ? 1 : 0);
+        at = end - state.meanGapMs * Math.log(1 - keyedUniform(seed, participantId, state.key, draw++));
       }
     }
   }
@@ -50,21 +78,22 @@ export class DeviceSpells {
    * -1; when several overlap, the one that lasts longest.
    */
   causeAt(at: number, forApp: boolean): number {
-    const index = this.spellAt(at, forApp);
-    return index < 0 ? -1 : this.causes[index]!;
+    const offset = this.spellAt(at, forApp);
+    return offset < 0 ? -1 : this.spells[offset + CAUSE]!;
   }
 
   /** When the whole-phone spell covering `at` ends (the phone can be reached again), or -1. */
   phoneBackAt(at: number): number {
-    const index = this.spellAt(at, false);
-    return index < 0 ? -1 : this.ends[index]!;
+    const offset = this.spellAt(at, false);
+    return offset < 0 ? -1 : this.spells[offset + END]!;
   }
 
   private spellAt(at: number, forApp: boolean): number {
+    const spells = this.spells;
     let found = -1;
-    for (let index = 0; index < this.starts.length; index++) {
-      if (at < this.starts[index]! || at >= this.ends[index]! || (this.appOnly[index] && !forApp)) continue;
-      if (found < 0 || this.ends[index]! > this.ends[found]!) found = index;
+    for (let offset = 0; offset < spells.length; offset += FIELDS) {
+      if (at < spells[offset + START]! || at >= spells[offset + END]! || (spells[offset + APP_ONLY] === 1 && !forApp)) continue;
+      if (found < 0 || spells[offset + END]! > spells[found + END]!) found = offset;
     }
     return found;
   }

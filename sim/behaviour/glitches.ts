@@ -1,6 +1,6 @@
 import type { RandomStream } from '../rng/index.ts';
 import { CONNECTIVITY_CLASSES, DEVICE_TIERS } from '../population/catalog.ts';
-import { CAUSE_INDEX } from '../../scenarios/vocabulary.ts';
+import { CAUSE_INDEX, FAILURE_CAUSES } from '../../scenarios/vocabulary.ts';
 import { carrierOutageEnd, releaseCrashProbability, type ShockCalendar } from './shocks.ts';
 import type { DeviceSpells } from './device-spells.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
@@ -96,14 +96,20 @@ export class GlitchProfile {
   }
 }
 
+const persistenceCache = new WeakMap<Scenario['glitches']['sameCauseOnRetry'], Float64Array>();
+
+/** The scenario's persistence by cause index (the same for every participant, so built once). */
 function persistenceByCause(sameCause: Scenario['glitches']['sameCauseOnRetry']): Float64Array {
-  const byCause = new Float64Array(Object.keys(CAUSE_INDEX).length);
+  const cached = persistenceCache.get(sameCause);
+  if (cached) return cached;
+  const byCause = new Float64Array(FAILURE_CAUSES.length);
   byCause[CAUSE_INDEX.no_service] = sameCause.noService;
   byCause[CAUSE_INDEX.app_crash] = sameCause.appCrash;
   byCause[CAUSE_INDEX.capture_failure] = sameCause.captureFailure;
   byCause[CAUSE_INDEX.gps_fix_failure] = sameCause.gpsFixFailure;
   byCause[CAUSE_INDEX.upload_timeout] = sameCause.uploadTimeout;
   byCause[CAUSE_INDEX.call_dropped] = sameCause.callDropped;
+  persistenceCache.set(sameCause, byCause);
   return byCause;
 }
 

@@ -1,3 +1,4 @@
+import { keyedUniform } from '../rng/index.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../virtual-time.ts';
 import { CAUSE_CLASS_OF, FAILURE_CAUSES, VERDICTS } from '../../scenarios/vocabulary.ts';
 import { INTENT, VERDICT, type ShardMetrics } from '../metrics/shard-metrics.ts';
@@ -7,31 +8,20 @@ import type { Scenario } from '../../scenarios/schema.ts';
 
 /** Officers return calls from 09:00 US Eastern (14:00 UTC) each day (ASSUMPTION). */
 const CALL_BACKS_START_MS = 14 * HOUR_MS;
-/** Fields of one window in a participant's record, in this order. */
-const FIELDS = 8;
-const [WINDOW_INDEX, CLOSES_AT, INTENT_FIELD, VERDICT_FIELD, CAUSE, CALL_DRAW, ANSWER_DRAW, VISIT_DRAW] = [0, 1, 2, 3, 4, 5, 6, 7];
+/** Key of a window's aftermath draws ('off' · 2^8 + the window's index), apart from every other keyed draw. */
+const AFTERMATH_KEY = 0x6f666600;
+const [CALL_DRAW, ANSWER_DRAW, VISIT_DRAW] = [0, 1, 2];
 
-interface ParticipantRecord {
-  id: number;
-  abscondAt: number;
-  /** Followed for at least two check-in intervals after absconding: detection delay counts. */
-  followed: boolean;
-  /** The next event sequence number after the life's own events. */
-  nextSeq: number;
-  windows: number[];
-}
+/** Fields of one window in the buffer, in this order; the last three are the officer's call-back, once settled. */
+const FIELDS = 9;
+const [SLOT, WINDOW_INDEX, CLOSES_AT, INTENT_FIELD, VERDICT_FIELD, CAUSE, SERVED_AT, ANSWERED, EXCUSED] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const NOT_SERVED = -1;
 
 interface CallBackRequest {
-  record: ParticipantRecord;
-  /** Offset of the window in the record's `windows`. */
+  /** Offset of the window in the buffer. */
   offset: number;
+  participant: number;
   raisedAt: number;
-}
-
-interface CallBackResult {
-  servedAt: number;
-  answered: boolean;
-  excused: boolean;
 }
 
 /**
@@ -43,11 +33,20 @@ interface CallBackResult {
  *
  * Officers couple the participants of one caseload (consecutive ids), so their lives are recorded here
  * first and settled together: sim mode settles each caseload once its last life has run, drive mode
- * settles everyone at the end. Lives draw everything the officer's side needs, so they stay
- * independent, and settling depends only on the records, not on the order they arrived in.
+ * settles everyone at the end. Whether a person calls, answers and is sent in person is drawn keyed by
+ * (seed, participant, window), so lives stay independent and these draws depend neither on the order
+ * windows arrive in nor on which windows failed (common random numbers across scenarios).
  */
 export class Caseloads {
-  private records: ParticipantRecord[] = [];
+  /** Recorded windows, FIELDS numbers each; reused from one settlement to the next. */
+  private buffer = new Float64Array(1 << 12);
+  private used = 0;
+  private ids: number[] = [];
+  private abscondAt: number[] = [];
+  /** Followed for at least two check-in intervals after absconding: detection delay counts. */
+  private followed: boolean[] = [];
+  /** The next event sequence number after each life's own events. */
+  private nextSeq: number[] = [];
 
   constructor(
     private readonly scenario: Scenario,
@@ -60,49 +59,98 @@ export class Caseloads {
     return (id + 1) % this.scenario.officers.caseload === 0;
   }
 
-  beginParticipant(id: number, abscondAt: number, followed: boolean): ParticipantRecord {
-    const record = { id, abscondAt, followed, nextSeq: 0, windows: [] };
-    this.records.push(record);
-    return record;
+  /** Starts a participant's record; returns its slot, for `window` and `endParticipant`. */
+  beginParticipant(id: number, abscondAt: number, followed: boolean): number {
+    this.ids.push(id);
+    this.abscondAt.push(abscondAt);
+    this.followed.push(followed);
+    this.nextSeq.push(0);
+    return this.ids.length - 1;
   }
 
-  window(record: ParticipantRecord, windowIndex: number, closesAt: number, intent: number, verdict: number, cause: number, draws: { call: number; answer: number; visit: number }): void {
-    record.windows.push(windowIndex, closesAt, intent, verdict, cause, draws.call, draws.answer, draws.visit);
+  window(slot: number, windowIndex: number, closesAt: number, intent: number, verdict: number, cause: number): void {
+    if (this.used + FIELDS > this.buffer.length) {
+      const grown = new Float64Array(this.buffer.length * 2);
+      grown.set(this.buffer);
+      this.buffer = grown;
+    }
+    const b = this.buffer;
+    const offset = this.used;
+    b[offset + SLOT] = slot;
+    b[offset + WINDOW_INDEX] = windowIndex;
+    b[offset + CLOSES_AT] = closesAt;
+    b[offset + INTENT_FIELD] = intent;
+    b[offset + VERDICT_FIELD] = verdict;
+    b[offset + CAUSE] = cause;
+    b[offset + SERVED_AT] = NOT_SERVED;
+    b[offset + ANSWERED] = 0;
+    b[offset + EXCUSED] = 0;
+    this.used += FIELDS;
   }
 
-  endParticipant(record: ParticipantRecord, nextSeq: number): void {
-    record.nextSeq = nextSeq;
+  endParticipant(slot: number, nextSeq: number): void {
+    this.nextSeq[slot] = nextSeq;
   }
 
   /** Settles every participant recorded so far (whole caseloads), then forgets them. */
   settle(): void {
-    const records = this.records.sort((a, b) => a.id - b.id);
-    this.records = [];
+    const offsets = this.windowsBySlot();
     const { callOfficer } = this.scenario.behaviour.fallback;
     const requests: CallBackRequest[] = [];
-    for (const record of records) {
-      for (let offset = 0; offset < record.windows.length; offset += FIELDS) {
-        const w = record.windows;
-        if (w[offset + INTENT_FIELD] === INTENT.complied && w[offset + VERDICT_FIELD] !== VERDICT.verified && w[offset + CALL_DRAW]! < callOfficer) {
-          requests.push({ record, offset, raisedAt: w[offset + CLOSES_AT]! });
-        }
-      }
+    for (const offset of offsets) {
+      if (!this.isFalseFailure(offset)) continue;
+      const participant = this.ids[this.buffer[offset + SLOT]!]!;
+      if (this.draw(offset, CALL_DRAW) < callOfficer) requests.push({ offset, participant, raisedAt: this.buffer[offset + CLOSES_AT]! });
     }
-    const results = this.returnCalls(requests);
-    for (const record of records) this.settleParticipant(record, results);
+    this.returnCalls(requests);
+    for (let start = 0; start < offsets.length; ) {
+      const slot = this.buffer[offsets[start]! + SLOT]!;
+      let end = start + 1;
+      while (end < offsets.length && this.buffer[offsets[end]! + SLOT] === slot) end++;
+      this.settleParticipant(slot, offsets, start, end);
+      start = end;
+    }
+    this.used = 0;
+    this.ids = [];
+    this.abscondAt = [];
+    this.followed = [];
+    this.nextSeq = [];
+  }
+
+  /** Buffer offsets of the windows grouped by participant (slot), each participant's in window order. */
+  private windowsBySlot(): number[] {
+    const offsets: number[] = [];
+    let sorted = true;
+    for (let offset = 0; offset < this.used; offset += FIELDS) {
+      const last = offsets.at(-1);
+      if (last !== undefined && this.buffer[last + SLOT]! > this.buffer[offset + SLOT]!) sorted = false;
+      offsets.push(offset);
+    }
+    // Sim mode records one life after another; drive mode's lives interleave in time.
+    if (!sorted) offsets.sort((a, b) => this.buffer[a + SLOT]! - this.buffer[b + SLOT]! || this.buffer[a + WINDOW_INDEX]! - this.buffer[b + WINDOW_INDEX]!);
+    return offsets;
+  }
+
+  private isFalseFailure(offset: number): boolean {
+    return this.buffer[offset + INTENT_FIELD] === INTENT.complied && this.buffer[offset + VERDICT_FIELD] !== VERDICT.verified;
+  }
+
+  private draw(offset: number, which: number): number {
+    const participant = this.ids[this.buffer[offset + SLOT]!]!;
+    return keyedUniform(this.scenario.seed, participant, AFTERMATH_KEY + this.buffer[offset + WINDOW_INDEX]!, which);
   }
 
   /** Each officer returns the calls of their caseload in the order they came, while their daily minutes last. */
-  private returnCalls(requests: CallBackRequest[]): Map<CallBackRequest['record'], Map<number, CallBackResult>> {
+  private returnCalls(requests: CallBackRequest[]): void {
     const { caseload, callBackMinutesPerDay, callBackMinutes, callBackNoAnswer, excuseWithinDays } = this.scenario.officers;
     const mayExcuse = this.scenario.policy.officersMayExcuse;
     const dayCapacityMs = callBackMinutesPerDay * MINUTE_MS;
     const callMs = callBackMinutes * MINUTE_MS;
-    const results = new Map<ParticipantRecord, Map<number, CallBackResult>>();
-    requests.sort((a, b) => a.raisedAt - b.raisedAt || a.record.id - b.record.id || a.offset - b.offset);
+    const b = this.buffer;
+    requests.sort((x, y) => x.raisedAt - y.raisedAt || x.participant - y.participant || b[x.offset + WINDOW_INDEX]! - b[y.offset + WINDOW_INDEX]!);
     const officers = new Map<number, { day: number; usedMs: number }>();
     for (const request of requests) {
-      const officer = Math.floor(request.record.id / caseload);
+      const officer = Math.floor(request.participant / caseload);
       const state = officers.get(officer) ?? { day: Number.NEGATIVE_INFINITY, usedMs: 0 };
       officers.set(officer, state);
       let { day, usedMs } = state;
@@ -118,16 +166,14 @@ export class Caseloads {
       if (callMs > dayCapacityMs || servedAt > request.raisedAt + excuseWithinDays * DAY_MS) continue;
       state.day = day;
       state.usedMs = usedMs + callMs;
-      const w = request.record.windows;
-      const answered = w[request.offset + ANSWER_DRAW]! >= callBackNoAnswer;
-      const causeClass = CAUSE_CLASS_OF[FAILURE_CAUSES[w[request.offset + CAUSE]!]!];
+      const answered = this.draw(request.offset, ANSWER_DRAW) >= callBackNoAnswer;
+      const causeClass = CAUSE_CLASS_OF[FAILURE_CAUSES[b[request.offset + CAUSE]!]!];
       const excused = answered && mayExcuse && (causeClass === 'system' || causeClass === 'device');
-      let byOffset = results.get(request.record);
-      if (!byOffset) results.set(request.record, (byOffset = new Map()));
-      byOffset.set(request.offset, { servedAt, answered, excused });
+      b[request.offset + SERVED_AT] = servedAt;
+      b[request.offset + ANSWERED] = answered ? 1 : 0;
+      b[request.offset + EXCUSED] = excused ? 1 : 0;
       this.metrics.officerCallBack(callBackMinutes, excused);
     }
-    return results;
   }
 
   /**
@@ -135,54 +181,56 @@ export class Caseloads {
    * judged once the officer has returned the call (or the request has lapsed), so that an excuse is
    * known before the window counts; later windows wait for it.
    */
-  private settleParticipant(record: ParticipantRecord, results: Map<ParticipantRecord, Map<number, CallBackResult>>): void {
-    const { scenario, metrics, events } = this;
+  private settleParticipant(slot: number, offsets: readonly number[], start: number, end: number): void {
+    const { scenario, metrics, events, buffer: b } = this;
     const { policy } = scenario;
     const { fallback } = scenario.behaviour;
-    const { callOfficer } = fallback;
     const lapseMs = scenario.officers.excuseWithinDays * DAY_MS;
-    const callBacks = results.get(record);
-    let seq = record.nextSeq;
+    const id = this.ids[slot]!;
+    const abscondAt = this.abscondAt[slot]!;
+    const firstSeq = this.nextSeq[slot]!;
+    let seq = firstSeq;
     let failedStreak = 0;
     let detected = false;
     let judgedAt = Number.NEGATIVE_INFINITY;
-    const w = record.windows;
-    for (let offset = 0; offset < w.length; offset += FIELDS) {
-      const windowIndex = w[offset + WINDOW_INDEX]!;
-      const closesAt = w[offset + CLOSES_AT]!;
-      const verdict = w[offset + VERDICT_FIELD]!;
-      const falseFailure = w[offset + INTENT_FIELD] === INTENT.complied && verdict !== VERDICT.verified;
-      const officerCall = falseFailure && w[offset + CALL_DRAW]! < callOfficer;
-      const callBack = callBacks?.get(offset);
-      const excuseDecidedAt = !policy.officersMayExcuse || !officerCall ? closesAt : callBack ? callBack.servedAt : closesAt + lapseMs;
+    for (let index = start; index < end; index++) {
+      const offset = offsets[index]!;
+      const windowIndex = b[offset + WINDOW_INDEX]!;
+      const closesAt = b[offset + CLOSES_AT]!;
+      const verdict = b[offset + VERDICT_FIELD]!;
+      const falseFailure = this.isFalseFailure(offset);
+      const officerCall = falseFailure && this.draw(offset, CALL_DRAW) < fallback.callOfficer;
+      const servedAt = b[offset + SERVED_AT]!;
+      const excused = b[offset + EXCUSED] === 1;
+      const excuseDecidedAt = !policy.officersMayExcuse || !officerCall ? closesAt : servedAt !== NOT_SERVED ? servedAt : closesAt + lapseMs;
       judgedAt = Math.max(judgedAt, excuseDecidedAt);
-      if (callBack) {
-        events?.add(callBack.servedAt, record.id, seq++, 'officer_call_back', `,"window":${windowIndex},"answered":${callBack.answered},"excused":${callBack.excused}`);
+      if (servedAt !== NOT_SERVED) {
+        events?.add(servedAt, id, seq++, 'officer_call_back', `,"window":${windowIndex},"answered":${b[offset + ANSWERED] === 1},"excused":${excused}`);
       }
-      if (callBack?.excused) {
-        if (officerCall) metrics.fallback(true, false, fallback.callMinutes);
+      if (excused) {
+        metrics.fallback(true, false, fallback.callMinutes);
         continue;
       }
       const step = advanceStreak(failedStreak, VERDICTS[verdict]!, policy);
       failedStreak = step.failedStreak;
       const day = Math.min(scenario.days - 1, Math.floor(judgedAt / DAY_MS));
       if (step.escalate) {
-        const absconded = record.abscondAt <= closesAt;
-        const delay = absconded && !detected && record.followed ? judgedAt - record.abscondAt : -1;
+        const absconded = abscondAt <= closesAt;
+        const delay = absconded && !detected && this.followed[slot] ? judgedAt - abscondAt : -1;
         detected ||= absconded;
         metrics.escalation(day, absconded, delay);
-        events?.add(judgedAt, record.id, seq++, 'escalation', `,"window":${windowIndex},"false":${!absconded}`);
+        events?.add(judgedAt, id, seq++, 'escalation', `,"window":${windowIndex},"false":${!absconded}`);
       }
       if (!falseFailure) continue;
-      const inPersonVisit = w[offset + VISIT_DRAW]! < fallback.inPersonVisit;
+      const inPersonVisit = this.draw(offset, VISIT_DRAW) < fallback.inPersonVisit;
       const minutes = (officerCall ? fallback.callMinutes : 0) + (inPersonVisit ? fallback.inPersonMinutes : 0);
       metrics.fallback(officerCall, inPersonVisit, minutes);
       if (inPersonVisit) failedStreak = streakAfterInPersonVisit(failedStreak, policy);
       if (officerCall || inPersonVisit) {
-        events?.add(judgedAt, record.id, seq++, 'fallback', `,"window":${windowIndex},"officerCall":${officerCall},"inPersonVisit":${inPersonVisit}`);
+        events?.add(judgedAt, id, seq++, 'fallback', `,"window":${windowIndex},"officerCall":${officerCall},"inPersonVisit":${inPersonVisit}`);
       }
     }
-    metrics.settledEvents(seq - record.nextSeq);
+    metrics.settledEvents(seq - firstSeq);
   }
 }
 

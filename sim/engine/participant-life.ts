@@ -1,8 +1,8 @@
-import { participantStream } from '../rng/index.ts';
+import { participantStream, type RandomStream } from '../rng/index.ts';
 import { DAY_MS, MINUTE_MS } from '../virtual-time.ts';
 import { ENGLISH_LANGUAGE_INDEX, MODALITIES, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../population/catalog.ts';
 import { drawGenuineSample, drawImpostorRho, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
-import { isNightHour, rhythmFor, type DailyRhythm } from '../behaviour/daily-rhythm.ts';
+import { isNightHour, rhythmFor } from '../behaviour/daily-rhythm.ts';
 import { CAUSE_INDEX, FAILURE_CAUSES, INTENTS, VERDICTS, verificationCause } from '../../scenarios/vocabulary.ts';
 import { attemptAfter, lateCause, responseDelayMinutes, retryAt } from '../behaviour/response-delay.ts';
 import { adHocHoursFor, windowsFor, type CheckInWindow } from '../behaviour/schedule.ts';
@@ -56,7 +56,8 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
   const abscondAt = population.abscondAt[row]!;
   const periodEnd = scenario.days * DAY_MS;
   const until = Math.min(periodEnd, population.hearingAt[row]!);
-  const joinedAt = Math.max(0, population.enrolledAt[row]!);
+  const enrolledAt = population.enrolledAt[row]!;
+  const joinedAt = Math.max(0, enrolledAt);
   const devices = new DeviceSpells(scenario.seed, id, scenario.devices, joinedAt, until);
   const glitches = new GlitchProfile(
     scenario.glitches,
@@ -76,7 +77,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
   const tally = metrics.beginParticipant(population, row, Math.max(0, Math.ceil((until - joinedAt) / DAY_MS)));
   const followed = abscondAt < until && until - abscondAt >= 2 * scenario.schedule.checkInEveryDays * DAY_MS;
   if (abscondAt < until) metrics.absconded(followed);
-  const record = caseloads.beginParticipant(id, abscondAt, followed);
+  const caseloadSlot = caseloads.beginParticipant(id, abscondAt, followed);
   let seq = 0;
   let abscondLogged = abscondAt >= until;
 
@@ -124,23 +125,31 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
         intent === INTENT.impostor ? drawImpostorRho(stream, biometrics.dimension, lookAlikeDraw < behaviour.lookAlikeImpostorShare, biometrics.lookAlikeCorrelation) : 0;
 
       // The prompt (a push for the app, a text for the phone) reaches a phone that has service and can be used.
-      const reach = reachableFrom(window.opensAt);
+      let reachAt = window.opensAt;
+      let reachCause = NO_CAUSE;
+      for (;;) {
+        const networkBack = glitches.networkBackAt(shocks, reachAt);
+        const phoneBack = networkBack >= 0 ? -1 : devices.phoneBackAt(reachAt);
+        if (networkBack < 0 && phoneBack < 0) break;
+        reachCause = networkBack >= 0 ? CAUSE_INDEX.carrier_outage : devices.causeAt(reachAt, false);
+        reachAt = networkBack >= 0 ? networkBack : phoneBack;
+      }
       const lost = notifyLostDraw < glitches.pushLost;
       const remembered = window.kind === 'scheduled' && rememberDraw < behaviour.remembersWithoutPush;
-      let seenAt = reach.at;
-      let delayCause = reach.cause;
+      let seenAt = reachAt;
+      let delayCause = reachCause;
       if (!lost && notifyLateDraw < glitches.pushLate) {
         seenAt += Math.round(lateMinutes * MINUTE_MS);
         delayCause = CAUSE_INDEX.notification_late;
       }
-      if (reach.at > window.closesAt) {
-        cause = reach.cause;
+      if (reachAt > window.closesAt) {
+        cause = reachCause;
       } else if (lost && !remembered) {
         cause = CAUSE_INDEX.notification_not_delivered;
       } else if (missDraw < missedPrompt) {
         cause = CAUSE_INDEX.prompt_missed;
       } else {
-        if (lost) seenAt = reach.at;
+        if (lost) seenAt = reachAt;
         let at = attemptAfter(rhythm, seenAt, delayMinutes, behaviour);
         if (at > window.closesAt) cause = lateCause(rhythm, window, seenAt, delayCause, delayMinutes, behaviour);
         let previousCause = NO_CAUSE;
@@ -148,7 +157,8 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
         let verification = NO_CAUSE;
         while (at <= window.closesAt) {
           const attemptIndex = attempts++;
-          const repeatDraw = stream.uniform();
+          // Every attempt after the first follows a failed one: only those draw whether its cause comes back.
+          const repeatDraw = attemptIndex === 0 ? 1 : stream.uniform();
           const stageCause = byPhone
             ? glitches.callAttemptFailure(stream, shocks, at, previousCause, repeatDraw)
             : glitches.appAttemptFailure(stream, shocks, at, previousCause, repeatDraw);
@@ -156,7 +166,8 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
           const livenessScore = stream.uniform();
           let attemptCause = stageCause;
           if (stageCause === NO_CAUSE) {
-            const poor: boolean = !byPhone && ((previousPoor && repeatDraw < sameCauseOnRetry.poorLight) || poorDraw < poorShareAt(rhythm, at));
+            const poorShare = isNightHour(rhythm, at) ? biometrics.poorCaptureAtNight : biometrics.poorCapture;
+            const poor: boolean = !byPhone && ((previousPoor && repeatDraw < sameCauseOnRetry.poorLight) || poorDraw < poorShare);
             const response: AttemptResponse = yield {
               participantId: id,
               windowIndex,
@@ -166,7 +177,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
               attemptIndex,
               at,
               modality: byPhone ? 'voice' : 'face',
-              sample: drawSample(intent === INTENT.impostor, impostorRho, poor, at),
+              sample: drawSample(stream, biometrics, noiseBase * (poor ? biometrics.poorCaptureNoiseFactor : 1), at - enrolledAt, intent === INTENT.impostor, impostorRho),
               livenessScore,
             };
             attemptCause = responseCause(response, byPhone);
@@ -197,7 +208,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     const causeField = verdict === VERDICT.verified || cause < 0 ? '' : `,"cause":"${FAILURE_CAUSES[cause]}"`;
     events?.add(window.closesAt, id, seq, 'window_close', `,"window":${windowIndex},"verdict":"${VERDICTS[verdict]}","attempts":${attempts}${causeField}`);
     seq++;
-    caseloads.window(record, windowIndex, window.closesAt, intent, verdict, cause, { call: stream.uniform(), answer: stream.uniform(), visit: stream.uniform() });
+    caseloads.window(caseloadSlot, windowIndex, window.closesAt, intent, verdict, cause);
   }
 
   if (!abscondLogged) {
@@ -205,34 +216,13 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     seq++;
   }
   metrics.endParticipant(tally, stream.draws, seq);
-  caseloads.endParticipant(record, seq);
+  caseloads.endParticipant(caseloadSlot, seq);
+}
 
-  /** The first instant from `at` at which the phone has service and can be used, and what held it back. */
-  function reachableFrom(at: number): { at: number; cause: number } {
-    let cause = NO_CAUSE;
-    for (;;) {
-      const networkBack = glitches.networkBackAt(shocks, at);
-      if (networkBack >= 0) {
-        at = networkBack;
-        cause = CAUSE_INDEX.carrier_outage;
-        continue;
-      }
-      const phoneBack = devices.phoneBackAt(at);
-      if (phoneBack < 0) return { at, cause };
-      cause = devices.causeAt(at, false);
-      at = phoneBack;
-    }
-  }
-
-  function drawSample(impostor: boolean, impostorRho: number, poor: boolean, at: number): SampleDraw {
-    const ageing = 1 + biometrics.ageingNoisePerYear * ((at - population.enrolledAt[row]!) / YEAR_MS);
-    const sigma = noiseBase * (poor ? biometrics.poorCaptureNoiseFactor : 1) * ageing;
-    return impostor ? drawImpostorSample(stream, sigma, biometrics.dimension, impostorRho) : drawGenuineSample(stream, sigma, biometrics.dimension);
-  }
-
-  function poorShareAt(dailyRhythm: DailyRhythm, at: number): number {
-    return isNightHour(dailyRhythm, at) ? biometrics.poorCaptureAtNight : biometrics.poorCapture;
-  }
+/** A sample from the person (or the window's impostor), its noise grown with the time since enrolment. */
+function drawSample(stream: RandomStream, biometrics: Scenario['biometrics'], noise: number, sinceEnrolmentMs: number, impostor: boolean, impostorRho: number): SampleDraw {
+  const sigma = noise * (1 + biometrics.ageingNoisePerYear * (sinceEnrolmentMs / YEAR_MS));
+  return impostor ? drawImpostorSample(stream, sigma, biometrics.dimension, impostorRho) : drawGenuineSample(stream, sigma, biometrics.dimension);
 }
 
 function responseCause(response: AttemptResponse, byPhone: boolean): number {

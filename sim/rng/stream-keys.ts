@@ -5,7 +5,7 @@ import { RandomStream } from './random-stream.ts';
  * the model does not shift another's: a participant's profile does not change when the behaviour
  * model changes, and the scenario's shocks do not depend on the population.
  */
-export type StreamPurpose = 'profile' | 'life' | 'shocks' | 'template' | 'enrolment' | 'device';
+export type StreamPurpose = 'profile' | 'life' | 'shocks' | 'template' | 'enrolment';
 
 /** The stream of one participant for one purpose: it depends on (seed, purpose, id) only. */
 export function participantStream(seed: number, purpose: StreamPurpose, participantId: number): RandomStream {
