@@ -1,3 +1,4 @@
+import type { Judgement, SampleModality, Verdict } from '../scenarios/vocabulary.ts';
 import {
   admitAttempt,
   advanceStreak,
@@ -5,9 +6,6 @@ import {
   judgeSample,
   windowClosesAt,
   windowVerdict,
-  type SampleJudgement,
-  type SampleModality,
-  type Verdict,
   type VerdictPolicy,
   type WindowKind,
 } from './policy/index.ts';
@@ -315,7 +313,7 @@ export class CheckInService {
     return outcome(previous, true, this.view(window, this.clock.now()));
   }
 
-  private judgementReason(modality: SampleModality, judgement: SampleJudgement, similarity: number, livenessScore: number): string {
+  private judgementReason(modality: SampleModality, judgement: Judgement, similarity: number, livenessScore: number): string {
     const policy = this.settings.policy;
     if (judgement === 'not_live') return `liveness ${livenessScore} < liveness threshold ${policy.livenessThreshold}`;
     const threshold = modality === 'face' ? policy.faceThreshold : policy.voiceThreshold;

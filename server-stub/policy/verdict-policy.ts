@@ -3,6 +3,7 @@
  * in-process backend and the fastify server both call these, so the two reach the same verdicts.
  * Times are integer milliseconds of virtual time.
  */
+import type { Judgement, SampleModality, Verdict } from '../../scenarios/vocabulary.ts';
 
 export interface VerdictPolicy {
   windowMinutes: number;
@@ -17,8 +18,6 @@ export interface VerdictPolicy {
 }
 
 export type WindowKind = 'scheduled' | 'adhoc';
-export type SampleModality = 'face' | 'voice';
-export type Verdict = 'verified' | 'rejected' | 'missed';
 
 const MINUTE_MS = 60_000;
 
@@ -38,10 +37,8 @@ export function admitAttempt(openedAt: number, closesAt: number, attemptsJudged:
   return 'accepted';
 }
 
-export type SampleJudgement = 'match' | 'below_threshold' | 'not_live';
-
 /** Judges one sample: liveness first (selfies only), then similarity against the threshold. */
-export function judgeSample(modality: SampleModality, similarity: number, livenessScore: number, policy: VerdictPolicy): SampleJudgement {
+export function judgeSample(modality: SampleModality, similarity: number, livenessScore: number, policy: VerdictPolicy): Judgement {
   if (modality === 'face' && livenessScore < policy.livenessThreshold) return 'not_live';
   const threshold = modality === 'face' ? policy.faceThreshold : policy.voiceThreshold;
   return similarity >= threshold ? 'match' : 'below_threshold';

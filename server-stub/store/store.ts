@@ -1,4 +1,5 @@
-import type { SampleJudgement, SampleModality, Verdict, WindowKind } from '../policy/index.ts';
+import type { WindowKind } from '../policy/index.ts';
+import type { Judgement, SampleModality, Verdict } from '../../scenarios/vocabulary.ts';
 
 /**
  * What the server keeps, and the one interface both stores implement. Methods are synchronous (as
@@ -44,7 +45,7 @@ export interface AttemptRecord {
   modality: SampleModality;
   at: number;
   attemptNumber: number;
-  judgement: SampleJudgement;
+  judgement: Judgement;
   similarity: number;
   livenessScore: number;
   reason: string;

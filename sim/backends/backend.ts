@@ -1,5 +1,6 @@
 import type { SampleDraw } from '../behaviour/biometrics.ts';
-import type { SampleJudgement, SampleModality, WindowKind } from '../../server-stub/policy/index.ts';
+import type { WindowKind } from '../../server-stub/policy/index.ts';
+import type { Judgement, SampleModality } from '../../scenarios/vocabulary.ts';
 
 /** One verification attempt as it leaves the participant's phone (or call). */
 export interface CheckInAttempt {
@@ -19,7 +20,7 @@ export interface CheckInAttempt {
 }
 
 export type AttemptResponse =
-  | { outcome: 'judged'; judgement: SampleJudgement; similarity: number }
+  | { outcome: 'judged'; judgement: Judgement; similarity: number }
   | { outcome: 'server_error' }
   /** The server's answer came (or the attempt reached it) after the window closed. */
   | { outcome: 'too_late' };

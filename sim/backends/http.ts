@@ -1,6 +1,7 @@
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { AttemptResponse, CheckInAttempt } from './backend.ts';
-import type { SampleJudgement, WindowKind } from '../../server-stub/policy/index.ts';
+import type { WindowKind } from '../../server-stub/policy/index.ts';
+import type { Judgement } from '../../scenarios/vocabulary.ts';
 import { DriveError } from '../drive/drive-errors.ts';
 import { attemptRequest } from './attempt-request.ts';
 import { JUDGEMENTS } from '../../scenarios/vocabulary.ts';
@@ -182,7 +183,7 @@ export function interpretAttemptReply(status: number, body: unknown): HttpAttemp
   const reply = body as { judgement?: unknown; similarity?: unknown; code?: unknown } | undefined;
   if (status === 200 || status === 201) {
     if ((JUDGEMENTS as readonly unknown[]).includes(reply?.judgement) && typeof reply?.similarity === 'number') {
-      return { outcome: 'judged', judgement: reply.judgement as SampleJudgement, similarity: reply.similarity };
+      return { outcome: 'judged', judgement: reply.judgement as Judgement, similarity: reply.similarity };
     }
     return { outcome: 'server_error', errorKind: 'bad_response' };
   }

@@ -1,9 +1,9 @@
 import { participantStream, type RandomStream } from '../rng/index.ts';
 import { DAY_MS, MINUTE_MS } from '../virtual-time.ts';
-import { ENGLISH_LANGUAGE_INDEX, MODALITIES, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../population/catalog.ts';
+import { ENGLISH_LANGUAGE_INDEX, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../population/catalog.ts';
 import { drawGenuineSample, drawImpostorRho, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
 import { isNightHour, rhythmFor } from '../behaviour/daily-rhythm.ts';
-import { CAUSE_INDEX, FAILURE_CAUSES, INTENTS, VERDICTS, verificationCause } from '../../scenarios/vocabulary.ts';
+import { CAUSE_INDEX, FAILURE_CAUSES, INTENTS, MODALITIES, VERDICTS, verificationCause } from '../../scenarios/vocabulary.ts';
 import { attemptAfter, lateCause, responseDelayMinutes, retryAt } from '../behaviour/response-delay.ts';
 import { adHocHoursFor, windowsFor, type CheckInWindow } from '../behaviour/schedule.ts';
 import { DeviceSpells } from '../behaviour/device-spells.ts';

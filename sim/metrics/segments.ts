@@ -1,8 +1,8 @@
+import { MODALITIES } from '../../scenarios/vocabulary.ts';
 import {
   CONNECTIVITY_CLASSES,
   DEVICE_TIERS,
   LANGUAGE_NAMES,
-  MODALITIES,
   PHONE_MODEL_NAMES,
   TIME_ZONE_NAMES,
   WORK_SHIFTS,

@@ -10,8 +10,6 @@ export type DeviceTier = (typeof DEVICE_TIERS)[number];
 export const CONNECTIVITY_CLASSES = ['good', 'fair', 'poor'] as const;
 export type ConnectivityClass = (typeof CONNECTIVITY_CLASSES)[number];
 
-export const MODALITIES = ['app', 'phone'] as const;
-export type Modality = (typeof MODALITIES)[number];
 
 export const WORK_SHIFTS = ['none', 'day', 'evening', 'night'] as const;
 export type WorkShift = (typeof WORK_SHIFTS)[number];

@@ -1,3 +1,4 @@
+import { MODALITIES } from '../../scenarios/vocabulary.ts';
 import { participantStream } from '../rng/index.ts';
 import { DAY_MS } from '../virtual-time.ts';
 import { rhythmFor } from '../behaviour/daily-rhythm.ts';
@@ -8,7 +9,6 @@ import {
   CONNECTIVITY_CLASSES,
   DEVICE_TIERS,
   LANGUAGES,
-  MODALITIES,
   PHONE_MODELS,
   TIME_ZONES,
   WORK_SHIFTS,

@@ -1,3 +1,4 @@
+import { MODALITIES } from '../../scenarios/vocabulary.ts';
 import { Faker, base, en_US, es_MX } from '@faker-js/faker';
 import { keyedUniform } from '../rng/index.ts';
 import {
@@ -5,7 +6,6 @@ import {
   CONNECTIVITY_CLASSES,
   DEVICE_TIERS,
   LANGUAGES,
-  MODALITIES,
   PHONE_MODELS,
   TIME_ZONES,
   WORK_SHIFTS,

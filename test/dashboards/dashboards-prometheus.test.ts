@@ -42,8 +42,10 @@ describe('dashboards against a real Prometheus', () => {
           days: 2,
           seed: 7,
           backend: { errorRate: 0 },
-          // Enough impostors in a short run for the false-accept and impostor-score panels.
+          // Enough impostors in a short run for the false-accept and impostor-score panels, and enough
+          // phone reporters (5 % of the fleet by default) for the voice panels.
           behaviour: { impostorPerWindow: 0.05 },
+          population: { modality: { app: 3, phone: 1 } },
         }),
       );
       const scenario = loadScenario({ file: scenarioFile });

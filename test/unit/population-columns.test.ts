@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenarios/index.ts';
 import { buildPopulation } from '../../sim/population/population.ts';
-import { DEVICE_TIERS, MODALITIES } from '../../sim/population/catalog.ts';
+import { DEVICE_TIERS } from '../../sim/population/catalog.ts';
+import { MODALITIES } from '../../scenarios/vocabulary.ts';
 import { syntheticProfileCard } from '../../sim/population/profile-card.ts';
 import { enrolledTemplate } from '../../sim/population/template.ts';
 import { wilsonInterval } from '../helpers/intervals.ts';

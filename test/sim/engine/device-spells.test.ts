@@ -25,7 +25,10 @@ describe("a device spell's effect on the windows it covers", () => {
           covering: (from, to) => {
             let blocked = 0;
             let free = 0;
-            for (let at = from; at <= to; at += 5 * 60_000) spells.causeAt(at, false) >= 0 ? blocked++ : free++;
+            for (let at = from; at <= to; at += 5 * 60_000) {
+              if (spells.causeAt(at, false) >= 0) blocked++;
+              else free++;
+            }
             return free === 0 ? 'all' : blocked === 0 ? 'none' : 'part';
           },
         };
