@@ -176,7 +176,7 @@ export const ScenarioSchema = Type.Object(
       officersMayExcuse: Type.Boolean({
         default: true,
         description:
-          'whether an officer who reaches the person after a system or device failure may excuse the window; an excused window neither counts toward escalation nor forces a visit (CALIBRATION: excusing a miss)',
+          'whether officers return the calls of people whose window failed and may excuse a window that a system or device failure caused; an excused window neither counts toward escalation nor forces a visit. false: no call-backs, no excuses (CALIBRATION: excusing a miss)',
       }),
     }),
 

@@ -95,14 +95,8 @@ export class Caseloads {
   /** Settles every participant recorded so far (whole caseloads), then forgets them. */
   settle(): void {
     const offsets = this.windowsBySlot();
-    const { callOfficer } = this.scenario.behaviour.fallback;
-    const requests: CallBackRequest[] = [];
-    for (const offset of offsets) {
-      if (!this.isFalseFailure(offset)) continue;
-      const participant = this.ids[this.buffer[offset + SLOT]!]!;
-      if (this.draw(offset, CALL_DRAW) < callOfficer) requests.push({ offset, participant, raisedAt: this.buffer[offset + CLOSES_AT]! });
-    }
-    this.returnCalls(requests);
+    // Officers return calls to excuse windows; under a policy without excuses the person's call is all there is.
+    if (this.scenario.policy.officersMayExcuse) this.returnCalls(this.callBackRequests(offsets));
     for (let start = 0; start < offsets.length; ) {
       const slot = this.buffer[offsets[start]! + SLOT]!;
       let end = start + 1;
@@ -131,6 +125,17 @@ export class Caseloads {
     return offsets;
   }
 
+  /** The failed windows whose person phoned their officer. */
+  private callBackRequests(offsets: readonly number[]): CallBackRequest[] {
+    const { callOfficer } = this.scenario.behaviour.fallback;
+    const requests: CallBackRequest[] = [];
+    for (const offset of offsets) {
+      if (!this.isFalseFailure(offset) || this.draw(offset, CALL_DRAW) >= callOfficer) continue;
+      requests.push({ offset, participant: this.ids[this.buffer[offset + SLOT]!]!, raisedAt: this.buffer[offset + CLOSES_AT]! });
+    }
+    return requests;
+  }
+
   private isFalseFailure(offset: number): boolean {
     return this.buffer[offset + INTENT_FIELD] === INTENT.complied && this.buffer[offset + VERDICT_FIELD] !== VERDICT.verified;
   }
@@ -143,7 +148,6 @@ export class Caseloads {
   /** Each officer returns the calls of their caseload in the order they came, while their daily minutes last. */
   private returnCalls(requests: CallBackRequest[]): void {
     const { caseload, callBackMinutesPerDay, callBackMinutes, callBackNoAnswer, excuseWithinDays } = this.scenario.officers;
-    const mayExcuse = this.scenario.policy.officersMayExcuse;
     const dayCapacityMs = callBackMinutesPerDay * MINUTE_MS;
     const callMs = callBackMinutes * MINUTE_MS;
     const b = this.buffer;
@@ -168,7 +172,7 @@ export class Caseloads {
       state.usedMs = usedMs + callMs;
       const answered = this.draw(request.offset, ANSWER_DRAW) >= callBackNoAnswer;
       const causeClass = CAUSE_CLASS_OF[FAILURE_CAUSES[b[request.offset + CAUSE]!]!];
-      const excused = answered && mayExcuse && (causeClass === 'system' || causeClass === 'device');
+      const excused = answered && (causeClass === 'system' || causeClass === 'device');
       b[request.offset + SERVED_AT] = servedAt;
       b[request.offset + ANSWERED] = answered ? 1 : 0;
       b[request.offset + EXCUSED] = excused ? 1 : 0;

@@ -110,5 +110,5 @@ const RUN_NOTES = [
   'A false accept is a window answered by an impostor whose verdict was verified; a false escalation is an escalation of someone who had not absconded; escalation precision is the share of escalations that were of absconders.',
   'People affected: participants with at least one false failure in the period. Intervals are 95 % Wilson score intervals; a rate with nothing to divide by is shown as a dash.',
   'The DET curve is drawn from the histograms of similarity scores of every judged attempt (bins of 0.01), not from window verdicts.',
-  'Every figure comes from synthetic participants; the defaults and their sources are in CALIBRATION.md.',
+  'Every figure comes from synthetic participants. Inputs that are assumptions, not published figures: how often and how long phones are unusable (device spells), how often a retry meets the same failure, officers\' caseloads, call-back time and answer rate, the shares who call or are sent in person, and most per-attempt glitch rates; no operator publishes a check-in failure rate. Every default and its source (or ASSUMPTION) is listed in scenarios/README.md.',
 ];

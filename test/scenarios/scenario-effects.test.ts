@@ -120,6 +120,19 @@ describe('policy-compare', () => {
     expect(one.escalations.detectionDelayHours.p50!).toBeLessThan(three.escalations.detectionDelayHours.p50!);
   });
 
+  it('letting officers excuse system and device failures spares compliant people escalations and visits, at a cost in officer time', async () => {
+    const [excusing, strict] = await Promise.all([run({ 'policy.officersMayExcuse': true }), run({ 'policy.officersMayExcuse': false })]);
+    const perThousand = (count: number, s: typeof excusing) => poissonRate(count, s.participants / 1000, Z_999);
+    expect(excusing.burden.excusedWindows).toBeGreaterThan(0);
+    expect(strict.burden.excusedWindows).toBe(0);
+    // The windows and their verdicts are the same draws in both runs: only the officers' side differs.
+    expect(excusing.falseFailures.byCause).toEqual(strict.falseFailures.byCause);
+    expect(separated(perThousand(excusing.escalations.false, excusing), perThousand(strict.escalations.false, strict))).toBe(true);
+    expect(separated(perThousand(excusing.burden.inPersonVisits, excusing), perThousand(strict.burden.inPersonVisits, strict))).toBe(true);
+    expect(excusing.burden.officerMinutes).toBeGreaterThan(0);
+    expect(strict.burden.officerMinutes).toBe(0);
+  });
+
   it('a longer grace window lowers false failures from late responses', async () => {
     // Windows open in hours the person is free (schedule.respectWakingHours), so late responses are rare
     // (about 1 window in 1,000 without grace): 16,000 participants give a few hundred of them.
