@@ -5,7 +5,7 @@ import { compressionFor, drive, smallScenario } from './drive-fixtures.ts';
 
 describe('open-model pacing', () => {
   it('keeps sending at the scheduled rate against a slow server, and counts the wait from the due instant', async () => {
-    const scenario = smallScenario({ participants: 3_000 });
+    const scenario = smallScenario({ participants: 5_000 });
     const result = await drive(scenario, {
       compression: compressionFor(scenario, 12),
       serverOptions: { faults: { latency: { fixedMs: 200 } } },
