@@ -1,3 +1,4 @@
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { RandomStream, keyedUniform, participantStream } from '../../sim/rng/index.ts';
 import { Z_999 } from '../helpers/intervals.ts';
@@ -11,6 +12,14 @@ describe('seeded streams', () => {
     expect(take(participantStream(43, 'life', 7), 20)).not.toEqual(a);
     expect(take(participantStream(42, 'life', 8), 20)).not.toEqual(a);
     expect(take(participantStream(42, 'profile', 7), 20)).not.toEqual(a);
+  });
+
+  it("are seedrandom's Alea, draw for draw", () => {
+    for (const key of ['42/life/0', '42/profile/123456', '7/shocks', '', 'ünïcode/κλειδί', String(2 ** 32 - 1)]) {
+      const reference = seedrandom.alea(key);
+      const stream = new RandomStream(key);
+      for (let draw = 0; draw < 1_000; draw++) expect(stream.uniform(), `${key} #${draw}`).toBe(reference());
+    }
   });
 
   it('count every draw', () => {
