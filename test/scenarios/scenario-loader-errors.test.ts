@@ -1,25 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, loadScenario } from '../../scenarios/index.ts';
+import { scenarioFailure, scenarioFolder } from '../helpers/scenario-files.ts';
 
 /** What issue 5 adds to test/unit/scenario-loader.test.ts: exact positions, inherited errors, the new fields. */
-const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-loader-errors-'));
-const write = (name: string, text: string) => {
-  const file = join(directory, name);
-  writeFileSync(file, text);
-  return file;
-};
-const failure = (file: string): ScenarioError => {
-  try {
-    loadScenario({ file });
-  } catch (error) {
-    if (error instanceof ScenarioError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScenarioError');
-};
+const folder = scenarioFolder('loader-errors');
+const write = (name: string, text: string) => folder.write(text, name);
+const failure = scenarioFailure;
 
 describe('scenario loader errors', () => {
   it('gives a YAML syntax error its exact line and column, in the message too', () => {

@@ -1,30 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, loadScenario } from '../../scenarios/index.ts';
+import { scenarioFailure, scenarioFolder } from '../helpers/scenario-files.ts';
 
 /**
  * Bad values of the fields the glitch-mechanics schema added (schedule.respectWakingHours,
  * policy.officersMayExcuse, officers, glitches.sameCauseOnRetry, devices) and of the ones it renamed or
  * removed: each is refused with SCN_ERR_INVALID, the field's path, what was expected and where it is.
  */
-const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-new-fields-'));
-let files = 0;
-const write = (text: string) => {
-  const file = join(directory, `scenario-${files++}.yaml`);
-  writeFileSync(file, text);
-  return file;
-};
-const failure = (file: string): ScenarioError => {
-  try {
-    loadScenario({ file });
-  } catch (error) {
-    if (error instanceof ScenarioError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScenarioError');
-};
+const folder = scenarioFolder('new-fields');
+const write = (text: string) => folder.write(text);
+const failure = scenarioFailure;
 
 describe('new scenario fields: bad values', () => {
   it.each([
