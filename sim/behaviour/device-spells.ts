@@ -20,6 +20,8 @@ const DEVICE_KEY = 0x64657600;
 
 interface ActiveState {
   key: number;
+  /** How long before the period the state's process starts, so that a spell can be under way when it opens. */
+  warmUpMs: number;
   cause: number;
   appOnly: boolean;
   meanGapMs: number;
@@ -37,12 +39,19 @@ function activeStates(devices: DeviceStates): ActiveState[] {
       const { hazardPerDay, durationHours } = devices[state.name];
       if (hazardPerDay === 0) return [];
       const { cause, appOnly } = state;
-      return [{ key: DEVICE_KEY + index, cause, appOnly, meanGapMs: DAY_MS / hazardPerDay, medianMs: durationHours.medianHours * HOUR_MS, sigma: durationHours.sigma }];
+      const medianMs = durationHours.medianHours * HOUR_MS;
+      return [{ key: DEVICE_KEY + index, warmUpMs: WARM_UP_MEDIANS * medianMs, cause, appOnly, meanGapMs: DAY_MS / hazardPerDay, medianMs, sigma: durationHours.sigma }];
     });
     activeStatesCache.set(devices, states);
   }
   return states;
 }
+
+/**
+ * A state's process starts this many median durations before the period: phones do not all work on
+ * the first day, and the share in a spell has settled long before (it relaxes at the rate spells end).
+ */
+const WARM_UP_MEDIANS = 20;
 
 /** Fields of one spell in `spells`, in this order. */
 const FIELDS = 4;
@@ -51,7 +60,8 @@ const [START, END, CAUSE, APP_ONLY] = [0, 1, 2, 3];
 /**
  * The spells in which one person's phone cannot be used (CALIBRATION: phone unusable for hours or
  * days): for each device state, spells start as a Poisson process with the state's hazard per day
- * over the time the phone is not already in such a spell, and last a log-normal time. The draws are
+ * over the time the phone is not already in such a spell, and last a log-normal time; the process runs
+ * from well before `from`, so that a spell may already be under way when the period opens. The draws are
  * keyed by (seed, participant, state, n) rather than taken from a stream, so the rest of the life
  * draws the same values whatever the device settings (common random numbers), at no stream's cost.
  */
@@ -62,12 +72,12 @@ export class DeviceSpells {
   constructor(seed: number, participantId: number, devices: DeviceStates, from: number, until: number) {
     for (const state of activeStates(devices)) {
       let draw = 0;
-      for (let at = from - state.meanGapMs * Math.log(1 - keyedUniform(seed, participantId, state.key, draw++)); at < until; ) {
+      for (let at = from - state.warmUpMs - state.meanGapMs * Math.log(1 - keyedUniform(seed, participantId, state.key, draw++)); at < until; ) {
         // Box–Muller: a standard normal from two uniforms.
         const radius = Math.sqrt(-2 * Math.log(1 - keyedUniform(seed, participantId, state.key, draw++)));
         const normal = radius * Math.cos(2 * Math.PI * keyedUniform(seed, participantId, state.key, draw++));
         const end = at + state.medianMs * Math.exp(state.sigma * normal);
-        this.spells.push(Math.round(at), Math.round(end), state.cause, state.appOnly ? 1 : 0);
+        if (end > from) this.spells.push(Math.round(at), Math.round(end), state.cause, state.appOnly ? 1 : 0);
         at = end - state.meanGapMs * Math.log(1 - keyedUniform(seed, participantId, state.key, draw++));
       }
     }
