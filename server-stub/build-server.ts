@@ -2,11 +2,12 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { apiSchemas } from './api-schemas.ts';
 import { authenticate } from './auth.ts';
+import { capConnections, clientErrorHandler, closeIfBodyUnread, httpServerOptions } from './connections.ts';
 import { frameworkErrors, formatSchemaErrors, installErrorHandlers } from './error-handler.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { resolveOptions, type ServerOptionsInput } from './options.ts';
-import { registerLoadShedding } from './overload.ts';
-import { registerParticipantRateLimit } from './participant-rate-limit.ts';
+import { LoadState, registerLoadShedding } from './overload.ts';
+import { registerParticipantConcurrencyLimit, registerParticipantRateLimit } from './participant-rate-limit.ts';
 import { createServerContext } from './server-context.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { checkInRoutes } from './routes/checkins.ts';
@@ -33,17 +34,25 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
   const context = createServerContext(options);
   const logger: FastifyServerOptions['logger'] =
     options.logLevel === 'silent' ? false : { level: options.logLevel, redact: REDACTED, ...(dependencies.logStream ? { stream: dependencies.logStream } : {}) };
+  const load = new LoadState(options.overload);
   const app = Fastify({
     logger,
     bodyLimit: options.bodyLimitBytes,
     return503OnClosing: true,
+    // Timeouts (see connections.ts): fastify sets these two on Node's server itself, the rest go through `http`.
+    requestTimeout: options.http.requestTimeoutMs,
+    keepAliveTimeout: options.http.keepAliveTimeoutMs,
+    http: httpServerOptions(options.http),
+    clientErrorHandler: clientErrorHandler(options.http, context.metrics),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     schemaErrorFormatter: formatSchemaErrors,
     frameworkErrors,
   });
   app.decorate('checkin', context);
+  capConnections(app.server, options.http, context.metrics, () => load.shed());
   app.removeContentTypeParser('text/plain');
   installErrorHandlers(app);
+  app.addHook('onSend', closeIfBodyUnread);
   app.addHook('onResponse', (request, reply, done) => {
     context.metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
@@ -80,7 +89,7 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  app.register(healthRoutes);
+  app.register(healthRoutes, { load });
   app.register(
     async (admin) => {
       admin.addHook('onRequest', checkToken);
@@ -90,13 +99,16 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
   );
   app.register(
     async (api) => {
-      await registerLoadShedding(api, options.overload, context.metrics);
-      api.addHook('onRequest', (request, _reply, done) => {
+      // Event-loop shedding and the token check run on the headers alone; a request takes an in-flight
+      // slot once its body has arrived, and injected faults (outage, latency, error) happen inside that
+      // slot, as a slow server's work would.
+      await registerLoadShedding(api, options.overload, context.metrics, load);
+      api.addHook('onRequest', checkToken);
+      api.addHook('preValidation', (request, _reply, done) => {
         const route = request.routeOptions.config.faultRoute;
         if (route === undefined || !context.faults.routeFaultsSet) return done();
         context.faults.beforeRoute(route).then(() => done(), done);
       });
-      api.addHook('onRequest', checkToken);
       api.addHook('preHandler', (_request, _reply, done) => {
         const delay = context.faults.slowDatabase();
         if (delay === undefined) return done();
@@ -106,6 +118,7 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
       await api.register(windowRoutes(schemas));
       await api.register(async (participantScope) => {
         await registerParticipantRateLimit(participantScope, options.rateLimit, context.metrics);
+        registerParticipantConcurrencyLimit(participantScope, options.rateLimit, context.metrics);
         await participantScope.register(checkInRoutes(schemas, options.dimension));
       });
     },

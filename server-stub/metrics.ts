@@ -17,6 +17,10 @@ export function collectProcessMetrics(registry: Registry, prefix = ''): void {
   for (const name of NON_CONFORMING_DEFAULTS) registry.removeSingleMetric(`${prefix}${name}`);
 }
 
+/** Why a request or connection was refused: checkin_requests_shed_total's `reason` label. */
+export const SHED_REASONS = ['overloaded', 'rate_limited', 'concurrency_limited', 'request_timeout', 'max_connections'] as const;
+export type ShedReason = (typeof SHED_REASONS)[number];
+
 /**
  * The server's Prometheus metrics, in a registry of its own (two apps in one process do not share
  * counters). Names follow Prometheus conventions: base units, `_total` for counters, `_seconds`.
@@ -67,7 +71,7 @@ export class ServerMetrics {
     this.escalations = new Counter({ name: 'checkin_escalations_total', help: 'Participants escalated to an officer', registers });
     this.shed = new Counter({
       name: 'checkin_requests_shed_total',
-      help: 'Requests refused to protect the server, by reason (overloaded, rate_limited)',
+      help: 'Requests and connections refused to protect the server, by reason (overloaded, rate_limited, concurrency_limited, request_timeout, max_connections)',
       labelNames: ['reason'],
       registers,
     });
@@ -78,7 +82,7 @@ export class ServerMetrics {
       registers,
     });
     // Known label values start at 0, so a dashboard shows "none yet" rather than no data.
-    for (const reason of ['overloaded', 'rate_limited']) this.shed.inc({ reason }, 0);
+    for (const reason of SHED_REASONS) this.shed.inc({ reason }, 0);
     for (const kind of ['latency', 'error', 'outage', 'slow_database']) this.faultsInjected.inc({ kind }, 0);
     const gauge = (name: string, help: string, read: (c: StoreCounts) => number) =>
       new Gauge({

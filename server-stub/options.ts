@@ -54,6 +54,11 @@ export const ServerOptionsSchema = Type.Object(
       max: Type.Integer({ minimum: 0, default: 120, description: 'requests per participant per time window; 0 = no limit' }),
       timeWindowMs: Type.Integer({ minimum: 1, default: 60_000, description: 'the time window, in wall ms' }),
       trackedParticipants: Type.Integer({ minimum: 1, default: 200_000, description: 'participants tracked at once (least recently seen are forgotten)' }),
+      maxConcurrent: Type.Integer({
+        minimum: 0,
+        default: 4,
+        description: 'requests of one participant in progress at once, counted from their headers to their answer; more get 429 SRV_ERR_CONCURRENCY_LIMITED; 0 = no limit',
+      }),
     }),
     overload: section('load shedding of the API routes (503 with Retry-After)', {
       maxInFlight: Type.Integer({ minimum: 0, default: 1024, description: 'API requests in progress at once; 0 = no limit' }),
@@ -61,6 +66,33 @@ export const ServerOptionsSchema = Type.Object(
       maxEventLoopUtilization: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'event-loop utilisation past which requests are shed; 0 = off' }),
       sampleIntervalMs: Type.Integer({ minimum: 10, default: 500, description: 'how often the event loop is sampled' }),
       retryAfterSeconds: Type.Integer({ minimum: 1, default: 2, description: 'Retry-After of a shed request' }),
+    }),
+    http: section('timeouts and connection limits of the listening server', {
+      requestTimeoutMs: Type.Integer({
+        minimum: 0,
+        maximum: 3_600_000,
+        default: 10_000,
+        description: 'wall ms to receive a whole request, headers and body, from its first byte; past it the server answers 408 SRV_ERR_REQUEST_TIMEOUT and closes the connection; 0 = no limit',
+      }),
+      headersTimeoutMs: Type.Integer({
+        minimum: 0,
+        maximum: 3_600_000,
+        default: 5_000,
+        description: 'wall ms to receive the headers of a request (of the first, from the connection); at most requestTimeoutMs; past it 408 as above; 0 = no limit',
+      }),
+      keepAliveTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 5_000, description: 'wall ms a connection may stay idle between requests before the server closes it' }),
+      maxConnections: Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        default: 2048,
+        description: 'connections open at once; one more is closed as soon as it is accepted (the client sees a reset or an end, at once); 0 = no limit',
+      }),
+      backlog: Type.Integer({
+        minimum: 1,
+        maximum: 65_535,
+        default: 2048,
+        description: 'connections the kernel queues before the server accepts them (capped by net.core.somaxconn); past it, connection attempts are dropped and retried by the client',
+      }),
     }),
     faults: FaultsSchema,
     faultSeed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1, description: 'seed of fault draws (jitter, error rate); random when absent' })),
@@ -84,7 +116,13 @@ const validateOptions = ajv.compile(ServerOptionsSchema);
 /** Validates options (a deep copy: the caller's object is left alone), fills defaults and freezes them. */
 export function resolveOptions(input: ServerOptionsInput = {}): ServerOptions {
   const candidate: unknown = structuredClone(input);
-  if (validateOptions(candidate)) return deepFreeze(candidate as ServerOptions);
+  if (validateOptions(candidate)) {
+    const { requestTimeoutMs, headersTimeoutMs } = (candidate as ServerOptions).http;
+    if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs) {
+      throw new ServerError('SRV_ERR_OPTIONS', `expected at most http.requestTimeoutMs (${requestTimeoutMs}), got ${headersTimeoutMs}`, 'http.headersTimeoutMs');
+    }
+    return deepFreeze(candidate as ServerOptions);
+  }
   const issues = (validateOptions.errors ?? []).map((error) => describeSchemaError(error, ''));
   const first = issues[0]!;
   const rest = issues.slice(1).map((issue) => `; ${issue.field || 'options'}: ${issue.expected}`).join('');

@@ -17,6 +17,10 @@ interface ServeFlags {
   faultSeed?: number;
   officerToken?: string;
   logLevel?: string;
+  requestTimeout?: number;
+  headersTimeout?: number;
+  keepAliveTimeout?: number;
+  maxConnections?: number;
 }
 
 /**
@@ -39,6 +43,10 @@ export function serveCommand(): Command {
     .option('--fault-seed <seed>', 'seed of fault draws', integer('--fault-seed', 0, 2 ** 32 - 1))
     .option('--officer-token <token>', 'officer/admin bearer token (default: $CHECKIN_OFFICER_TOKEN, else made up and printed on stderr)')
     .option('--log-level <level>', 'silent, fatal, error, warn, info or debug')
+    .option('--request-timeout <ms>', 'ms to receive a whole request, else 408 and the connection closed; 0 = none (default 10000)', integer('--request-timeout', 0, 3_600_000))
+    .option('--headers-timeout <ms>', 'ms to receive the headers of a request, at most --request-timeout; 0 = none (default 5000)', integer('--headers-timeout', 0, 3_600_000))
+    .option('--keep-alive-timeout <ms>', 'ms an idle connection stays open between requests (default 5000)', integer('--keep-alive-timeout', 1, 3_600_000))
+    .option('--max-connections <n>', 'connections open at once; more are closed at once; 0 = no limit (default 2048)', integer('--max-connections', 0, 1_000_000))
     .action(async (flags: ServeFlags) => {
       try {
         await serve(flags);
@@ -82,6 +90,13 @@ function optionsFromFlags(flags: ServeFlags): ServerOptionsInput {
     ...(flags.faults !== undefined && { faults: readDataFile(flags.faults, 'faults') as ServerOptionsInput['faults'] }),
     ...(flags.faultSeed !== undefined && { faultSeed: flags.faultSeed }),
     ...(flags.logLevel !== undefined && { logLevel: flags.logLevel as ServerOptionsInput['logLevel'] }),
+    http: {
+      ...config.http,
+      ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
+      ...(flags.headersTimeout !== undefined && { headersTimeoutMs: flags.headersTimeout }),
+      ...(flags.keepAliveTimeout !== undefined && { keepAliveTimeoutMs: flags.keepAliveTimeout }),
+      ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
+    },
     clock: {
       ...config.clock,
       ...(flags.clockFactor !== undefined && { factor: flags.clockFactor }),

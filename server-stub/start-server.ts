@@ -18,7 +18,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const app = buildServer(options, dependencies);
   try {
-    await app.listen({ port: listen.port, host: listen.host });
+    // An explicit backlog (Node's default is 511): a burst of connections waits in the kernel's queue
+    // to be accepted, then served or closed at once by the connection cap, rather than overflowing it
+    // and waiting for the client to retry its connection a second or more later.
+    await app.listen({ port: listen.port, host: listen.host, backlog: app.checkin.options.http.backlog });
   } catch (error) {
     await app.close();
     throw error;

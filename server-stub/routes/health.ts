@@ -2,10 +2,15 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.ts';
 import { errorReplies } from '../api-schemas.ts';
+import type { LoadState } from '../overload.ts';
 
-/** Liveness, readiness, metrics and the API document: no token, no load shedding, no faults. */
-export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  const { store, metrics, faults, clock } = app.checkin;
+/**
+ * Liveness, readiness, metrics and the API document: no token, no load shedding, no faults.
+ * Readiness says 503 SRV_ERR_OVERLOADED while the API sheds load (`load`), so a balancer sends
+ * traffic elsewhere; liveness keeps answering 200.
+ */
+export async function healthRoutes(app: FastifyInstance, { load }: { load: LoadState }): Promise<void> {
+  const { store, metrics, faults, clock, options } = app.checkin;
 
   app.get(
     '/healthz',
@@ -24,7 +29,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: the store answers and no injected outage is in force',
+        summary: 'Readiness: the store answers, no injected outage is in force, and the server is not shedding load',
         response: {
           200: Type.Object(
             { status: Type.Literal('ready'), store: Type.String({ description: 'memory or sqlite' }), now: Type.Integer({ description: 'server virtual time, ms' }) },
@@ -38,6 +43,10 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       store.changeCount();
       const retryAfter = faults.outageRetryAfter();
       if (retryAfter !== undefined) throw new ServerError('SRV_ERR_OUTAGE', 'an injected outage is in force; retry later', undefined, retryAfter);
+      const shedding = load.sheddingReason();
+      if (shedding !== undefined) {
+        throw new ServerError('SRV_ERR_OVERLOADED', `not ready: the server is shedding load (${shedding}); retry after the Retry-After delay`, undefined, options.overload.retryAfterSeconds);
+      }
       return { status: 'ready' as const, store: store.kind, now: clock.now() };
     },
   );
