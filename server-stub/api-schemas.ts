@@ -236,6 +236,7 @@ export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: n
       },
       { additionalProperties: false },
     ),
+    CloseDue: Type.Object({}, { additionalProperties: false, description: 'takes no field: an empty object, or no body at all' }),
     CloseDueReply: Type.Object(
       {
         now: VirtualMs('server virtual time the windows were closed at'),

@@ -13,16 +13,44 @@ export type Access = 'officer' | 'participant' | 'participant-or-officer';
 
 const FIELD = 'headers.authorization';
 
+/** The protection space every 401 names (RFC 7235 §2.2). */
+export const REALM = 'checkin-sim';
+
+/**
+ * The `WWW-Authenticate` challenge of a 401 (RFC 6750 §3): the realm alone when the request carried
+ * no bearer token (no header, or another scheme), and `error="invalid_token"` with a description
+ * when it carried one the server cannot accept. The description is one of the fixed texts below, so it
+ * never needs escaping inside its quoted string.
+ */
+export function bearerChallenge(invalidToken?: string): string {
+  return invalidToken === undefined ? `Bearer realm="${REALM}"` : `Bearer realm="${REALM}", error="invalid_token", error_description="${invalidToken}"`;
+}
+
+function unauthenticated(code: 'SRV_ERR_UNAUTHENTICATED' | 'SRV_ERR_TOKEN_INVALID' | 'SRV_ERR_TOKEN_EXPIRED', message: string, invalidToken?: string): ServerError {
+  return new ServerError(code, message, FIELD, undefined, { 'www-authenticate': bearerChallenge(invalidToken) });
+}
+
+/**
+ * Splits `Authorization: <scheme> <credentials>`. The scheme is matched case-insensitively
+ * (RFC 7235 §2.1: `bearer`, `Bearer` and `BEARER` are one scheme) and may be followed by more than one space.
+ */
+export function parseAuthorization(header: string): { scheme: string; credentials: string } {
+  const match = /^([^ \t]+)[ \t]*(.*)$/s.exec(header.trim());
+  return { scheme: (match?.[1] ?? '').toLowerCase(), credentials: match?.[2] ?? '' };
+}
+
 export function authenticate(tokens: TokenSigner) {
   return function checkToken(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const access = request.routeOptions.config.access;
     if (access === undefined) return done();
     const header = request.headers.authorization;
-    if (header === undefined || header === '') {
-      return done(new ServerError('SRV_ERR_UNAUTHENTICATED', 'is missing; expected "Bearer <token>"', FIELD));
+    if (header === undefined || header.trim() === '') {
+      return done(unauthenticated('SRV_ERR_UNAUTHENTICATED', 'is missing; expected "Bearer <token>"'));
     }
-    if (!header.startsWith('Bearer ')) return done(new ServerError('SRV_ERR_TOKEN_INVALID', 'expected "Bearer <token>"', FIELD));
-    const token = header.slice(7);
+    const { scheme, credentials } = parseAuthorization(header);
+    if (scheme !== 'bearer') return done(unauthenticated('SRV_ERR_TOKEN_INVALID', 'expected "Bearer <token>"'));
+    if (credentials === '') return done(unauthenticated('SRV_ERR_TOKEN_INVALID', 'has no token; expected "Bearer <token>"', 'no token follows the Bearer scheme'));
+    const token = credentials;
     if (tokens.isOfficer(token)) {
       return done(access === 'participant' ? new ServerError('SRV_ERR_FORBIDDEN_ROLE', 'the officer token cannot act as a participant; expected the participant token', FIELD) : undefined);
     }
@@ -30,8 +58,12 @@ export function authenticate(tokens: TokenSigner) {
     if (!check.ok) {
       return done(
         check.reason === 'expired'
-          ? new ServerError('SRV_ERR_TOKEN_EXPIRED', 'the token has expired; expected a current token (enrol again for a new one)', FIELD)
-          : new ServerError('SRV_ERR_TOKEN_INVALID', 'the token is not one this server signed; expected a token from enrolment or the officer token', FIELD),
+          ? unauthenticated('SRV_ERR_TOKEN_EXPIRED', 'the token has expired; expected a current token (enrol again for a new one)', 'the token has expired')
+          : unauthenticated(
+              'SRV_ERR_TOKEN_INVALID',
+              'the token is not one this server signed; expected a token from enrolment or the officer token',
+              'the token is malformed or its signature does not match',
+            ),
       );
     }
     if (access === 'officer') return done(new ServerError('SRV_ERR_FORBIDDEN_ROLE', 'a participant token cannot use this route; expected the officer token', FIELD));

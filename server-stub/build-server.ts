@@ -5,6 +5,7 @@ import { authenticate } from './auth.ts';
 import { capConnections, clientErrorHandler, closeIfBodyUnread, httpServerOptions } from './connections.ts';
 import { frameworkErrors, formatSchemaErrors, installErrorHandlers } from './error-handler.ts';
 import { startHousekeeping } from './housekeeping.ts';
+import { lingerWhenBodyUnread } from './lingering-close.ts';
 import { resolveOptions, type ServerOptionsInput } from './options.ts';
 import { LoadState, registerLoadShedding } from './overload.ts';
 import { registerParticipantConcurrencyLimit, registerParticipantRateLimit } from './participant-rate-limit.ts';
@@ -13,7 +14,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { checkInRoutes } from './routes/checkins.ts';
 import { healthRoutes } from './routes/health.ts';
 import { participantRoutes } from './routes/participants.ts';
-import { windowRoutes } from './routes/windows.ts';
+import { closeDueBodyOptional, windowRoutes } from './routes/windows.ts';
 import './fastify-types.ts';
 
 export interface BuildDependencies {
@@ -38,11 +39,13 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
   const app = Fastify({
     logger,
     bodyLimit: options.bodyLimitBytes,
-    return503OnClosing: true,
+    // Requests that arrive while closing get 503 SRV_ERR_SHUTTING_DOWN from error-handler.ts, not fastify's own body.
+    return503OnClosing: false,
     // Timeouts (see connections.ts): fastify sets these two on Node's server itself, the rest go through `http`.
     requestTimeout: options.http.requestTimeoutMs,
     keepAliveTimeout: options.http.keepAliveTimeoutMs,
-    http: httpServerOptions(options.http),
+    // A request without Host gets the contract's 400 from error-handler.ts instead of Node's empty one.
+    http: { ...httpServerOptions(options.http), requireHostHeader: false },
     clientErrorHandler: clientErrorHandler(options.http, context.metrics),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     schemaErrorFormatter: formatSchemaErrors,
@@ -53,6 +56,7 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
   app.removeContentTypeParser('text/plain');
   installErrorHandlers(app);
   app.addHook('onSend', closeIfBodyUnread);
+  app.addHook('onSend', lingerWhenBodyUnread);
   app.addHook('onResponse', (request, reply, done) => {
     context.metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
@@ -88,6 +92,7 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
+    transformObject: closeDueBodyOptional,
   });
   app.register(healthRoutes, { load });
   app.register(

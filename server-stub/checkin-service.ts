@@ -9,6 +9,7 @@ import {
   type VerdictPolicy,
   type WindowKind,
 } from './policy/index.ts';
+import { attemptFingerprint } from './attempt-fingerprint.ts';
 import { ServerError } from './errors.ts';
 import { coarsenLocation } from './location.ts';
 import type { Clock } from './clock.ts';
@@ -49,7 +50,8 @@ export interface AttemptInput {
   livenessScore: number;
   poorLight?: boolean | undefined;
   device?: string | undefined;
-  location?: { lat: number; lon: number } | undefined;
+  /** As sent: coarsened before it is stored; `accuracyM` counts only toward the fingerprint. */
+  location?: { lat: number; lon: number; accuracyM?: number | undefined } | undefined;
   call?: { direction: 'inbound' | 'outbound'; durationSeconds: number } | undefined;
 }
 
@@ -179,11 +181,15 @@ export class CheckInService {
     return { now, windows };
   }
 
-  /** Judges one attempt, or replays the stored judgement of an attempt id seen before. */
+  /**
+   * Judges one attempt, or replays the stored judgement of an attempt id seen before with the same
+   * payload (attempt-fingerprint.ts); the same id with another payload is refused.
+   */
   submitAttempt(participantId: string, input: AttemptInput): AttemptOutcome {
     const participant = this.participant(participantId);
+    const fingerprint = attemptFingerprint(input);
     const previous = this.store.attempt(participantId, input.attemptId);
-    if (previous !== undefined) return this.replay(previous, input);
+    if (previous !== undefined) return this.replay(previous, input, fingerprint);
 
     const window = this.store.window(participantId, input.windowId);
     if (window === undefined) {
@@ -211,6 +217,7 @@ export class CheckInService {
       poorLight: input.poorLight,
       callDirection: input.call?.direction,
       callDurationSeconds: input.call?.durationSeconds,
+      fingerprint,
     };
     this.store.insertAttempt(record);
     this.metrics.observeAttempt(input.modality, judgement, similarity);
@@ -300,11 +307,19 @@ export class CheckInService {
     }
   }
 
-  private replay(previous: AttemptRecord, input: AttemptInput): AttemptOutcome {
+  private replay(previous: AttemptRecord, input: AttemptInput, fingerprint: Buffer): AttemptOutcome {
     if (previous.windowId !== input.windowId || previous.modality !== input.modality) {
       throw new ServerError(
         'SRV_ERR_ATTEMPT_CONFLICT',
         `'${input.attemptId}' was already used for a ${previous.modality} attempt on window '${previous.windowId}'; expected a new attempt id`,
+        'body.attemptId',
+      );
+    }
+    // Attempts recorded before fingerprints were kept have none: they replay on window and modality alone.
+    if (previous.fingerprint !== undefined && !previous.fingerprint.equals(fingerprint)) {
+      throw new ServerError(
+        'SRV_ERR_IDEMPOTENCY_KEY_REUSED',
+        `'${input.attemptId}' was already used with another payload (sample, capture, location or call); expected the same request again, or a new attempt id`,
         'body.attemptId',
       );
     }

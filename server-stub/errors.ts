@@ -12,12 +12,14 @@ export const SERVER_ERRORS = {
   SRV_ERR_TOKEN_EXPIRED: { status: 401, meaning: 'the participant token has expired; enrol again for a new one' },
   SRV_ERR_FORBIDDEN_ROLE: { status: 403, meaning: 'the token is valid but its role may not use this route (e.g. a participant token on an officer route)' },
   SRV_ERR_FORBIDDEN_PARTICIPANT: { status: 403, meaning: "a participant token used on another participant's path" },
-  SRV_ERR_ROUTE_NOT_FOUND: { status: 404, meaning: 'no route has this method and path' },
+  SRV_ERR_ROUTE_NOT_FOUND: { status: 404, meaning: 'no route has this path' },
   SRV_ERR_PARTICIPANT_NOT_FOUND: { status: 404, meaning: 'no participant is enrolled with this id' },
   SRV_ERR_WINDOW_NOT_FOUND: { status: 404, meaning: 'the participant has no window with this id' },
+  SRV_ERR_METHOD_NOT_ALLOWED: { status: 405, meaning: 'a route has this path but not this method; the Allow header lists the methods it has' },
   SRV_ERR_PARTICIPANT_EXISTS: { status: 409, meaning: 'a participant with this id is already enrolled' },
   SRV_ERR_WINDOW_CONFLICT: { status: 409, meaning: 'the window id is already used by a window of another kind or opening time' },
   SRV_ERR_ATTEMPT_CONFLICT: { status: 409, meaning: 'the attempt id was already used for another window or modality' },
+  SRV_ERR_IDEMPOTENCY_KEY_REUSED: { status: 409, meaning: 'the attempt id was already used with another payload (sample, capture, location or call); resend the same request, or use a new attempt id' },
   SRV_ERR_WINDOW_NOT_OPEN: { status: 409, meaning: 'the window opens later than the attempt (policy: window_not_open)' },
   SRV_ERR_WINDOW_CLOSED: { status: 409, meaning: 'the window, grace included, closed before the attempt (policy: window_closed)' },
   SRV_ERR_ATTEMPTS_EXHAUSTED: { status: 409, meaning: 'the window already judged its allowed attempts (policy: attempts_exhausted)' },
@@ -25,6 +27,7 @@ export const SERVER_ERRORS = {
   SRV_ERR_BODY_TOO_LARGE: { status: 413, meaning: 'the body is larger than the route accepts' },
   SRV_ERR_URL_TOO_LONG: { status: 414, meaning: 'a path parameter is longer than the router accepts' },
   SRV_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'the body is not application/json' },
+  SRV_ERR_EXPECTATION_FAILED: { status: 417, meaning: 'the Expect header asks for something other than 100-continue' },
   SRV_ERR_RATE_LIMITED: { status: 429, meaning: 'the participant sent more requests than the per-participant limit; see Retry-After' },
   SRV_ERR_CONCURRENCY_LIMITED: { status: 429, meaning: 'the participant already has as many requests in progress as the per-participant limit allows; see Retry-After' },
   SRV_ERR_HEADERS_TOO_LARGE: { status: 431, meaning: 'the request headers are larger than the server reads (16 KiB)' },
@@ -32,6 +35,7 @@ export const SERVER_ERRORS = {
   SRV_ERR_INJECTED_FAULT: { status: 500, meaning: 'an error injected by the configured fault error rate' },
   SRV_ERR_OUTAGE: { status: 503, meaning: 'an injected outage window is in force; see Retry-After' },
   SRV_ERR_OVERLOADED: { status: 503, meaning: 'the server is past its load limit and sheds the request; see Retry-After' },
+  SRV_ERR_SHUTTING_DOWN: { status: 503, meaning: 'the server is shutting down and takes no new request; the connection is closed' },
   SRV_ERR_OPTIONS: { status: undefined, meaning: 'server options break the options schema (startup)' },
   SRV_ERR_FILE: { status: undefined, meaning: 'a --config or --faults file cannot be read or parsed as YAML or JSON (startup)' },
 } as const satisfies Record<string, { status: number | undefined; meaning: string }>;
@@ -53,14 +57,17 @@ export class ServerError extends Error {
   readonly field: string | undefined;
   /** Seconds a client should wait before retrying; sent as Retry-After. */
   readonly retryAfterSeconds: number | undefined;
+  /** Further response headers the answer needs (WWW-Authenticate on a 401, Allow on a 405). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ServerErrorCode, message: string, field?: string, retryAfterSeconds?: number) {
+  constructor(code: ServerErrorCode, message: string, field?: string, retryAfterSeconds?: number, headers: Readonly<Record<string, string>> = {}) {
     super(field === undefined ? message : `${field}: ${message}`);
     this.name = 'ServerError';
     this.code = code;
     this.statusCode = SERVER_ERRORS[code].status ?? 500;
     this.field = field;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.headers = headers;
   }
 
   toBody(): ErrorBody {

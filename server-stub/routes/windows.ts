@@ -1,7 +1,19 @@
+import type { SwaggerTransformObject } from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { errorReplies, ParticipantParams, WindowView, type ApiSchemas, type Body } from '../api-schemas.ts';
 
 const security = [{ bearer: [] }];
+
+/**
+ * The API document with close-due's request body optional: fastify-swagger marks every body schema
+ * required, but the route takes no body as well as `{}`. Passed to @fastify/swagger as `transformObject`.
+ */
+export const closeDueBodyOptional: SwaggerTransformObject = (documents) => {
+  const document = 'openapiObject' in documents ? documents.openapiObject : documents.swaggerObject;
+  const operation = (document as { paths?: Record<string, { post?: { requestBody?: { required?: boolean } } }> }).paths?.['/v1/windows/close-due']?.post;
+  if (operation?.requestBody !== undefined) operation.requestBody.required = false;
+  return document;
+};
 
 /** Opening windows, one or in bulk, and closing the due ones (officer). Open prompts are in checkins.ts. */
 export function windowRoutes(schemas: ApiSchemas) {
@@ -47,15 +59,21 @@ export function windowRoutes(schemas: ApiSchemas) {
       },
     );
 
-    app.post(
+    app.post<{ Body: Body<'CloseDue'> }>(
       '/windows/close-due',
       {
         config: { access: 'officer', faultRoute: 'closeDue' },
         schema: {
           tags: ['officer'],
-          summary: 'Close every window past its close time: record verdicts and escalations with reasons',
+          summary: 'Close every window past its close time: record verdicts and escalations with reasons (no body, or {})',
           security,
+          body: schemas.CloseDue,
           response: { 200: schemas.CloseDueReply, ...errorReplies },
+        },
+        // fastify validates a missing body as null: no body at all is {} here, so that `null` stays refused.
+        preValidation: (request, _reply, done) => {
+          if (request.body === undefined) request.body = {};
+          done();
         },
       },
       async () => service.closeDue(),

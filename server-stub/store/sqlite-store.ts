@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS attempts (
   participant_id TEXT NOT NULL, attempt_id TEXT NOT NULL, window_id TEXT NOT NULL, modality TEXT NOT NULL,
   at INTEGER NOT NULL, attempt_number INTEGER NOT NULL, judgement TEXT NOT NULL, similarity REAL NOT NULL,
   liveness_score REAL NOT NULL, reason TEXT NOT NULL, lat REAL, lon REAL, device TEXT, poor_light INTEGER,
-  call_direction TEXT, call_duration_s REAL, seq INTEGER NOT NULL,
+  call_direction TEXT, call_duration_s REAL, seq INTEGER NOT NULL, fingerprint BLOB,
   PRIMARY KEY (participant_id, attempt_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS attempts_located ON attempts (at) WHERE lat IS NOT NULL;
@@ -75,6 +75,7 @@ interface AttemptRow {
   poor_light: number | null;
   call_direction: AttemptRecord['callDirection'] | null;
   call_duration_s: number | null;
+  fingerprint: Buffer | null;
 }
 
 /**
@@ -92,6 +93,7 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536'); // KiB: keeps the hot pages of a large fleet in memory
   db.exec(SCHEMA);
+  migrateAttemptFingerprints(db);
 
   const secret = loadOrCreateSecret(db);
   const count = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0;
@@ -127,7 +129,7 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     attempt: db.prepare<[string, string], AttemptRow>('SELECT * FROM attempts WHERE participant_id = ? AND attempt_id = ?'),
     insertAttempt: db.prepare(
       `INSERT INTO attempts VALUES (@participantId, @attemptId, @windowId, @modality, @at, @attemptNumber, @judgement, @similarity,
-       @livenessScore, @reason, @lat, @lon, @device, @poorLight, @callDirection, @callDurationSeconds, @seq)`,
+       @livenessScore, @reason, @lat, @lon, @device, @poorLight, @callDirection, @callDurationSeconds, @seq, @fingerprint)`,
     ),
     dueWindows: db.prepare<[number, number], WindowRow>(
       'SELECT * FROM windows WHERE verdict IS NULL AND closes_at < ? ORDER BY closes_at, participant_id, opened_at, window_id LIMIT ?',
@@ -186,6 +188,7 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
       poorLight: record.poorLight === undefined ? null : Number(record.poorLight),
       callDirection: record.callDirection ?? null,
       callDurationSeconds: record.callDurationSeconds ?? null,
+      fingerprint: record.fingerprint ?? null,
     });
     statements.countAttempt.run(record.judgement === 'match' ? 1 : 0, record.participantId, record.windowId);
   });
@@ -279,6 +282,16 @@ function loadOrCreateSecret(db: Database.Database): Buffer {
   return secret;
 }
 
+/**
+ * Databases written before attempts kept their request's fingerprint get the column, empty for the
+ * attempts already there (those replay on window and modality alone, as they did). Adding a nullable
+ * column is a change of the schema only: it rewrites no row, so it is as quick on a large file.
+ */
+function migrateAttemptFingerprints(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('attempts')").all();
+  if (!columns.some((column) => column.name === 'fingerprint')) db.exec('ALTER TABLE attempts ADD COLUMN fingerprint BLOB');
+}
+
 function vectorToBlob(vector: Float64Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 }
@@ -333,5 +346,6 @@ function toAttempt(row: AttemptRow): AttemptRecord {
     poorLight: row.poor_light === null ? undefined : row.poor_light === 1,
     callDirection: row.call_direction ?? undefined,
     callDurationSeconds: row.call_duration_s ?? undefined,
+    fingerprint: row.fingerprint ?? undefined,
   };
 }

@@ -54,6 +54,11 @@ export interface AttemptRecord {
   poorLight?: boolean | undefined;
   callDirection?: 'inbound' | 'outbound' | undefined;
   callDurationSeconds?: number | undefined;
+  /**
+   * SHA-256 of the request's canonical form (attempt-fingerprint.ts): a retry with the same attempt id
+   * must match it. Absent on attempts a database recorded before fingerprints were kept.
+   */
+  fingerprint?: Buffer | undefined;
 }
 
 export interface EscalationRecord {

@@ -6,6 +6,7 @@ import { FaultsSchema } from '../../server-stub/faults/fault-schema.ts';
 import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
 import { resolveOptions } from '../../server-stub/options.ts';
 import { enrol, OFFICER_TOKEN, openWindow, removeTempDirs, testServer, unitVector, type StoreKind } from './server-fixtures.ts';
+import { listenOnLoopback, rawExchange } from './raw-http.ts';
 
 /**
  * Bad input, at random: valid requests of every route, then mutated bodies (fields deleted, replaced by
@@ -155,6 +156,24 @@ function requests(tokens: Tokens): fc.Arbitrary<InjectOptions> {
   return fc.oneof({ arbitrary: mutatedBody, weight: 6 }, { arbitrary: rawBody, weight: 1 }, { arbitrary: headers, weight: 2 }, { arbitrary: paths, weight: 2 });
 }
 
+/**
+ * Checks a refusal against the error contract: the body is exactly `{ code, message, field }`, the code
+ * is in the table with this status, the field is one a client can find, and the message starts with it;
+ * a 401 carries its challenge and a 405 its Allow header. Returns the code.
+ */
+function expectContractRefusal(status: number, text: string, headers: Record<string, string | undefined>): ServerErrorCode {
+  expect(headers['content-type'], text).toBe('application/json; charset=utf-8');
+  const body = JSON.parse(text) as { code: ServerErrorCode; message: string; field?: string };
+  expect(Object.keys(body).sort(), text).toEqual(['code', 'field', 'message']);
+  expect(SERVER_ERRORS[body.code]?.status, text).toBe(status);
+  expect(body.field, text).toMatch(/^(body|params|query|headers|url|method|request)\b/);
+  expect(body.message.startsWith(`${body.field}: `), text).toBe(true);
+  expect(body.message.length, text).toBeGreaterThan(body.field!.length + 6);
+  if (status === 401) expect(headers['www-authenticate'], text).toMatch(/^Bearer realm="checkin-sim"/);
+  if (status === 405) expect(headers.allow, text).toMatch(/^[A-Z]+(, [A-Z]+)*$/);
+  return body.code;
+}
+
 async function fuzz(store: StoreKind, numRuns: number): Promise<{ refused: number; accepted: number; codes: Set<string> }> {
   const app: FastifyInstance = testServer({ dimension: DIMENSION, overload: { maxEventLoopDelayMs: 0 }, clock: { factor: 1, startMs: 0 } }, store);
   const tokens = { alice: await enrol(app, 'alice', vector('alice')), bob: await enrol(app, 'bob', vector('bob')) };
@@ -171,18 +190,156 @@ async function fuzz(store: StoreKind, numRuns: number): Promise<{ refused: numbe
         return;
       }
       counts.refused++;
-      const body = response.json<{ code: ServerErrorCode; message: string; field?: string }>();
-      counts.codes.add(body.code);
-      expect(Object.keys(body).sort()).toEqual(['code', 'field', 'message']);
-      expect(SERVER_ERRORS[body.code]?.status).toBe(response.statusCode);
-      expect(body.field).toMatch(/^(body|params|query|headers|url)/);
-      expect(body.message.startsWith(`${body.field}: `)).toBe(true);
-      expect(body.message.length).toBeGreaterThan(body.field!.length + 6);
+      counts.codes.add(expectContractRefusal(response.statusCode, response.body, response.headers as Record<string, string>));
       expect(app.checkin.store.changeCount()).toBe(before);
     }),
     { numRuns },
   );
   await app.close();
+  return counts;
+}
+
+/**
+ * Raw requests, for what the HTTP parser and the router see before any route: request lines with
+ * broken methods, targets and versions, malformed or oversized headers, bare LF line ends, paths with
+ * broken percent-encodings, CONNECT, Expect, bodies framed by Content-Length or chunks (or badly).
+ * Each is sent on its own connection, framed so that the server never waits for more bytes.
+ */
+function rawRequests(tokens: Tokens): fc.Arbitrary<{ text: string; line: string }> {
+  const anyChar = fc.integer({ min: 0, max: 0xff }).map((code) => String.fromCharCode(code));
+  const tokenChar = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_!#$%&*+.^|~');
+  const method = fc
+    .oneof(
+      { arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE', 'PROPFIND', 'SEARCH'), weight: 6 },
+      { arbitrary: fc.string({ unit: tokenChar, minLength: 1, maxLength: 10 }), weight: 1 },
+      { arbitrary: fc.string({ unit: anyChar, maxLength: 8 }), weight: 1 },
+    )
+    .filter((name) => name !== 'HEAD');
+  const known = BASES.map((base) => base.url);
+  const target = fc.oneof(
+    { arbitrary: fc.constantFrom(...known, '/healthz', '/readyz', '/openapi.json', '/v1/participants/alice/record'), weight: 4 },
+    {
+      arbitrary: fc.tuple(fc.constantFrom(...known), fc.constantFrom('%', '%zz', '%E0%A4%A', '%00', '%2F', '..', 'a b', 'ä', '\u0000', '\t', '%C0%AF', 'x'.repeat(120))).map(([url, id]) =>
+        url.replace('alice', id),
+      ),
+      weight: 4,
+    },
+    { arbitrary: fc.constantFrom('*', '', 'http://127.0.0.1/healthz', '//healthz', '/healthz?%zz', '/v1//participants', `/${'a'.repeat(20_000)}`, 'example.com:443'), weight: 2 },
+    { arbitrary: fc.string({ unit: anyChar, maxLength: 40 }).map((text) => `/${text}`), weight: 2 },
+  );
+  const version = fc.oneof(
+    { arbitrary: fc.constant('HTTP/1.1'), weight: 12 },
+    { arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/1.2', 'HTTP/0.9', 'http/1.1', 'HTTPS/1.1', 'HTTP/1.1 extra', ''), weight: 2 },
+  );
+  const auth = fc.constantFrom(`Bearer ${OFFICER_TOKEN}`, `bearer ${tokens.alice}`, `Bearer ${tokens.bob}`, 'Bearer', 'Basic eDp5', `BEARER  ${OFFICER_TOKEN}`);
+  const header = fc.oneof(
+    { arbitrary: auth.map((value) => `Authorization: ${value}`), weight: 4 },
+    {
+      arbitrary: fc.constantFrom(
+        'Accept: */*',
+        'Bad Header: x',
+        'X-Ctl: a\u0001b',
+        'X-Del: \u007f',
+        'X-Nul: a\u0000b',
+        'NoColon',
+        ': empty-name',
+        ' X-Leading-Space: 1',
+        'X-Folded: a\r\n folded',
+        'Content-Length: abc',
+        'Content-Length: -1',
+        'Content-Length: 1, 2',
+        'Transfer-Encoding: gzip',
+        'Transfer-Encoding: chunked, gzip',
+        'Expect: 100-continue',
+        'Expect: teapot',
+        'Connection: Upgrade\r\nUpgrade: websocket',
+        'Content-Type: text/plain',
+        'Content-Type: application/json; charset=latin1',
+        'Content-Type: ',
+        `X-Big: ${'a'.repeat(17_000)}`,
+        'Host: other.example',
+        'Host: a\r\nHost: b',
+      ),
+      weight: 3,
+    },
+    { arbitrary: fc.tuple(fc.string({ unit: tokenChar, minLength: 1, maxLength: 12 }), fc.string({ unit: anyChar, maxLength: 30 })).map(([name, value]) => `X-${name}: ${value}`), weight: 2 },
+  );
+  const baseBody = fc.constantFrom(...BASES.map((base) => JSON.stringify(base.body ?? {})));
+  const body = fc.oneof(
+    { arbitrary: fc.constant(''), weight: 2 },
+    { arbitrary: baseBody, weight: 3 },
+    { arbitrary: printable, weight: 1 },
+    { arbitrary: fc.constantFrom('null', '[]', '{}', '{"__proto__":{}}', '{'), weight: 1 },
+  );
+  const framing = fc.constantFrom('length', 'length', 'chunked', 'bad-chunks', 'none');
+  return fc
+    .record({
+      method,
+      target,
+      version,
+      gap: fc.constantFrom(' ', ' ', ' ', '\t', '  '),
+      host: fc.nat(9).map((n) => n > 0),
+      headers: fc.array(header, { maxLength: 4 }),
+      contentType: fc.boolean(),
+      body,
+      framing,
+      eol: fc.constantFrom('\r\n', '\r\n', '\r\n', '\n'),
+    })
+    .map(({ method: verb, target: path, version: proto, gap, host, headers, contentType, body: text, framing: frame, eol }) => {
+      const line = [verb, path, proto].filter((part) => part !== '').join(gap);
+      const lines = [line, ...(host ? ['Host: 127.0.0.1'] : []), ...headers];
+      if (contentType && text !== '') lines.push('Content-Type: application/json');
+      let payload = '';
+      if (text !== '' && frame === 'length') {
+        lines.push(`Content-Length: ${Buffer.byteLength(text, 'latin1')}`);
+        payload = text;
+      } else if (text !== '' && frame === 'chunked') {
+        lines.push('Transfer-Encoding: chunked');
+        payload = `${Buffer.byteLength(text, 'latin1').toString(16)}\r\n${text}\r\n0\r\n\r\n`;
+      } else if (text !== '' && frame === 'bad-chunks') {
+        lines.push('Transfer-Encoding: chunked');
+        payload = `zz\r\n${text}\r\n0\r\n\r\n`;
+      }
+      lines.push('Connection: close');
+      return { text: `${lines.join(eol)}${eol}${eol}${payload}`, line };
+    });
+}
+
+/**
+ * Raw requests over real connections: every answer is a contract body below 500, and none waits long.
+ * The request timeout is short here because one kind of request is only ever answered by it: with
+ * `Connection: Upgrade` and `Upgrade:` set, Node's parser swallows errors in a chunked body (it takes
+ * them for the start of the new protocol), so the body never ends and the answer is 408.
+ */
+async function fuzzRaw(numRuns: number): Promise<{ refused: number; accepted: number; codes: Set<string> }> {
+  const app: FastifyInstance = testServer({ dimension: DIMENSION, clock: { factor: 1, startMs: 0 }, http: { requestTimeoutMs: 500, headersTimeoutMs: 500 } });
+  const tokens = { alice: await enrol(app, 'alice', vector('alice')), bob: await enrol(app, 'bob', vector('bob')) };
+  await openWindow(app, 'alice', 'w-1', { openedAt: 0 });
+  const port = await listenOnLoopback(app);
+  const counts = { refused: 0, accepted: 0, codes: new Set<string>() };
+  try {
+    await fc.assert(
+      fc.asyncProperty(rawRequests(tokens), async ({ text, line }) => {
+        const before = app.checkin.store.changeCount();
+        const exchange = await rawExchange(port, Buffer.from(text, 'latin1'), { responses: 1, timeoutMs: 3000 });
+        const context = `${JSON.stringify(line.slice(0, 120))}: ${exchange.events.join(' ')}`;
+        expect(exchange.events, context).not.toContain('timeout');
+        expect(exchange.responses.length, context).toBe(1);
+        const response = exchange.responses[0]!;
+        expect(response.status, `${context} ${response.body}`).toBeLessThan(500);
+        if (response.status < 400) {
+          counts.accepted++;
+          return;
+        }
+        counts.refused++;
+        counts.codes.add(expectContractRefusal(response.status, response.body, response.headers));
+        expect(app.checkin.store.changeCount(), context).toBe(before);
+      }),
+      { numRuns },
+    );
+  } finally {
+    await app.close();
+  }
   return counts;
 }
 
@@ -197,6 +354,16 @@ describe('bad input, at random', () => {
 
   it('holds the same on the SQLite store', async () => {
     await fuzz('sqlite', 2_000);
+  });
+
+  it('answers 3,000 raw requests (malformed request lines, headers and paths) with a contract body, never a 5xx, never a hang', async () => {
+    const counts = await fuzzRaw(3_000);
+    expect(counts.refused + counts.accepted).toBe(3_000);
+    expect(counts.refused).toBeGreaterThan(1_500);
+    expect([...counts.codes]).toEqual(
+      expect.arrayContaining(['SRV_ERR_BAD_REQUEST', 'SRV_ERR_HEADERS_TOO_LARGE', 'SRV_ERR_ROUTE_NOT_FOUND', 'SRV_ERR_METHOD_NOT_ALLOWED', 'SRV_ERR_EXPECTATION_FAILED', 'SRV_ERR_TOKEN_INVALID']),
+    );
+    console.log(`raw fuzz: ${counts.refused} refused, ${counts.accepted} accepted; codes: ${[...counts.codes].sort().join(' ')}`);
   });
 
   it('uses the faults schema the admin route validates against', () => {

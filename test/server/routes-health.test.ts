@@ -87,12 +87,18 @@ describe('health, metrics and API document routes', () => {
     await app.close();
   });
 
-  it('answers unknown routes with SRV_ERR_ROUTE_NOT_FOUND', async () => {
+  it('answers unknown paths with 404 SRV_ERR_ROUTE_NOT_FOUND, and known paths asked with another method with 405 and Allow', async () => {
     const app = testServer();
-    for (const [method, url] of [['GET', '/nope'], ['DELETE', '/v1/participants'], ['GET', '/v1/participants/p-1/checkins']] as const) {
+    for (const [method, url] of [['GET', '/nope'], ['GET', '/v1/participants/p-1/nope'], ['POST', '/v1']] as const) {
       const response = await app.inject({ method, url, headers: officer });
       expect(response.statusCode).toBe(404);
       expect(errorBody(response)).toMatchObject({ code: 'SRV_ERR_ROUTE_NOT_FOUND', field: 'url' });
+    }
+    for (const [method, url, allow] of [['DELETE', '/v1/participants', 'POST'], ['GET', '/v1/participants/p-1/checkins', 'POST'], ['PUT', '/healthz', 'GET, HEAD']] as const) {
+      const response = await app.inject({ method, url, headers: officer });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe(allow);
+      expect(errorBody(response)).toMatchObject({ code: 'SRV_ERR_METHOD_NOT_ALLOWED', field: 'method' });
     }
     await app.close();
   });
