@@ -3,6 +3,7 @@ import { JUDGEMENTS, SAMPLE_MODALITIES, VERDICTS, type SampleModality as SampleM
 import { FaultsSchema } from './faults/fault-schema.ts';
 import { SERVER_ERRORS } from './errors.ts';
 import { sampleBase64Length } from './sample-encoding.ts';
+import { CASE_NUMBER_PATTERN, DATE_PATTERN, PHONE_NUMBER_PATTERN } from './personal-record.ts';
 import { stringEnum } from './options.ts';
 
 /**
@@ -89,12 +90,41 @@ const HistoryAttempt = Type.Object(
     location: Type.Optional(
       Type.Object({ lat: Type.Number(), lon: Type.Number() }, { additionalProperties: false, description: 'coarsened; absent once the retention period has passed' }),
     ),
-    device: Type.Optional(Type.String()),
+    device: Type.Optional(Type.String({ description: 'phone model; absent once the retention period has passed' })),
     poorLight: Type.Optional(Type.Boolean()),
     callDirection: Type.Optional(stringEnum(['inbound', 'outbound'] as const, { description: 'who placed the call' })),
     callDurationSeconds: Type.Optional(Type.Number()),
   },
   { additionalProperties: false },
+);
+
+/** Text of a personal record: letters and marks of any script, then these; no control characters, markup or quotes. */
+const Text = (extra: string, maxLength: number, description: string, digitsFirst = false) =>
+  Type.String({ minLength: 1, maxLength, pattern: `^[\\p{L}\\p{M}${digitsFirst ? '\\p{N}' : ''}][\\p{L}\\p{M}${extra}]*$`, description });
+
+/**
+ * A participant's personal record (server-stub/personal-record.ts): synthetic by construction, since
+ * the case number and phone number must lie in ranges no real record uses. Shown only to the officer.
+ */
+export const PersonalRecordSchema = Type.Object(
+  {
+    name: Text(" '’.,-", 120, 'full name, in any script: letters and marks, spaces, apostrophes, periods, commas and hyphens'),
+    dateOfBirth: Type.String({ pattern: DATE_PATTERN, description: 'YYYY-MM-DD, a day from 1900-01-01 to today' }),
+    language: Type.String({ maxLength: 35, pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', description: 'BCP 47 language tag, e.g. es, ht, quc, pt-BR' }),
+    phoneNumber: Type.String({ pattern: PHONE_NUMBER_PATTERN, description: '(NXX) 555-01XX: only numbers of the block reserved for fiction are accepted' }),
+    homeAddress: Type.Object(
+      {
+        street: Text("\\p{N} '’.,#/-", 100, 'house number and street', true),
+        city: Text("\\p{N} '’.-", 60, 'city'),
+        region: Type.String({ pattern: '^[A-Z]{2}$', description: 'two-letter state or territory code' }),
+        postalCode: Type.String({ pattern: '^[0-9]{5}$', description: 'five-digit ZIP code' }),
+      },
+      { additionalProperties: false, description: 'home address at street level, as an officer holds it for visits (no coordinates)' },
+    ),
+    office: Text("\\p{N} '’.,-", 80, 'the office the participant reports to', true),
+    caseNumber: Type.String({ pattern: CASE_NUMBER_PATTERN, description: 'SYN-NNNNNNNN-C, C the Luhn check digit of the eight digits: cannot be mistaken for a real case number' }),
+  },
+  { additionalProperties: false, description: 'synthetic personal record: officer-only, never logged, deleted at the end of retention' },
 );
 
 export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: number; bulkMaxWindows: number }) {
@@ -118,7 +148,8 @@ export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: n
       participantId: Id('participant id, unique'),
       template: Vector('enrolled face template, a unit vector'),
       voiceTemplate: Type.Optional(Vector('enrolled voice template, a unit vector; calls are matched against the face template when absent')),
-      timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z][A-Za-z0-9_+/-]*$', description: 'time zone name' })),
+      timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z][A-Za-z0-9_+/-]*$', description: 'time zone name; deleted with the personal record' })),
+      personalRecord: Type.Optional(PersonalRecordSchema),
     },
     { additionalProperties: false },
   );
@@ -216,10 +247,21 @@ export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: n
       {
         participantId: Type.String(),
         enrolledAt: VirtualMs('virtual ms enrolled'),
-        timeZone: Type.Optional(Type.String()),
+        timeZone: Type.Optional(Type.String({ description: 'absent once the personal data retention period has passed' })),
         failedStreak: Count('failed windows in a row since the last verified window or escalation'),
         escalations: Count('times escalated to an officer'),
         unclosedWindows: Type.Array(WindowView),
+      },
+      { additionalProperties: false },
+    ),
+    PersonalRecordReply: Type.Object(
+      {
+        participantId: Type.String(),
+        state: stringEnum(['held', 'none'] as const, { description: 'held: the record is below; none: none was enrolled, or it was deleted at the end of retention' }),
+        personalRecord: Type.Optional(PersonalRecordSchema),
+        deleteAfter: Type.Optional(
+          VirtualMs('virtual ms after which the record is deleted, unless a later window of the participant closes after it (retention counts from the last window)'),
+        ),
       },
       { additionalProperties: false },
     ),

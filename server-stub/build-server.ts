@@ -22,8 +22,8 @@ export interface BuildDependencies {
   logStream?: { write(line: string): void };
 }
 
-// Logs never carry samples, templates or locations: bodies are not logged, and these paths are censored anyway.
-const REDACTED = ['req.body', 'body', '*.sample', '*.template', '*.voiceTemplate', '*.location'];
+// Logs never carry samples, templates, locations or personal records: bodies are not logged, and these paths are censored anyway.
+const REDACTED = ['req.body', 'body', '*.sample', '*.template', '*.voiceTemplate', '*.location', 'personalRecord', '*.personalRecord', '*.*.personalRecord', '*.participants[*].personalRecord', '*.device', '*.timeZone'];
 
 /**
  * The reference check-in server as a fastify app that never listens by itself: tests call

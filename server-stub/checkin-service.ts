@@ -12,10 +12,11 @@ import {
 import { attemptFingerprint } from './attempt-fingerprint.ts';
 import { ServerError } from './errors.ts';
 import { coarsenLocation } from './location.ts';
-import type { Clock } from './clock.ts';
+import { checkPersonalRecord, type PersonalRecord } from './personal-record.ts';
+import { createRetentionClock, type Clock, type RetentionClock } from './clock.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { TokenSigner } from './tokens.ts';
-import type { AttemptRecord, EscalationRecord, ParticipantRecord, Store, WindowClosure, WindowRecord } from './store/store.ts';
+import type { AttemptRecord, EscalationRecord, ParticipantRecord, PersonalDataDeleted, Store, WindowClosure, WindowRecord } from './store/store.ts';
 
 /**
  * What the server decides, between the routes (which validate and serialise) and the store (which
@@ -33,6 +34,16 @@ export interface EnrolmentInput {
   template: number[];
   voiceTemplate?: number[] | undefined;
   timeZone?: string | undefined;
+  personalRecord?: PersonalRecord | undefined;
+}
+
+/** What an officer reads of a participant's personal record. */
+export interface PersonalRecordView {
+  participantId: string;
+  state: 'held' | 'none';
+  personalRecord?: PersonalRecord | undefined;
+  /** Virtual ms after which it is deleted, unless a later window closes after it. */
+  deleteAfter?: number | undefined;
 }
 
 export interface WindowInput {
@@ -85,6 +96,7 @@ export interface ServiceSettings {
   policy: VerdictPolicy;
   locationPrecisionDeg: number;
   locationRetentionDays: number;
+  personalDataRetentionDays: number;
 }
 
 export class CheckInService {
@@ -94,20 +106,26 @@ export class CheckInService {
     private readonly tokens: TokenSigner,
     private readonly metrics: ServerMetrics,
     private readonly settings: ServiceSettings,
+    /** Retention's clock (clock.ts): virtual time, moved ahead after a restart with an earlier clock start. */
+    private readonly retention: RetentionClock = createRetentionClock(clock, 0),
   ) {}
 
   /** Enrols all or none; `field` is where the list sits in the request, for error messages. */
   enrol(inputs: readonly EnrolmentInput[], field: (index: number) => string): { tokens: { participantId: string; token: string }[]; tokenExpiresAt: number } {
     const enrolledAt = this.clock.now();
-    const records = inputs.map((input, index): ParticipantRecord => ({
-      participantId: input.participantId,
-      template: unitVector(input.template, `${field(index)}.template`),
-      voiceTemplate: input.voiceTemplate === undefined ? undefined : unitVector(input.voiceTemplate, `${field(index)}.voiceTemplate`),
-      timeZone: input.timeZone,
-      enrolledAt,
-      failedStreak: 0,
-      escalations: 0,
-    }));
+    const records = inputs.map((input, index): ParticipantRecord => {
+      if (input.personalRecord !== undefined) checkPersonalRecord(input.personalRecord, `${field(index)}.personalRecord`);
+      return {
+        participantId: input.participantId,
+        template: unitVector(input.template, `${field(index)}.template`),
+        voiceTemplate: input.voiceTemplate === undefined ? undefined : unitVector(input.voiceTemplate, `${field(index)}.voiceTemplate`),
+        timeZone: input.timeZone,
+        personalRecord: input.personalRecord,
+        enrolledAt,
+        failedStreak: 0,
+        escalations: 0,
+      };
+    });
     const duplicate = this.store.insertParticipants(records);
     if (duplicate >= 0) {
       throw new ServerError('SRV_ERR_PARTICIPANT_EXISTS', `'${inputs[duplicate]!.participantId}' is already enrolled; expected a new id`, `${field(duplicate)}.participantId`);
@@ -259,12 +277,37 @@ export class CheckInService {
     return summary;
   }
 
-  /** Deletes locations past the retention period; returns how many. */
-  deleteExpiredLocations(): number {
-    return this.store.deleteLocationsBefore(this.clock.now() - this.settings.locationRetentionDays * DAY_MS);
+  /**
+   * Deletes personal data past its retention, on the retention clock: locations and device models of
+   * check-ins older than `location.retentionDays`, personal records and time zones of participants
+   * whose last window closed more than `personalData.retentionDays` ago. Notes the instant in the
+   * store, so a restart cannot wind retention back. Returns what was deleted.
+   */
+  deleteExpiredPersonalData(): PersonalDataDeleted {
+    const now = this.retention.now();
+    this.store.noteRetentionInstant(now);
+    const deleted = this.store.deletePersonalDataBefore({
+      checkIns: now - this.settings.locationRetentionDays * DAY_MS,
+      participants: now - this.settings.personalDataRetentionDays * DAY_MS,
+    });
+    this.metrics.countPersonalDataDeleted(deleted);
+    return deleted;
+  }
+
+  /** The participant's personal record, for the officer; nothing once retention has deleted it. */
+  personalRecord(participantId: string): PersonalRecordView {
+    this.participant(participantId);
+    this.deleteExpiredPersonalData();
+    const held = this.store.personalRecord(participantId);
+    if (held === undefined) return { participantId, state: 'none' };
+    const deleteAfter = held.activeUntil + this.settings.personalDataRetentionDays * DAY_MS - this.retention.offset;
+    return { participantId, state: 'held', personalRecord: held.record, deleteAfter: Math.max(0, deleteAfter) };
   }
 
   status(participantId: string) {
+    this.participant(participantId);
+    // Nothing past its retention is shown, whether or not housekeeping has run since.
+    this.deleteExpiredPersonalData();
     const participant = this.participant(participantId);
     const now = this.clock.now();
     return {
@@ -279,6 +322,7 @@ export class CheckInService {
 
   history(participantId: string, limit: number): { participantId: string; attempts: AttemptRecord[]; windows: WindowView[]; escalations: EscalationRecord[] } {
     this.participant(participantId);
+    this.deleteExpiredPersonalData();
     const now = this.clock.now();
     const history = this.store.history(participantId, limit);
     return { participantId, attempts: history.attempts, windows: history.windows.map((window) => this.view(window, now)), escalations: history.escalations };

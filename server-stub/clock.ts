@@ -20,3 +20,19 @@ export function createClock(settings: { factor: number; startMs?: number | undef
     now: () => Math.floor(startMs + (performance.now() - wallAtStart) * factor),
   };
 }
+
+/**
+ * The clock retention is measured on: virtual time plus `offset`. The offset is 0 unless the server
+ * restarted on a store that has seen a later instant than its clock now reads (an earlier
+ * `clock.startMs`); then it is the difference, so that retention goes on counting from the newest
+ * instant seen and a restart can never keep personal data longer (store.beginRetentionEpoch).
+ */
+export interface RetentionClock {
+  now(): number;
+  /** Retention ms ahead of virtual ms. */
+  readonly offset: number;
+}
+
+export function createRetentionClock(clock: Clock, offset: number): RetentionClock {
+  return { offset, now: () => clock.now() + offset };
+}

@@ -2,8 +2,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CheckInService } from './checkin-service.ts';
 
 /**
- * Every `intervalMs` of wall time: close the windows that are due (verdicts, escalations) and delete
- * locations past their retention. A round does not start while the previous one runs; `stop` waits
+ * Every `intervalMs` of wall time: close the windows that are due (verdicts, escalations), then delete
+ * personal data past its retention (locations, device models, personal records, time zones) and note
+ * the retention clock's instant in the store, so that a restart cannot wind retention back. A round does not start while the previous one runs; `stop` waits
  * for the running round, so the store can close after it.
  */
 export function startHousekeeping(service: CheckInService, intervalMs: number, log: FastifyBaseLogger): { stop(): Promise<void> } {
@@ -11,7 +12,7 @@ export function startHousekeeping(service: CheckInService, intervalMs: number, l
   const round = async () => {
     try {
       await service.closeDue();
-      service.deleteExpiredLocations();
+      service.deleteExpiredPersonalData();
     } catch (error) {
       log.error({ err: error }, 'housekeeping failed');
     }

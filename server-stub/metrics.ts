@@ -1,12 +1,22 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { JUDGEMENTS } from '../scenarios/vocabulary.ts';
-import type { StoreCounts } from './store/store.ts';
+import type { PersonalDataDeleted, StoreCounts } from './store/store.ts';
 
 /** What the metrics say of the server's location settings (privacy dashboard). */
 export interface LocationSettings {
   precisionDeg: number;
   retentionDays: number;
 }
+
+/** What the metrics say of personal data retention (privacy dashboard). */
+export interface PersonalDataSettings {
+  retentionDays: number;
+  /** How far the retention clock runs ahead of the virtual clock (ms): above 0 after a restart with an earlier clock start. */
+  retentionOffsetMs: number;
+}
+
+/** The kinds of personal data retention deletes: checkin_personal_data_deleted_total's `kind` label. */
+export const PERSONAL_DATA_KINDS = ['location', 'device_model', 'personal_record', 'time_zone'] as const;
 
 /** prom-client's default metrics that break Prometheus naming (gauges named `_total`: promtool rejects them). */
 const NON_CONFORMING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -38,8 +48,10 @@ export class ServerMetrics {
   readonly escalations: Counter;
   readonly shed: Counter<'reason'>;
   readonly faultsInjected: Counter<'kind'>;
+  private readonly personalRecordsDeleted: Counter;
+  private readonly personalDataDeleted: Record<(typeof PERSONAL_DATA_KINDS)[number], { inc(value: number): void }>;
 
-  constructor(counts: () => StoreCounts, location?: LocationSettings) {
+  constructor(counts: () => StoreCounts, location?: LocationSettings, personalData?: PersonalDataSettings) {
     const registers = [this.registry];
     collectProcessMetrics(this.registry);
     this.requestDuration = new Histogram({
@@ -94,12 +106,44 @@ export class ServerMetrics {
         },
       });
     gauge('checkin_location_points', 'Check-in locations the server holds (coarsened, deleted after the retention period)', (c) => c.locationPoints);
+    // Privacy: counts only. No label ever carries a value of a personal record (kinds are fixed words).
+    gauge('checkin_personal_records', 'Synthetic personal records the server holds (deleted at the end of retention)', (c) => c.personalRecords);
+    this.personalRecordsDeleted = new Counter({ name: 'checkin_personal_records_deleted_total', help: 'Personal records deleted at the end of retention', registers });
+    const deletedByKind = new Counter({
+      name: 'checkin_personal_data_deleted_total',
+      help: `Personal data deleted at the end of retention, by kind (${PERSONAL_DATA_KINDS.join(', ')})`,
+      labelNames: ['kind'],
+      registers,
+    });
+    this.personalDataDeleted = Object.fromEntries(PERSONAL_DATA_KINDS.map((kind) => [kind, deletedByKind.labels(kind)])) as ServerMetrics['personalDataDeleted'];
+    for (const kind of PERSONAL_DATA_KINDS) this.personalDataDeleted[kind].inc(0);
     gauge('checkin_participants', 'Enrolled participants', (c) => c.participants);
     gauge('checkin_windows_open', 'Windows not yet closed', (c) => c.openWindows);
     if (location) {
-      new Gauge({ name: 'checkin_location_retention_seconds', help: 'Locations older than this (virtual time) are deleted', registers }).set(location.retentionDays * 86_400);
+      new Gauge({ name: 'checkin_location_retention_seconds', help: 'Locations and device models of check-ins older than this (retention clock: virtual time, never wound back by a restart) are deleted', registers }).set(location.retentionDays * 86_400);
       new Gauge({ name: 'checkin_location_precision_degrees', help: 'Stored latitudes and longitudes are rounded to multiples of this', registers }).set(location.precisionDeg);
     }
+    if (personalData) {
+      new Gauge({
+        name: 'checkin_personal_data_retention_seconds',
+        help: "Personal records and time zones are deleted this long (retention clock) after the participant's last window closes",
+        registers,
+      }).set(personalData.retentionDays * 86_400);
+      new Gauge({
+        name: 'checkin_retention_clock_offset_seconds',
+        help: 'How far the retention clock runs ahead of the virtual clock: above 0 after a restart with an earlier clock start',
+        registers,
+      }).set(personalData.retentionOffsetMs / 1000);
+    }
+  }
+
+  /** Counts what a retention purge deleted. */
+  countPersonalDataDeleted(deleted: PersonalDataDeleted): void {
+    if (deleted.personalRecords > 0) this.personalRecordsDeleted.inc(deleted.personalRecords);
+    if (deleted.locations > 0) this.personalDataDeleted.location.inc(deleted.locations);
+    if (deleted.devices > 0) this.personalDataDeleted.device_model.inc(deleted.devices);
+    if (deleted.personalRecords > 0) this.personalDataDeleted.personal_record.inc(deleted.personalRecords);
+    if (deleted.timeZones > 0) this.personalDataDeleted.time_zone.inc(deleted.timeZones);
   }
 
   /** Counts a check-in attempt's outcome and, when judged, its similarity. */

@@ -41,7 +41,20 @@ export const ServerOptionsSchema = Type.Object(
     }),
     location: section('what is kept of a check-in location', {
       precisionDeg: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.01, description: 'latitude and longitude are rounded to multiples of this (0.01° ≈ 1 km)' }),
-      retentionDays: Type.Number({ exclusiveMinimum: 0, maximum: 3650, default: 30, description: 'locations older than this, in virtual days, are deleted' }),
+      retentionDays: Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 3650,
+        default: 30,
+        description: "locations and device models of check-ins older than this, in days of the retention clock (virtual time, never wound back by a restart), are deleted",
+      }),
+    }),
+    personalData: section("what is kept of a participant's personal record and time zone", {
+      retentionDays: Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 3650,
+        default: 30,
+        description: "a participant's personal record and time zone are deleted this many days of the retention clock after the participant's last window closes (after enrolment when no window was opened since)",
+      }),
     }),
     housekeepingIntervalMs: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 1000, description: 'wall ms between closing due windows and deleting expired locations; 0 = only on request' }),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 128 * 1024, description: 'largest body of a single request' }),

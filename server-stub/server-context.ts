@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CheckInService } from './checkin-service.ts';
-import { createClock, type Clock } from './clock.ts';
+import { createClock, createRetentionClock, type Clock } from './clock.ts';
 import { FaultInjector } from './faults/fault-injector.ts';
 import { ServerMetrics } from './metrics.ts';
 import { createTokenSigner, type TokenSigner } from './tokens.ts';
@@ -24,7 +24,9 @@ export interface ServerContext {
 export function createServerContext(options: ServerOptions): ServerContext {
   const store = openStore(options);
   const clock = createClock(options.clock);
-  const metrics = new ServerMetrics(() => store.counts(), options.location);
+  // Retention never counts from an earlier instant than the newest the store has seen (clock.ts).
+  const retention = createRetentionClock(clock, store.beginRetentionEpoch(clock.now()));
+  const metrics = new ServerMetrics(() => store.counts(), options.location, { retentionDays: options.personalData.retentionDays, retentionOffsetMs: retention.offset });
   const officerToken = options.officerToken ?? randomBytes(24).toString('base64url');
   const secret = options.tokenSecret === undefined ? store.tokenSecret() : Buffer.from(options.tokenSecret);
   const tokens = createTokenSigner(secret, officerToken, options.participantTokenTtlSeconds);
@@ -32,7 +34,8 @@ export function createServerContext(options: ServerOptions): ServerContext {
     policy: options.policy,
     locationPrecisionDeg: options.location.precisionDeg,
     locationRetentionDays: options.location.retentionDays,
-  });
+    personalDataRetentionDays: options.personalData.retentionDays,
+  }, retention);
   return {
     options,
     officerToken,

@@ -1,6 +1,7 @@
 /**
  * Enrols an exported fleet with the server under test, once, before the load: bulk enrolment in
- * `setup()`, then `handleSummary` writes every participant's token to tokens.json in the export
+ * `setup()` (each participant with its template, time zone and synthetic personal record, as the
+ * export wrote them), then `handleSummary` writes every participant's token to tokens.json in the export
  * folder, where scenarios/k6/checkin-load.ts reads it (on every instance, into a SharedArray).
  *
  *   k6 run -e EXPORT_DIR=/abs/export -e TARGET=http://host:8080 -e OFFICER_TOKEN=… scenarios/k6/enrol.ts

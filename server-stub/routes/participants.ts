@@ -4,7 +4,7 @@ import { errorReplies, ParticipantParams, type ApiSchemas, type Body } from '../
 const DEFAULT_HISTORY_LIMIT = 100;
 const security = [{ bearer: [] }];
 
-/** Enrolment (one or in bulk) and the officer's view of a participant. */
+/** Enrolment (one or in bulk, with the personal record) and the officer's view of a participant. */
 export function participantRoutes(schemas: ApiSchemas) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const { service, options } = app.checkin;
@@ -59,6 +59,22 @@ export function participantRoutes(schemas: ApiSchemas) {
         },
       },
       async (request) => service.status(request.params.id),
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/participants/:id/record',
+      {
+        // Officer only: a participant token gets 403 SRV_ERR_FORBIDDEN_ROLE (auth.ts), its own record included.
+        config: { access: 'officer' },
+        schema: {
+          tags: ['officer'],
+          summary: "A participant's synthetic personal record (officer only), until retention deletes it",
+          security,
+          params: ParticipantParams,
+          response: { 200: schemas.PersonalRecordReply, ...errorReplies },
+        },
+      },
+      async (request) => service.personalRecord(request.params.id),
     );
 
     app.get<{ Params: { id: string }; Querystring: { limit?: string } }>(

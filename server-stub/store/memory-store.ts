@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { MinHeap } from './min-heap.ts';
+import type { PersonalRecord } from '../personal-record.ts';
 import {
   compareDue,
   type AttemptRecord,
   type EscalationRecord,
+  type PersonalDataDeleted,
   type ParticipantHistory,
   type ParticipantRecord,
   type Store,
@@ -18,14 +20,17 @@ interface ParticipantState {
   windows: Map<string, WindowRecord>;
   attempts: Map<string, AttemptRecord>;
   escalations: EscalationRecord[];
+  /** Personal record and the retention instant retention counts from; absent when nothing personal is held. */
+  personal?: { record: PersonalRecord | undefined; activeUntil: number } | undefined;
 }
 
 /**
  * The default store: everything in maps, gone when the process ends. Reads return copies, as the
  * SQLite store's do, so no caller can change a record behind the store's back. Unclosed windows also sit in a
  * heap ordered by close time, so closing due windows costs O(log n) each whatever the fleet size.
- * Attempts with a location sit in a queue in check-in order (the clock never runs backwards), so
- * expired locations are deleted from its front.
+ * Attempts with a location or device model sit in a queue in check-in order (the clock never runs
+ * backwards), so expired ones are cleared from its front; participants with personal data sit in a
+ * heap by the instant their retention counts from, re-queued when a later window moved it on.
  */
 export function createMemoryStore(): Store {
   const secret = randomBytes(32);
@@ -33,6 +38,11 @@ export function createMemoryStore(): Store {
   const due = new MinHeap<WindowRecord>(compareDue);
   const located: AttemptRecord[] = [];
   let locatedHead = 0;
+  let locationPoints = 0;
+  const personalDue = new MinHeap<{ participantId: string; activeUntil: number }>((a, b) => a.activeUntil - b.activeUntil);
+  let personalRecords = 0;
+  let retentionOffset = 0;
+  let newestInstant = 0;
   let openWindows = 0;
   let changes = 0;
 
@@ -54,8 +64,15 @@ export function createMemoryStore(): Store {
         return false;
       });
       if (duplicate >= 0) return duplicate;
-      for (const record of records) {
-        participants.set(record.participantId, { record: { ...record }, windows: new Map(), attempts: new Map(), escalations: [] });
+      for (const { personalRecord, ...record } of records) {
+        const state: ParticipantState = { record, windows: new Map(), attempts: new Map(), escalations: [] };
+        if (personalRecord !== undefined || record.timeZone !== undefined) {
+          state.personal = { record: personalRecord === undefined ? undefined : structuredClone(personalRecord), activeUntil: record.enrolledAt + retentionOffset };
+          personalDue.push({ participantId: record.participantId, activeUntil: state.personal.activeUntil });
+          if (personalRecord !== undefined) personalRecords++;
+        }
+        participants.set(record.participantId, state);
+        newestInstant = Math.max(newestInstant, record.enrolledAt + retentionOffset);
       }
       changes += records.length;
       return -1;
@@ -69,8 +86,10 @@ export function createMemoryStore(): Store {
     insertWindows(records) {
       for (const record of records) {
         const stored = { ...record };
-        stateOf(record.participantId).windows.set(record.windowId, stored);
+        const state = stateOf(record.participantId);
+        state.windows.set(record.windowId, stored);
         due.push(stored);
+        if (state.personal !== undefined) state.personal.activeUntil = Math.max(state.personal.activeUntil, record.closesAt + retentionOffset);
       }
       openWindows += records.length;
       changes += records.length;
@@ -99,7 +118,9 @@ export function createMemoryStore(): Store {
       state.attempts.set(record.attemptId, stored);
       window.attemptsUsed++;
       if (record.judgement === 'match') window.matched = true;
-      if (stored.location !== undefined) located.push(stored);
+      if (stored.location !== undefined || stored.device !== undefined) located.push(stored);
+      if (stored.location !== undefined) locationPoints++;
+      newestInstant = Math.max(newestInstant, record.at + retentionOffset);
       changes++;
     },
 
@@ -134,22 +155,55 @@ export function createMemoryStore(): Store {
       };
     },
 
-    deleteLocationsBefore(cutoff) {
-      const start = locatedHead;
-      while (locatedHead < located.length && located[locatedHead]!.at < cutoff) {
-        located[locatedHead]!.location = undefined;
+    beginRetentionEpoch(virtualNow) {
+      retentionOffset = Math.max(0, newestInstant - virtualNow);
+      return retentionOffset;
+    },
+
+    noteRetentionInstant(instant) {
+      newestInstant = Math.max(newestInstant, instant);
+    },
+
+    personalRecord(participantId) {
+      const personal = participants.get(participantId)?.personal;
+      return personal?.record === undefined ? undefined : { record: structuredClone(personal.record), activeUntil: personal.activeUntil };
+    },
+
+    deletePersonalDataBefore(cutoffs): PersonalDataDeleted {
+      const deleted: PersonalDataDeleted = { locations: 0, devices: 0, personalRecords: 0, timeZones: 0 };
+      const checkInCutoff = cutoffs.checkIns - retentionOffset;
+      while (locatedHead < located.length && located[locatedHead]!.at < checkInCutoff) {
+        const attempt = located[locatedHead]!;
+        if (attempt.location !== undefined) deleted.locations++;
+        if (attempt.device !== undefined) deleted.devices++;
+        attempt.location = undefined;
+        attempt.device = undefined;
         locatedHead++;
       }
-      const deleted = locatedHead - start;
       if (locatedHead > 4096 && locatedHead * 2 > located.length) {
         located.splice(0, locatedHead);
         locatedHead = 0;
       }
-      changes += deleted;
+      locationPoints -= deleted.locations;
+      while ((personalDue.peek()?.activeUntil ?? Infinity) < cutoffs.participants) {
+        const { participantId } = personalDue.pop()!;
+        const state = participants.get(participantId)!;
+        const personal = state.personal!;
+        if (personal.activeUntil >= cutoffs.participants) {
+          personalDue.push({ participantId, activeUntil: personal.activeUntil });
+          continue;
+        }
+        if (personal.record !== undefined) deleted.personalRecords++;
+        if (state.record.timeZone !== undefined) deleted.timeZones++;
+        state.personal = undefined;
+        state.record.timeZone = undefined;
+      }
+      personalRecords -= deleted.personalRecords;
+      changes += deleted.locations + deleted.devices + deleted.personalRecords + deleted.timeZones;
       return deleted;
     },
 
-    counts: (): StoreCounts => ({ participants: participants.size, openWindows, locationPoints: located.length - locatedHead }),
+    counts: (): StoreCounts => ({ participants: participants.size, openWindows, locationPoints, personalRecords }),
     changeCount: () => changes,
     flush: () => undefined,
     close() {},

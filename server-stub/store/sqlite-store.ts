@@ -5,10 +5,12 @@ import type {
   AttemptRecord,
   EscalationRecord,
   ParticipantRecord,
+  PersonalDataDeleted,
   Store,
   WindowClosure,
   WindowRecord,
 } from './store.ts';
+import type { PersonalRecord } from '../personal-record.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
@@ -30,7 +32,10 @@ CREATE TABLE IF NOT EXISTS attempts (
   call_direction TEXT, call_duration_s REAL, seq INTEGER NOT NULL, fingerprint BLOB,
   PRIMARY KEY (participant_id, attempt_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS attempts_located ON attempts (at) WHERE lat IS NOT NULL;
+DROP INDEX IF EXISTS attempts_located;
+CREATE INDEX IF NOT EXISTS attempts_personal ON attempts (at) WHERE lat IS NOT NULL OR device IS NOT NULL;
+CREATE TABLE IF NOT EXISTS personal_data (participant_id TEXT PRIMARY KEY, record TEXT, active_until INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS personal_data_due ON personal_data (active_until);
 CREATE TABLE IF NOT EXISTS escalations (participant_id TEXT NOT NULL, window_id TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS escalations_of ON escalations (participant_id);
 `;
@@ -85,6 +90,14 @@ interface AttemptRow {
  * Attempts and windows are WITHOUT ROWID tables keyed as they are looked up, so recording a check-in
  * touches two B-trees; `seq` columns keep the order things happened in, for history. Participants
  * keep a rowid: their rows carry kilobyte templates, which WITHOUT ROWID tables store poorly.
+ *
+ * Personal data: a participant's personal record (JSON) sits in `personal_data` with the retention
+ * instant its retention counts from (enrolment, then each window's close); a row exists while the
+ * participant has a record or a time zone, and goes with both at the end of retention. Check-ins'
+ * locations and device models are cleared in place, found by a partial index on `at`. The retention
+ * clock's newest instant is kept in `meta`, written with the first write of each group commit, and
+ * each run whose retention clock had to be moved ahead of its virtual clock is an epoch (from
+ * attempt `seq`, offset) so that check-in times of every run are compared on the same clock.
  */
 export function createSqliteStore(file: string, synchronous: 'normal' | 'full'): Store {
   const db = new Database(file);
@@ -96,16 +109,19 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
   migrateAttemptFingerprints(db);
 
   const secret = loadOrCreateSecret(db);
+  migratePersonalData(db);
   const count = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0;
   let participantCount = 0;
   let openWindows = 0;
   let locationPoints = 0;
+  let personalRecords = 0;
   let windowSeq = 0;
   let attemptSeq = 0;
   const recount = () => {
     participantCount = count('SELECT count(*) FROM participants');
     openWindows = count('SELECT count(*) FROM windows WHERE verdict IS NULL');
     locationPoints = count('SELECT count(*) FROM attempts WHERE lat IS NOT NULL');
+    personalRecords = count('SELECT count(*) FROM personal_data WHERE record IS NOT NULL');
     windowSeq = count('SELECT coalesce(max(seq), 0) FROM windows');
     attemptSeq = count('SELECT coalesce(max(seq), 0) FROM attempts');
   };
@@ -141,8 +157,35 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     escalationsOf: db.prepare<[string, number], EscalationRecord & { r: number }>(
       'SELECT * FROM (SELECT rowid AS r, participant_id AS participantId, window_id AS windowId, at, reason FROM escalations WHERE participant_id = ? ORDER BY rowid DESC LIMIT ?) ORDER BY r',
     ),
-    deleteLocations: db.prepare('UPDATE attempts SET lat = NULL, lon = NULL WHERE lat IS NOT NULL AND at < ?'),
+    insertPersonal: db.prepare('INSERT INTO personal_data VALUES (?, ?, ?)'),
+    personalRecord: db.prepare<[string], { record: string; active_until: number }>('SELECT record, active_until FROM personal_data WHERE participant_id = ? AND record IS NOT NULL'),
+    extendActivity: db.prepare('UPDATE personal_data SET active_until = max(active_until, ?) WHERE participant_id = ?'),
+    expiredRecords: db.prepare<[number], number>('SELECT count(record) FROM personal_data WHERE active_until < ?').pluck(),
+    clearTimeZones: db.prepare(
+      'UPDATE participants SET time_zone = NULL WHERE time_zone IS NOT NULL AND participant_id IN (SELECT participant_id FROM personal_data WHERE active_until < ?)',
+    ),
+    deletePersonal: db.prepare('DELETE FROM personal_data WHERE active_until < ?'),
+    expiredCheckIns: db.prepare<[number, number, number], { locations: number; devices: number }>(
+      'SELECT count(lat) AS locations, count(device) AS devices FROM attempts WHERE (lat IS NOT NULL OR device IS NOT NULL) AND at < ? AND seq >= ? AND seq < ?',
+    ),
+    clearCheckIns: db.prepare('UPDATE attempts SET lat = NULL, lon = NULL, device = NULL WHERE (lat IS NOT NULL OR device IS NOT NULL) AND at < ? AND seq >= ? AND seq < ?'),
+    setMeta: db.prepare('INSERT OR REPLACE INTO meta VALUES (?, ?)'),
     totalChanges: db.prepare('SELECT total_changes()').pluck(),
+  };
+
+  // The retention clock: this run's offset, the runs before it (epochs), the newest instant seen.
+  let retentionOffset = 0;
+  const epochs = JSON.parse(String(readMeta(db, 'retention-epochs') ?? '[]')) as { fromSeq: number; offset: number }[];
+  let newestInstant = Number(readMeta(db, 'retention-newest') ?? 0);
+  let persistedWith: Promise<void> | undefined;
+  /** Called inside a write: notes a retention instant, persisted once per group commit. */
+  const noteInstant = (instant: number) => {
+    if (instant <= newestInstant) return;
+    newestInstant = instant;
+    const batch = group.flush();
+    if (batch === persistedWith) return;
+    persistedWith = batch;
+    statements.setMeta.run('retention-newest', newestInstant);
   };
 
   const insertParticipants = db.transaction((records: readonly ParticipantRecord[]): number => {
@@ -161,12 +204,39 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
         failedStreak: record.failedStreak,
         escalations: record.escalations,
       });
+      if (record.personalRecord !== undefined || record.timeZone !== undefined) {
+        statements.insertPersonal.run(record.participantId, record.personalRecord === undefined ? null : JSON.stringify(record.personalRecord), record.enrolledAt + retentionOffset);
+      }
+      noteInstant(record.enrolledAt + retentionOffset);
     }
     return -1;
   });
 
   const insertWindows = db.transaction((records: readonly WindowRecord[]) => {
-    for (const record of records) statements.insertWindow.run({ ...record, matched: Number(record.matched), seq: ++windowSeq });
+    const lastClose = new Map<string, number>();
+    for (const record of records) {
+      statements.insertWindow.run({ ...record, matched: Number(record.matched), seq: ++windowSeq });
+      lastClose.set(record.participantId, Math.max(lastClose.get(record.participantId) ?? 0, record.closesAt));
+    }
+    for (const [participantId, closesAt] of lastClose) statements.extendActivity.run(closesAt + retentionOffset, participantId);
+  });
+
+  const deletePersonalData = db.transaction((checkIns: number, participants: number): PersonalDataDeleted => {
+    const deleted: PersonalDataDeleted = { locations: 0, devices: 0, personalRecords: 0, timeZones: 0 };
+    // Each epoch's check-in times are its own virtual clock's: compare them with the cutoff less its offset.
+    const spans = [{ fromSeq: 0, offset: 0 }, ...epochs];
+    spans.forEach(({ fromSeq, offset }, index) => {
+      const toSeq = spans[index + 1]?.fromSeq ?? Number.MAX_SAFE_INTEGER;
+      const expired = statements.expiredCheckIns.get(checkIns - offset, fromSeq, toSeq)!;
+      if (expired.locations + expired.devices === 0) return;
+      statements.clearCheckIns.run(checkIns - offset, fromSeq, toSeq);
+      deleted.locations += expired.locations;
+      deleted.devices += expired.devices;
+    });
+    deleted.personalRecords = statements.expiredRecords.get(participants) ?? 0;
+    deleted.timeZones = statements.clearTimeZones.run(participants).changes;
+    statements.deletePersonal.run(participants);
+    return deleted;
   });
 
   const insertAttempt = db.transaction((record: AttemptRecord, seq: number) => {
@@ -213,7 +283,10 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
 
     insertParticipants(records) {
       const duplicate = group.write(() => insertParticipants(records));
-      if (duplicate < 0) participantCount += records.length;
+      if (duplicate < 0) {
+        participantCount += records.length;
+        for (const record of records) if (record.personalRecord !== undefined) personalRecords++;
+      }
       return duplicate;
     },
 
@@ -240,12 +313,18 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     },
 
     insertAttempt(record) {
-      group.write(() => insertAttempt(record, ++attemptSeq));
+      group.write(() => {
+        insertAttempt(record, ++attemptSeq);
+        noteInstant(record.at + retentionOffset);
+      });
       if (record.location !== undefined) locationPoints++;
     },
 
     closeDueWindows(now, limit, decide) {
-      const closed = group.write(() => closeDue(now, limit, decide));
+      const closed = group.write(() => {
+        noteInstant(now + retentionOffset);
+        return closeDue(now, limit, decide);
+      });
       openWindows -= closed.length;
       return closed;
     },
@@ -258,17 +337,37 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
       };
     },
 
-    deleteLocationsBefore(cutoff) {
-      const deleted = group.write(() => statements.deleteLocations.run(cutoff).changes);
-      locationPoints -= deleted;
+    beginRetentionEpoch(virtualNow) {
+      retentionOffset = Math.max(0, newestInstant - virtualNow);
+      if (retentionOffset !== (epochs.at(-1)?.offset ?? 0)) {
+        epochs.push({ fromSeq: attemptSeq + 1, offset: retentionOffset });
+        group.write(() => statements.setMeta.run('retention-epochs', JSON.stringify(epochs)));
+      }
+      return retentionOffset;
+    },
+
+    noteRetentionInstant(instant) {
+      if (instant > newestInstant) group.write(() => noteInstant(instant));
+    },
+
+    personalRecord(participantId) {
+      const row = statements.personalRecord.get(participantId);
+      return row === undefined ? undefined : { record: JSON.parse(row.record) as PersonalRecord, activeUntil: row.active_until };
+    },
+
+    deletePersonalDataBefore(cutoffs) {
+      const deleted = group.write(() => deletePersonalData(cutoffs.checkIns, cutoffs.participants));
+      locationPoints -= deleted.locations;
+      personalRecords -= deleted.personalRecords;
       return deleted;
     },
 
-    counts: () => ({ participants: participantCount, openWindows, locationPoints }),
+    counts: () => ({ participants: participantCount, openWindows, locationPoints, personalRecords }),
     changeCount: () => statements.totalChanges.get() as number,
     flush: () => group.flush(),
     close() {
       group.commit();
+      statements.setMeta.run('retention-newest', newestInstant);
       db.close();
     },
   };
@@ -280,6 +379,24 @@ function loadOrCreateSecret(db: Database.Database): Buffer {
   const secret = randomBytes(32);
   db.prepare('INSERT INTO meta VALUES (?, ?)').run('token-secret', secret);
   return secret;
+}
+
+function readMeta(db: Database.Database, key: string): unknown {
+  return db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key);
+}
+
+/**
+ * Databases written before personal data had its own table kept time zones forever: give each such
+ * participant a row, retention counting from its last window's close (or its enrolment). Once.
+ */
+function migratePersonalData(db: Database.Database): void {
+  if (readMeta(db, 'personal-data') !== undefined) return;
+  db.transaction(() => {
+    db.exec(`INSERT OR IGNORE INTO personal_data
+      SELECT p.participant_id, NULL, max(p.enrolled_at, coalesce((SELECT max(w.closes_at) FROM windows w WHERE w.participant_id = p.participant_id), 0))
+      FROM participants p WHERE p.time_zone IS NOT NULL`);
+    db.prepare('INSERT INTO meta VALUES (?, ?)').run('personal-data', 1);
+  })();
 }
 
 /**

@@ -1,18 +1,27 @@
 import type { WindowKind } from '../policy/index.ts';
 import type { Judgement, SampleModality, Verdict } from '../../scenarios/vocabulary.ts';
+import type { PersonalRecord } from '../personal-record.ts';
 
 /**
  * What the server keeps, and the one interface both stores implement. Methods are synchronous (as
  * better-sqlite3 is) and later reads see earlier writes at once; a write is durable once `flush()`
  * has resolved, and the server sends no response before that, so an acknowledged check-in is never lost.
  * No sample vector is ever stored; a location is stored only with its check-in, already coarsened.
+ *
+ * Personal data (a check-in's location and device model; a participant's personal record and time
+ * zone) is deleted at the end of its retention, measured on the retention clock: virtual time plus
+ * this run's `retentionOffset`, which a restart with an earlier clock start makes positive so that
+ * retention never counts from an earlier instant than the newest the store has seen (clock.ts).
  */
 
 export interface ParticipantRecord {
   participantId: string;
   template: Float64Array;
   voiceTemplate?: Float64Array | undefined;
+  /** Personal data: deleted with the personal record. */
   timeZone?: string | undefined;
+  /** Stored apart (store.personalRecord reads it): `participant()` never returns it. */
+  personalRecord?: PersonalRecord | undefined;
   enrolledAt: number;
   /** Consecutive failed windows since the last verified one or escalation (policy: advanceStreak). */
   failedStreak: number;
@@ -87,6 +96,30 @@ export interface StoreCounts {
   participants: number;
   openWindows: number;
   locationPoints: number;
+  personalRecords: number;
+}
+
+/** A personal record as held, with the retention instant of the participant's last activity. */
+export interface HeldPersonalRecord {
+  record: PersonalRecord;
+  /** Retention time of the participant's latest enrolment or window close; retention counts from it. */
+  activeUntil: number;
+}
+
+/** Retention-clock cutoffs of a purge: personal data older than these is deleted. */
+export interface RetentionCutoffs {
+  /** Locations and device models of check-ins made before this. */
+  checkIns: number;
+  /** Personal records and time zones of participants whose last activity was before this. */
+  participants: number;
+}
+
+/** What a purge deleted. */
+export interface PersonalDataDeleted {
+  locations: number;
+  devices: number;
+  personalRecords: number;
+  timeZones: number;
 }
 
 export interface Store {
@@ -111,8 +144,18 @@ export interface Store {
   closeDueWindows(now: number, limit: number, decide: (window: WindowRecord, failedStreak: number) => WindowClosure): WindowRecord[];
   /** The latest `limit` attempts, windows and escalations of a participant, oldest first. */
   history(participantId: string, limit: number): ParticipantHistory;
-  /** Deletes the locations of check-ins made before `cutoff`; returns how many were deleted. */
-  deleteLocationsBefore(cutoff: number): number;
+  /**
+   * Starts this run's retention epoch: returns the offset (≥ 0) to add to virtual time `virtualNow`
+   * so that the retention clock is not behind the newest instant the store has seen, and keeps it
+   * for the stamps written from now on. Called once, before any write.
+   */
+  beginRetentionEpoch(virtualNow: number): number;
+  /** Notes a retention instant reached (the store persists the newest, as it does its writes). */
+  noteRetentionInstant(instant: number): void;
+  /** The participant's personal record, when one is held. */
+  personalRecord(participantId: string): HeldPersonalRecord | undefined;
+  /** Deletes personal data past retention (cutoffs on the retention clock); returns how much. */
+  deletePersonalDataBefore(cutoffs: RetentionCutoffs): PersonalDataDeleted;
   counts(): StoreCounts;
   /** Grows with every write: equal before and after a request means the request changed nothing. */
   changeCount(): number;

@@ -3,6 +3,7 @@ import type { AttemptResponse, CheckInAttempt } from './backend.ts';
 import type { WindowKind } from '../../server-stub/policy/index.ts';
 import type { Judgement } from '../../scenarios/vocabulary.ts';
 import { DriveError } from '../drive/drive-errors.ts';
+import type { PersonalRecord } from '../../server-stub/personal-record.ts';
 import { attemptRequest } from './attempt-request.ts';
 import { JUDGEMENTS } from '../../scenarios/vocabulary.ts';
 
@@ -11,6 +12,8 @@ export interface Enrolment {
   participantId: string;
   template: number[];
   timeZone: string;
+  /** Synthetic (sim/population/profile-card.ts); absent from exports written before it existed. */
+  personalRecord?: PersonalRecord;
 }
 
 export interface WindowRegistration {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { buildPopulation, type Population } from '../population/population.ts';
 import { TIME_ZONES } from '../population/catalog.ts';
+import { syntheticPersonalRecord } from '../population/profile-card.ts';
 import { enrolledTemplate } from '../population/template.ts';
 import { drawShocks } from '../behaviour/shocks.ts';
 import { participantLife, type LifeContext } from '../engine/participant-life.ts';
@@ -285,6 +286,8 @@ async function enrolFleet(backend: HttpBackend, scenario: Scenario, population: 
         participantId: participantIdOf(row),
         template: Array.from(enrolledTemplate(scenario.seed, row, scenario.biometrics.dimension)),
         timeZone: TIME_ZONES[population.timeZone[row]!]!.name,
+        // Made here, per batch, as the server stores them: sim mode never makes one.
+        personalRecord: syntheticPersonalRecord(scenario.seed, population, row),
       };
     });
     tokens.push(...(await backend.enrol(batch)));

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TIME_ZONES } from '../population/catalog.ts';
+import { syntheticPersonalRecord } from '../population/profile-card.ts';
 import { enrolledTemplate } from '../population/template.ts';
 import { drawShocks } from '../behaviour/shocks.ts';
 import { attemptRequest } from '../backends/attempt-request.ts';
@@ -123,7 +124,8 @@ export function writeExport(scenario: Scenario, options: ExportOptions): ExportR
     return size;
   };
   // Enrolment and registration files hold fixed bulk batches: fewer per file when a limit is tight.
-  const enrolBatch = Math.max(1, Math.min(ENROL_BATCH, Math.floor((0.9 * limits.maxChunkBytes) / (scenario.biometrics.dimension * 24 + 100))));
+  // A participant: its template, about 24 bytes a number, and its personal record, at most about 700 bytes.
+  const enrolBatch = Math.max(1, Math.min(ENROL_BATCH, Math.floor((0.9 * limits.maxChunkBytes) / (scenario.biometrics.dimension * 24 + 800))));
   const registrationsPerChunk = Math.max(1, Math.min(REGISTRATION_BATCHES_PER_CHUNK, Math.floor((0.9 * limits.maxChunkBytes) / (WINDOW_BATCH * 110))));
   try {
     const bases = new Map<number, SampleBasis>();
@@ -147,7 +149,12 @@ export function writeExport(scenario: Scenario, options: ExportOptions): ExportR
     for (let first = 0; first < schedule.population.size; first += enrolBatch) {
       const batch: Enrolment[] = Array.from({ length: Math.min(enrolBatch, schedule.population.size - first) }, (_, index) => {
         const row = first + index;
-        return { participantId: participantIdOf(row), template: Array.from(enrolledTemplate(scenario.seed, row, scenario.biometrics.dimension)), timeZone: TIME_ZONES[schedule.population.timeZone[row]!]!.name };
+        return {
+          participantId: participantIdOf(row),
+          template: Array.from(enrolledTemplate(scenario.seed, row, scenario.biometrics.dimension)),
+          timeZone: TIME_ZONES[schedule.population.timeZone[row]!]!.name,
+          personalRecord: syntheticPersonalRecord(scenario.seed, schedule.population, row),
+        };
       });
       const file = `enrolment/e-${String(enrolmentChunks.length).padStart(5, '0')}.json`;
       enrolmentChunks.push({ file, first, count: batch.length, bytes: writeChunk(file, JSON.stringify(batch), batch.length, `one participant's ${scenario.biometrics.dimension}-number template is the smallest item`) });

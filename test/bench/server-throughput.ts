@@ -21,6 +21,9 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
+import { loadScenario } from '../../scenarios/index.ts';
+import { buildPopulation } from '../../sim/population/population.ts';
+import { syntheticPersonalRecord } from '../../sim/population/profile-card.ts';
 import { distinctRequests } from './distinct-requests.ts';
 import { OFFICER_TOKEN, removeTempDirs, spawnListening, spawnServe, tempDir, unitVector, type ServerProcess } from '../server/server-fixtures.ts';
 
@@ -137,7 +140,7 @@ function checkInServer(sqlite: boolean): Promise<ServerProcess> {
   return spawnServe(['--port', '0', '--officer-token', OFFICER_TOKEN, '--config', config, ...(sqlite ? ['--db', join(dir, 'bench.db')] : [])]);
 }
 
-/** Enrols the participants and opens one window each; returns their tokens. */
+/** Enrols the participants, each with its synthetic personal record as drive mode sends it, and opens one window each; returns their tokens. */
 async function enrolFleet(url: string, settings: BenchSettings): Promise<string[]> {
   const agent = new Agent({ connections: 16 });
   const officer = { authorization: `Bearer ${OFFICER_TOKEN}`, 'content-type': 'application/json' };
@@ -148,9 +151,15 @@ async function enrolFleet(url: string, settings: BenchSettings): Promise<string[
     return JSON.parse(text) as { tokens?: { token: string }[] };
   };
   const template = unitVector('bench', DIMENSION);
+  const scenario = loadScenario({ overrides: { participants: settings.participants } });
+  const population = buildPopulation(scenario, 0, settings.participants);
   const tokens: string[] = [];
   for (let from = 0; from < settings.participants; from += 2000) {
-    const batch = Array.from({ length: Math.min(2000, settings.participants - from) }, (_, i) => ({ participantId: `b-${from + i}`, template }));
+    const batch = Array.from({ length: Math.min(2000, settings.participants - from) }, (_, i) => ({
+      participantId: `b-${from + i}`,
+      template,
+      personalRecord: syntheticPersonalRecord(scenario.seed, population, from + i),
+    }));
     tokens.push(...(await post('/v1/participants/bulk', { participants: batch })).tokens!.map((entry) => entry.token));
   }
   for (let from = 0; from < settings.participants; from += 64) {

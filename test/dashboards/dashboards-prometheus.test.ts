@@ -130,6 +130,9 @@ describe('dashboards against a real Prometheus', () => {
         expect(promtoolCheckMetrics(text).output, url).toBe('');
       }
 
+      // Drive mode enrolled every participant with its synthetic personal record (the privacy dashboard's records panels).
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^checkin_personal_records 2000$/m);
+
       // The live figures end where the run's own summary does.
       const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as RunSummary;
       const sample = samples(harnessText);

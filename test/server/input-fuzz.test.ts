@@ -5,7 +5,7 @@ import { SERVER_ERRORS, type ServerErrorCode } from '../../server-stub/errors.ts
 import { FaultsSchema } from '../../server-stub/faults/fault-schema.ts';
 import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
 import { resolveOptions } from '../../server-stub/options.ts';
-import { enrol, OFFICER_TOKEN, openWindow, removeTempDirs, testServer, unitVector, type StoreKind } from './server-fixtures.ts';
+import { enrol, officer, OFFICER_TOKEN, openWindow, removeTempDirs, testServer, unitVector, type StoreKind } from './server-fixtures.ts';
 import { listenOnLoopback, rawExchange } from './raw-http.ts';
 
 /**
@@ -13,7 +13,9 @@ import { listenOnLoopback, rawExchange } from './raw-http.ts';
  * any JSON, wrong types, edge numbers, unknown keys), raw text bodies, random headers and random paths.
  * Whatever arrives, the server answers below 500; every refusal is a 4xx whose body has a code of the
  * table with that status and a message that starts with the field it names; and a refused request
- * changes nothing in the store.
+ * changes nothing in the store. Personal records get their own run: each of their fields replaced by
+ * injection strings, very long or any-unicode text, or any JSON; refusals name exactly that field, and
+ * what is accepted reads back unchanged.
  */
 
 afterAll(removeTempDirs);
@@ -30,9 +32,18 @@ interface Base {
 }
 
 const vector = (seed: string) => unitVector(seed, DIMENSION);
+const RECORD = {
+  name: 'Ana María Pérez',
+  dateOfBirth: '1987-03-14',
+  language: 'es',
+  phoneNumber: '(713) 555-0142',
+  homeAddress: { street: '4821 Maple Ave', city: 'East Kaylaborough', region: 'TX', postalCode: '77002' },
+  office: 'Houston field office',
+  caseNumber: 'SYN-00421733-7',
+};
 const BASES: Base[] = [
-  { method: 'POST', url: '/v1/participants', auth: 'officer', body: { participantId: 'new-1', template: vector('n'), timeZone: 'eastern' } },
-  { method: 'POST', url: '/v1/participants/bulk', auth: 'officer', body: { participants: [{ participantId: 'bulk-1', template: vector('b') }] } },
+  { method: 'POST', url: '/v1/participants', auth: 'officer', body: { participantId: 'new-1', template: vector('n'), timeZone: 'eastern', personalRecord: RECORD } },
+  { method: 'POST', url: '/v1/participants/bulk', auth: 'officer', body: { participants: [{ participantId: 'bulk-1', template: vector('b'), personalRecord: RECORD }] } },
   { method: 'POST', url: '/v1/participants/alice/windows', auth: 'officer', body: { windowId: 'w-2', kind: 'adhoc', openedAt: 5 } },
   {
     method: 'POST',
@@ -64,12 +75,39 @@ function pathsOf(value: Json, prefix: (string | number)[] = []): (string | numbe
   return paths;
 }
 
+/** Text aimed at whatever might interpret it downstream: SQL, markup, templates, paths, control and bidi characters. */
+const INJECTIONS = [
+  "Robert'); DROP TABLE participants;--",
+  "' OR '1'='1",
+  '<script>alert(1)</script>',
+  '{{7*7}}',
+  '${process.exit(1)}',
+  '../../../etc/passwd',
+  '%00',
+  'a\u0000b',
+  '\u202eevil',
+  'a\u200bb',
+  '__proto__',
+  '{"$gt":""}',
+  '\\',
+  '😀',
+  'Zoë Saldaña',
+  '李小龍',
+  'e\u0301',
+];
+const hostileText = fc.oneof(
+  fc.constantFrom(...INJECTIONS),
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ minLength: 100, maxLength: 5_000 }),
+  fc.integer({ min: 100, max: 20_000 }).map((length) => 'Ñ'.repeat(length)),
+);
 const edgeNumbers = fc.constantFrom(0, -0, -1, 1.5, 2, 1001, -1001, 1e308, -1e308, 2 ** 53, Number.MIN_VALUE, 0.999999);
 const wrongTypes = fc.constantFrom<Json>(null, true, '', '1', [], {}, [null], { a: 1 });
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   at: fc.nat(),
   op: fc.constantFrom('delete', 'replace', 'edge', 'wrongType', 'addKey'),
-  value: fc.oneof(fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>, edgeNumbers, wrongTypes),
+  value: fc.oneof(fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>, edgeNumbers, wrongTypes, hostileText),
   key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'participantId', 'sample')),
 });
 
@@ -191,6 +229,49 @@ async function fuzz(store: StoreKind, numRuns: number): Promise<{ refused: numbe
       }
       counts.refused++;
       counts.codes.add(expectContractRefusal(response.statusCode, response.body, response.headers as Record<string, string>));
+      expect(app.checkin.store.changeCount()).toBe(before);
+    }),
+    { numRuns },
+  );
+  await app.close();
+  return counts;
+}
+
+const RECORD_FIELDS = ['name', 'dateOfBirth', 'language', 'phoneNumber', 'homeAddress.street', 'homeAddress.city', 'homeAddress.region', 'homeAddress.postalCode', 'office', 'caseNumber'];
+
+/** Enrols with one field of the personal record replaced: accepted and read back intact, or refused naming that field. */
+async function fuzzPersonalRecords(store: StoreKind, numRuns: number): Promise<{ accepted: number; refused: number }> {
+  const app: FastifyInstance = testServer({ dimension: DIMENSION, overload: { maxEventLoopDelayMs: 0 } }, store);
+  const counts = { accepted: 0, refused: 0 };
+  let next = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...RECORD_FIELDS), fc.oneof({ arbitrary: hostileText, weight: 4 }, { arbitrary: fc.jsonValue({ maxDepth: 2 }), weight: 1 }), async (path, value) => {
+      const participantId = `r-${next++}`;
+      const record = structuredClone(RECORD) as Record<string, unknown>;
+      const [outer, inner] = path.split('.') as [string, string | undefined];
+      if (inner === undefined) record[outer] = value;
+      else (record[outer] as Record<string, unknown>)[inner] = value;
+      const before = app.checkin.store.changeCount();
+      const response = await app.inject({ method: 'POST', url: '/v1/participants', headers: officer, payload: { participantId, template: vector(participantId), personalRecord: record } });
+      expect(response.statusCode, response.body).toBeLessThan(500);
+      if (response.statusCode === 201) {
+        counts.accepted++;
+        const read = await app.inject({ method: 'GET', url: `/v1/participants/${participantId}/record`, headers: officer });
+        expect(read.json().personalRecord).toEqual(record);
+        return;
+      }
+      counts.refused++;
+      const body = response.json<{ code: ServerErrorCode; message: string; field: string }>();
+      expect(response.statusCode).toBe(400);
+      if (body.code === 'SRV_ERR_MALFORMED_JSON') {
+        // A value that is an object with a key such as __proto__: refused before any schema, as the contract says.
+        expect(JSON.stringify(value)).toMatch(/"(__proto__|constructor|prototype)":/);
+        expect(body.field).toBe('body');
+      } else {
+        expect(body.code).toBe('SRV_ERR_VALIDATION');
+        expect(body.field).toBe(`body.personalRecord.${path}`);
+        expect(body.message.startsWith(`${body.field}: expected `)).toBe(true);
+      }
       expect(app.checkin.store.changeCount()).toBe(before);
     }),
     { numRuns },
@@ -354,6 +435,18 @@ describe('bad input, at random', () => {
 
   it('holds the same on the SQLite store', async () => {
     await fuzz('sqlite', 2_000);
+  });
+
+  it('never answers 5xx to 3,000 hostile personal record fields, and every refusal names the field (memory store)', async () => {
+    const counts = await fuzzPersonalRecords('memory', 3_000);
+    expect(counts.refused).toBeGreaterThan(1_500);
+    expect(counts.accepted).toBeGreaterThan(20);
+    console.log(`personal record fuzz: ${counts.refused} refused, ${counts.accepted} accepted and read back intact`);
+  });
+
+  it('holds the same for personal records on the SQLite store', async () => {
+    const counts = await fuzzPersonalRecords('sqlite', 1_000);
+    expect(counts.accepted).toBeGreaterThan(5);
   });
 
   it('answers 3,000 raw requests (malformed request lines, headers and paths) with a contract body, never a 5xx, never a hang', async () => {

@@ -28,8 +28,8 @@ describe('location privacy', () => {
     expect(history.attempts[0].location).toEqual({ lat: 12.3, lon: 65.4 });
     expect(JSON.stringify(history)).not.toContain('accuracy');
 
-    expect(app.checkin.service.deleteExpiredLocations()).toBe(0);
-    await expect.poll(() => app.checkin.service.deleteExpiredLocations(), { timeout: 10_000, interval: 100 }).toBe(1);
+    expect(app.checkin.service.deleteExpiredPersonalData().locations).toBe(0);
+    await expect.poll(() => app.checkin.service.deleteExpiredPersonalData().locations, { timeout: 10_000, interval: 100 }).toBe(1);
     expect(app.checkin.store.counts().locationPoints).toBe(0);
     const after = (await app.inject({ method: 'GET', url: '/v1/participants/p-1/history', headers: officer })).json();
     expect(after.attempts[0].location).toBeUndefined();

@@ -78,6 +78,7 @@ describe('health, metrics and API document routes', () => {
       '/v1/participants/{id}/calls',
       '/v1/participants/{id}/checkins',
       '/v1/participants/{id}/history',
+      '/v1/participants/{id}/record',
       '/v1/participants/{id}/status',
       '/v1/participants/{id}/windows',
       '/v1/participants/{id}/windows/open',

@@ -8,7 +8,8 @@ import type { FailureCause, Intent, Judgement, SampleModality, Verdict } from '.
  *   expected-summary.json        the fault-free expectation, a summary.json of mode 'k6'
  *   attempts/a-00000.json …      scheduled check-in attempts, in send order (k6 SharedArray chunks)
  *   registrations/r-00000.json … window registrations in bulk batches, in send order
- *   enrolment/e-00000.json …     participants to enrol (id, template, time zone), one bulk call each
+ *   enrolment/e-00000.json …     participants to enrol (id, template, time zone, synthetic personal
+ *                                record), one bulk call each
  *   reference-server.json        `checkin-sim serve --config` for the reference server: the scenario's
  *                                policy, its clock at the export's compression, limits sized for load
  *   tokens.json                  written later by scenarios/k6/enrol.ts: each participant's token
@@ -84,6 +85,19 @@ export interface Enrolment {
   participantId: string;
   template: number[];
   timeZone: string;
+  /** Synthetic: a SYN- case number, a 555-01XX phone number (server-stub/personal-record.ts); absent in exports made before it. */
+  personalRecord?: PersonalRecord;
+}
+
+/** The personal record enrolment carries, as the reference server's schema takes it. */
+export interface PersonalRecord {
+  name: string;
+  dateOfBirth: string;
+  language: string;
+  phoneNumber: string;
+  homeAddress: { street: string; city: string; region: string; postalCode: string };
+  office: string;
+  caseNumber: string;
 }
 
 export interface ChunkRef {
