@@ -130,18 +130,6 @@ describe.each(STORE_KINDS)('personal records (%s store)', (store) => {
     await app.close();
   });
 
-  it.runIf(store === 'sqlite')('survives a restart with the database', async () => {
-    const db = join(tempDir(), 'records.db');
-    const first = testServer({ db });
-    expect((await enrolWith(first, 'p-1', RECORD)).statusCode).toBe(201);
-    await first.close();
-    const second = testServer({ db });
-    expect((await readRecord(second, 'p-1')).json()).toMatchObject({ state: 'held', personalRecord: RECORD });
-    expect(second.checkin.store.counts().personalRecords).toBe(1);
-    expect(await metricsOf(second)).toContain('checkin_personal_records 1\n');
-    await second.close();
-  });
-
   it('deletes the personal record, time zone, device model and location at the end of retention', async () => {
     // One virtual day per wall second; both retention periods one day.
     const app = testServer({ clock: { factor: DAY / 1000, startMs: 0 }, personalData: { retentionDays: 1 }, location: { retentionDays: 1 } }, store);
@@ -180,6 +168,20 @@ describe.each(STORE_KINDS)('personal records (%s store)', (store) => {
     }
     expect(app.checkin.store.counts()).toMatchObject({ participants: 2, personalRecords: 1, locationPoints: 0 });
     await app.close();
+  });
+});
+
+describe('personal records in a SQLite file', () => {
+  it('survive a restart with the database', async () => {
+    const db = join(tempDir(), 'records.db');
+    const first = testServer({ db });
+    expect((await enrolWith(first, 'p-1', RECORD)).statusCode).toBe(201);
+    await first.close();
+    const second = testServer({ db });
+    expect((await readRecord(second, 'p-1')).json()).toMatchObject({ state: 'held', personalRecord: RECORD });
+    expect(second.checkin.store.counts().personalRecords).toBe(1);
+    expect(await metricsOf(second)).toContain('checkin_personal_records 1\n');
+    await second.close();
   });
 });
 
