@@ -9,7 +9,7 @@ import {
   type VerdictPolicy,
   type WindowKind,
 } from './policy/index.ts';
-import { attemptFingerprint } from './attempt-fingerprint.ts';
+import { attemptFingerprint, type FingerprintedAttempt } from './attempt-fingerprint.ts';
 import { ServerError } from './errors.ts';
 import { coarsenLocation } from './location.ts';
 import { checkPersonalRecord, type PersonalRecord } from './personal-record.ts';
@@ -53,17 +53,9 @@ export interface WindowInput {
   openedAt?: number | undefined;
 }
 
-export interface AttemptInput {
-  windowId: string;
+/** An attempt as a route hands it on: what its fingerprint covers (the location as sent: it is coarsened before it is stored, and `accuracyM` counts only toward the fingerprint), and its id. */
+export interface AttemptInput extends FingerprintedAttempt {
   attemptId: string;
-  modality: SampleModality;
-  sample: ArrayLike<number>;
-  livenessScore: number;
-  poorLight?: boolean | undefined;
-  device?: string | undefined;
-  /** As sent: coarsened before it is stored; `accuracyM` counts only toward the fingerprint. */
-  location?: { lat: number; lon: number; accuracyM?: number | undefined } | undefined;
-  call?: { direction: 'inbound' | 'outbound'; durationSeconds: number } | undefined;
 }
 
 export interface WindowView {
