@@ -4,7 +4,7 @@ import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES } from '../sim/popula
 /**
  * The scenario file's schema: every field, its unit (in its name or description), its bounds and its
  * default. A scenario file names only what it changes; the loader fills the rest from here.
- * Sources of the defaults: ../shared/CALIBRATION.md, by row (named in each description).
+ * Sources of the defaults: the calibration row named in each description, or ASSUMPTION.
  */
 
 const section = <T extends TProperties>(description: string, properties: T) =>

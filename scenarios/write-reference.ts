@@ -42,7 +42,7 @@ export function scenarioReference(): string {
     'another with `extends: other.yaml` (mappings merge, lists and values replace). Unknown keys, wrong types',
     'and out-of-range values are refused with the field\'s path, its line and column, and what was expected.',
     'Probabilities are fractions (0..1); units are in the field\'s name or description. Defaults name their',
-    'source in CALIBRATION.md (or say ASSUMPTION).',
+    'published source (the calibration row) or say ASSUMPTION.',
     '',
     '## Built-in scenarios',
     '',
