@@ -12,9 +12,12 @@ const CALL_BACKS_START_MS = 14 * HOUR_MS;
 const AFTERMATH_KEY = 0x6f666600;
 const [CALL_DRAW, ANSWER_DRAW, VISIT_DRAW] = [0, 1, 2];
 
-/** Fields of one window in the buffer, in this order; the last three are the officer's call-back, once settled. */
-const FIELDS = 9;
-const [SLOT, WINDOW_INDEX, CLOSES_AT, INTENT_FIELD, VERDICT_FIELD, CAUSE, SERVED_AT, ANSWERED, EXCUSED] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+/**
+ * Fields of one window in the buffer, in this order: PHONED is 1 when the window is a false failure
+ * whose person phoned their officer; the last three are the officer's call-back, once settled.
+ */
+const FIELDS = 10;
+const [SLOT, WINDOW_INDEX, CLOSES_AT, INTENT_FIELD, VERDICT_FIELD, CAUSE, PHONED, SERVED_AT, ANSWERED, EXCUSED] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const NOT_SERVED = -1;
 
 interface CallBackRequest {
@@ -82,6 +85,7 @@ export class Caseloads {
     b[offset + INTENT_FIELD] = intent;
     b[offset + VERDICT_FIELD] = verdict;
     b[offset + CAUSE] = cause;
+    b[offset + PHONED] = this.isFalseFailure(offset) && this.draw(offset, CALL_DRAW) < this.scenario.behaviour.fallback.callOfficer ? 1 : 0;
     b[offset + SERVED_AT] = NOT_SERVED;
     b[offset + ANSWERED] = 0;
     b[offset + EXCUSED] = 0;
@@ -127,10 +131,9 @@ export class Caseloads {
 
   /** The failed windows whose person phoned their officer. */
   private callBackRequests(offsets: readonly number[]): CallBackRequest[] {
-    const { callOfficer } = this.scenario.behaviour.fallback;
     const requests: CallBackRequest[] = [];
     for (const offset of offsets) {
-      if (!this.isFalseFailure(offset) || this.draw(offset, CALL_DRAW) >= callOfficer) continue;
+      if (this.buffer[offset + PHONED] !== 1) continue;
       requests.push({ offset, participant: this.ids[this.buffer[offset + SLOT]!]!, raisedAt: this.buffer[offset + CLOSES_AT]! });
     }
     return requests;
@@ -203,7 +206,7 @@ export class Caseloads {
       const closesAt = b[offset + CLOSES_AT]!;
       const verdict = b[offset + VERDICT_FIELD]!;
       const falseFailure = this.isFalseFailure(offset);
-      const officerCall = falseFailure && this.draw(offset, CALL_DRAW) < fallback.callOfficer;
+      const officerCall = b[offset + PHONED] === 1;
       const servedAt = b[offset + SERVED_AT]!;
       const excused = b[offset + EXCUSED] === 1;
       const excuseDecidedAt = !policy.officersMayExcuse || !officerCall ? closesAt : servedAt !== NOT_SERVED ? servedAt : closesAt + lapseMs;
