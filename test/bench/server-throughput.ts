@@ -179,7 +179,8 @@ function checkInRequests(url: string, settings: BenchSettings, tokens: string[],
   const perConnection = Math.ceil((PREBUILT_PER_SECOND * settings.durationSeconds) / settings.connections);
   if (perConnection * settings.connections > settings.participants * MAX_ATTEMPTS) throw new Error('too few participants for the attempts prebuilt');
   return distinctRequests({ url, connections: settings.connections, duration: settings.durationSeconds }, perConnection, (n) => {
-    const participant = n % settings.participants;
+    // Connection k takes the participants k, k + connections, k + 2·connections, …: no two connections send for one participant at once.
+    const participant = ((n % perConnection) * settings.connections + Math.floor(n / perConnection)) % settings.participants;
     return {
       method: 'POST',
       path: `/v1/participants/b-${participant}/checkins`,
