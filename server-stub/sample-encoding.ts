@@ -30,11 +30,22 @@ export function encodeSampleBase64(sample: ArrayLike<number>): string {
 export function decodeSampleBase64(text: string, dimension: number, bound: number): Float64Array | undefined {
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length !== dimension * BYTES_PER_NUMBER) return undefined;
-  const sample = new Float64Array(dimension);
+  const sample = doublesOf(bytes, dimension);
   for (let i = 0; i < dimension; i++) {
-    const value = bytes.readDoubleLE(i * BYTES_PER_NUMBER);
+    const value = sample[i]!;
     if (!(value >= -bound && value <= bound)) return undefined;
-    sample[i] = value;
   }
+  return sample;
+}
+
+/**
+ * The doubles of little-endian bytes. On a little-endian host they are the bytes themselves: a view
+ * when the buffer is 8-byte aligned (Node's pool keeps its slices aligned), one copy when it is not.
+ */
+function doublesOf(bytes: Buffer, dimension: number): Float64Array {
+  if (LITTLE_ENDIAN_HOST && bytes.byteOffset % BYTES_PER_NUMBER === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, dimension);
+  const sample = new Float64Array(dimension);
+  if (LITTLE_ENDIAN_HOST) new Uint8Array(sample.buffer).set(bytes);
+  else for (let i = 0; i < dimension; i++) sample[i] = bytes.readDoubleLE(i * BYTES_PER_NUMBER);
   return sample;
 }
