@@ -196,7 +196,8 @@ export class CheckInService {
    * payload (attempt-fingerprint.ts); the same id with another payload is refused.
    */
   submitAttempt(participantId: string, input: AttemptInput): AttemptOutcome {
-    const participant = this.participant(participantId);
+    const templates = this.store.templates(participantId);
+    if (templates === undefined) throw notEnrolled(participantId, 'params.id');
     const fingerprint = attemptFingerprint(input);
     const previous = this.store.attempt(participantId, input.attemptId);
     if (previous !== undefined) return this.replay(previous, input, fingerprint);
@@ -208,7 +209,7 @@ export class CheckInService {
     const now = this.clock.now();
     this.admit(window, now, input.modality);
 
-    const reference = input.modality === 'voice' ? (participant.voiceTemplate ?? participant.template) : participant.template;
+    const reference = input.modality === 'voice' ? (templates.voiceTemplate ?? templates.template) : templates.template;
     const similarity = cosineSimilarity(input.sample, reference);
     const judgement = judgeSample(input.modality, similarity, input.livenessScore, this.settings.policy);
     const record: AttemptRecord = {
@@ -322,9 +323,7 @@ export class CheckInService {
 
   private participant(participantId: string, field = 'params.id'): ParticipantRecord {
     const participant = this.store.participant(participantId);
-    if (participant === undefined) {
-      throw new ServerError('SRV_ERR_PARTICIPANT_NOT_FOUND', `no participant '${participantId}' is enrolled; expected an enrolled id`, field);
-    }
+    if (participant === undefined) throw notEnrolled(participantId, field);
     return participant;
   }
 
@@ -423,4 +422,8 @@ function unitVector(values: number[], field: string): Float64Array {
     throw new ServerError('SRV_ERR_VALIDATION', `expected a unit vector (norm 1 ± ${UNIT_NORM_TOLERANCE}), got norm ${norm.toPrecision(6)}`, field);
   }
   return Float64Array.from(values);
+}
+
+function notEnrolled(participantId: string, field: string): ServerError {
+  return new ServerError('SRV_ERR_PARTICIPANT_NOT_FOUND', `no participant '${participantId}' is enrolled; expected an enrolled id`, field);
 }

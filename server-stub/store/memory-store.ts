@@ -83,6 +83,10 @@ export function createMemoryStore(): Store {
       return record === undefined ? undefined : { ...record };
     },
 
+    templates(participantId) {
+      return participants.get(participantId)?.record;
+    },
+
     insertWindows(records) {
       for (const record of records) {
         const stored = { ...record };

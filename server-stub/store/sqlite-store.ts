@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { GroupCommit } from './group-commit.ts';
 import type {
   AttemptRecord,
+  EnrolledTemplates,
   EscalationRecord,
   ParticipantRecord,
   PersonalDataDeleted,
@@ -99,6 +100,9 @@ interface AttemptRow {
  * each run whose retention clock had to be moved ahead of its virtual clock is an epoch (from
  * attempt `seq`, offset) so that check-in times of every run are compared on the same clock.
  */
+/** Templates kept in memory: about 1 KiB each at 128 dimensions. */
+const TEMPLATE_CACHE_SIZE = 20_000;
+
 export function createSqliteStore(file: string, synchronous: 'normal' | 'full'): Store {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -125,8 +129,13 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     windowSeq = count('SELECT coalesce(max(seq), 0) FROM windows');
     attemptSeq = count('SELECT coalesce(max(seq), 0) FROM attempts');
   };
+  // Templates never change once enrolled, and every check-in reads one: the most recently used stay in memory.
+  const templateCache = new Map<string, EnrolledTemplates>();
   recount();
-  const group = new GroupCommit(db, recount);
+  const group = new GroupCommit(db, () => {
+    templateCache.clear();
+    recount();
+  });
 
   const statements = {
     participantExists: db.prepare('SELECT 1 FROM participants WHERE participant_id = ?').pluck(),
@@ -134,6 +143,7 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
       'INSERT INTO participants VALUES (@participantId, @template, @voiceTemplate, @timeZone, @enrolledAt, @failedStreak, @escalations)',
     ),
     participant: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE participant_id = ?'),
+    templates: db.prepare<[string], Pick<ParticipantRow, 'template' | 'voice_template'>>('SELECT template, voice_template FROM participants WHERE participant_id = ?'),
     streak: db.prepare<[string], number>('SELECT failed_streak FROM participants WHERE participant_id = ?').pluck(),
     updateStreak: db.prepare('UPDATE participants SET failed_streak = ?, escalations = escalations + ? WHERE participant_id = ?'),
     insertWindow: db.prepare(
@@ -293,6 +303,20 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     participant(participantId) {
       const row = statements.participant.get(participantId);
       return row === undefined ? undefined : toParticipant(row);
+    },
+
+    templates(participantId) {
+      let templates = templateCache.get(participantId);
+      if (templates !== undefined) {
+        templateCache.delete(participantId);
+      } else {
+        const row = statements.templates.get(participantId);
+        if (row === undefined) return undefined;
+        templates = { template: blobToVector(row.template), voiceTemplate: row.voice_template === null ? undefined : blobToVector(row.voice_template) };
+        if (templateCache.size >= TEMPLATE_CACHE_SIZE) templateCache.delete(templateCache.keys().next().value!);
+      }
+      templateCache.set(participantId, templates);
+      return templates;
     },
 
     insertWindows(records) {

@@ -28,6 +28,8 @@ export interface ParticipantRecord {
   escalations: number;
 }
 
+export type EnrolledTemplates = Pick<ParticipantRecord, 'template' | 'voiceTemplate'>;
+
 export interface WindowRecord {
   participantId: string;
   windowId: string;
@@ -129,6 +131,8 @@ export interface Store {
   /** Inserts all or none: returns the index of the first id already enrolled, or -1 when all were inserted. */
   insertParticipants(records: readonly ParticipantRecord[]): number;
   participant(participantId: string): ParticipantRecord | undefined;
+  /** The participant's enrolled templates (written once, at enrolment), as every check-in reads them. */
+  templates(participantId: string): EnrolledTemplates | undefined;
   /** Inserts all the windows, atomically. */
   insertWindows(records: readonly WindowRecord[]): void;
   window(participantId: string, windowId: string): WindowRecord | undefined;
