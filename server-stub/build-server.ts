@@ -122,7 +122,7 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
       await api.register(participantRoutes(schemas));
       await api.register(windowRoutes(schemas));
       await api.register(async (participantScope) => {
-        await registerParticipantRateLimit(participantScope, options.rateLimit, context.metrics);
+        registerParticipantRateLimit(participantScope, options.rateLimit, context.metrics);
         registerParticipantConcurrencyLimit(participantScope, options.rateLimit, context.metrics);
         await participantScope.register(checkInRoutes(schemas, options.dimension));
       });

@@ -82,4 +82,35 @@ describe('per-participant rate limit', () => {
     expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('checkin_requests_shed_total{reason="rate_limited"} 1');
     await app.close();
   });
+
+  it("names the limit and the wait, and starts a participant's count again once the window has passed", async () => {
+    const app = testServer({ rateLimit: { max: 2, timeWindowMs: 300 } });
+    const alice = await enrol(app, 'alice');
+    const prompts = () => app.inject({ method: 'GET', url: '/v1/participants/alice/windows/open', headers: bearer(alice) });
+    const windowStarted = performance.now();
+    for (let i = 0; i < 2; i++) expect((await prompts()).statusCode).toBe(200);
+    const limited = await prompts();
+    // Limited only while the window lasts: a machine slow enough to reach its end here proves nothing either way.
+    if (performance.now() - windowStarted < 300) {
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBe('1');
+      expect(errorBody(limited)).toEqual({ code: 'SRV_ERR_RATE_LIMITED', message: 'params.id: more than 2 requests in 300 ms for this participant; expected fewer, retry after 1 s', field: 'params.id' });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    for (let i = 0; i < 2; i++) expect((await prompts()).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('forgets the least recently seen participant past the participants it tracks', async () => {
+    const app = testServer({ rateLimit: { max: 1, timeWindowMs: 60_000, trackedParticipants: 2 } });
+    const tokens = { alice: await enrol(app, 'alice'), bob: await enrol(app, 'bob'), carol: await enrol(app, 'carol') };
+    const prompts = (id: keyof typeof tokens) => app.inject({ method: 'GET', url: `/v1/participants/${id}/windows/open`, headers: bearer(tokens[id]) });
+    expect((await prompts('alice')).statusCode).toBe(200);
+    expect((await prompts('bob')).statusCode).toBe(200);
+    expect((await prompts('alice')).statusCode).toBe(429); // alice is now the most recently seen, bob the least
+    expect((await prompts('carol')).statusCode).toBe(200); // a third participant: bob is forgotten
+    expect((await prompts('bob')).statusCode).toBe(200); // bob starts again, and alice (seen before carol) is forgotten
+    expect((await prompts('alice')).statusCode).toBe(200);
+    await app.close();
+  });
 });
