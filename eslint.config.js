@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dashboards/json/', 'coverage/'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', 'dashboards/json/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

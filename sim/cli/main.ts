@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../../scenarios/index.ts';
 import { CliError, USAGE_EXIT_CODE, type CliErrorCode } from './cli-errors.ts';
@@ -10,8 +11,12 @@ import { capacityCommand } from './capacity-command.ts';
 import { exportK6Command } from './export-k6-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { reportCommand } from './report-command.ts';
+import { packageFile } from '../runtime/package-files.ts';
+
+const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
 
 const program = new Command('checkin-sim')
+  .version(version, '-V, --version', 'print the version')
   .description('Deterministic simulation and load-testing harness for a remote check-in fleet (synthetic participants only)')
   .addCommand(runCommand())
   .addCommand(serveCommand())

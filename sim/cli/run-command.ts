@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
@@ -16,8 +15,9 @@ import { CliError } from './cli-errors.ts';
 import { integerFlag, positiveNumberFlag, urlFlag } from './flag-parsers.ts';
 import { createProgress } from './progress.ts';
 import { DAY_MS } from '../virtual-time.ts';
+import { packageFile } from '../runtime/package-files.ts';
 
-export const BASELINE_SCENARIO = fileURLToPath(new URL('../../scenarios/baseline.yaml', import.meta.url));
+export const BASELINE_SCENARIO = packageFile('scenarios/baseline.yaml');
 
 interface RunFlags {
   participants?: number;

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { DriveError } from './drive-errors.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import { packageFile } from '../runtime/package-files.ts';
 
-const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+const BIN = packageFile('sim/cli/bin.js');
 const START_TIMEOUT_MS = 30_000;
 
 export interface ServerProcess {

@@ -1,10 +1,11 @@
-import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import { mergeEventRuns } from './event-log.ts';
 import { shardRanges } from './shard-ranges.ts';
 import { simulateShard, type ShardResult, type ShardSpec } from './simulate-shard.ts';
 import { emptyMetrics, mergeMetrics, type MetricsData } from '../metrics/shard-metrics.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import { moduleWorker } from '../runtime/module-worker.ts';
+import { siblingModule } from '../runtime/package-files.ts';
 
 export interface RunOptions {
   /** Worker threads; 1 runs in the calling thread. */
@@ -55,12 +56,11 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
   };
 }
 
-const WORKER_BOOTSTRAP = new URL('./worker-bootstrap.js', import.meta.url);
-const WORKER_ENTRY = new URL('./shard-worker.ts', import.meta.url).href;
+const WORKER_ENTRY = siblingModule('./shard-worker', import.meta.url);
 
 function runShardInWorker(scenario: Scenario, spec: ShardSpec, onProgress: (done: number) => void): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_BOOTSTRAP, { workerData: { entry: WORKER_ENTRY, scenario, spec } });
+    const worker = moduleWorker(WORKER_ENTRY, { scenario, spec });
     let result: ShardResult | undefined;
     worker.on('message', (message: { kind: 'progress'; done: number } | { kind: 'result'; result: ShardResult }) => {
       if (message.kind === 'progress') onProgress(message.done);

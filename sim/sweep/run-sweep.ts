@@ -1,8 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { runSimulation } from '../engine/run-simulation.ts';
 import { buildSummary, type Summary } from '../metrics/summary.ts';
 import type { GridPoint } from './grid.ts';
 import type { SweepWorkerMessage, SweepWorkerRequest } from './sweep-worker.ts';
+import { moduleWorker } from '../runtime/module-worker.ts';
+import { siblingModule } from '../runtime/package-files.ts';
 
 export interface SweepRunOptions {
   /** Worker threads; each runs whole points, one at a time. 1 runs every point in this thread. */
@@ -74,13 +76,12 @@ export async function runSweep(points: readonly GridPoint[], options: SweepRunOp
   });
 }
 
-const WORKER_BOOTSTRAP = new URL('../engine/worker-bootstrap.js', import.meta.url);
-const WORKER_ENTRY = new URL('./sweep-worker.ts', import.meta.url).href;
+const WORKER_ENTRY = siblingModule('./sweep-worker', import.meta.url);
 
 /** One pool worker: takes points until none is left, then stops. */
 function runPoolWorker(pool: Worker[], take: () => GridPoint | undefined, onMessage: (message: SweepWorkerMessage) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_BOOTSTRAP, { workerData: { entry: WORKER_ENTRY } });
+    const worker = moduleWorker(WORKER_ENTRY);
     pool.push(worker);
     let failed = false;
     const send = () => {

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = join(ROOT, 'sim/cli/bin.js');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const out = mkdtempSync(join(tmpdir(), 'checkin-sim-compiled-'));
+
+/** The CLI as `npx checkin-sim` starts it: the compiled code when dist/ is fresh. */
+function checkinSim(args: string[], fromSources: boolean) {
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
+  if (fromSources) env.CHECKIN_SIM_FROM_SOURCES = '1';
+  else delete env.CHECKIN_SIM_FROM_SOURCES;
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: 120_000 });
+}
+
+const digestOf = (stdout: string) => /^digest ([0-9a-f]{64})$/m.exec(stdout)?.[1];
+
+beforeAll(() => {
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  expect(build.status, build.stderr + build.stdout).toBe(0);
+}, 150_000);
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('the compiled CLI', () => {
+  it('answers --version with the package version', () => {
+    const result = checkinSim(['--version'], false);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe(VERSION);
+  });
+
+  it('gives the same bytes as the sources, worker threads included', () => {
+    const args = (name: string) => ['run', 'scenarios/baseline.yaml', '--participants', '3000', '--days', '3', '--seed', '1', '--workers', '2', '--out', join(out, name)];
+    const compiled = checkinSim(args('compiled'), false);
+    const sources = checkinSim(args('sources'), true);
+    expect(compiled.status, compiled.stderr).toBe(0);
+    expect(compiled.stderr).not.toContain('running the TypeScript sources');
+    expect(digestOf(compiled.stdout)).toMatch(/^[0-9a-f]{64}$/);
+    expect(digestOf(compiled.stdout)).toBe(digestOf(sources.stdout));
+    expect(readFileSync(join(out, 'compiled/summary.json'))).toEqual(readFileSync(join(out, 'sources/summary.json')));
+  });
+
+  it('runs the sources, and says so, once a source is newer than the build', () => {
+    const source = join(ROOT, 'sim/cli/main.ts');
+    const { atime, mtime } = statSync(source);
+    utimesSync(source, atime, new Date(Date.now() + 60_000));
+    try {
+      const result = checkinSim(['--version'], false);
+      expect(result.stdout.trim()).toBe(VERSION);
+      expect(result.stderr).toContain('running the TypeScript sources, which changed after dist/ was built');
+    } finally {
+      utimesSync(source, atime, mtime);
+    }
+  });
+});
