@@ -159,7 +159,7 @@ export const ScenarioSchema = Type.Object(
       respectWakingHours: Type.Boolean({
         default: true,
         description:
-          "whether scheduled check-in hours and ad-hoc prompts fall inside the person's waking, non-working hours (an hour is used when the person is awake and off work in it and in the next one; within checkInHourLocal and adHocHoursLocal when such hours exist there, otherwise at the nearest free hours of the day). false: uniform over those ranges whatever the person's sleep and shift (CALIBRATION: daily rhythm)",
+          "whether scheduled check-in hours and ad-hoc prompts fall inside the person's waking, non-working hours (an hour is used when the person is awake and off work in it and in the next one; within checkInHourLocal and adHocHoursLocal when such hours exist there, otherwise at any free hour of the day, drawn uniformly; the whole range when the person has no free hour). false: uniform over those ranges whatever the person's sleep and shift (CALIBRATION: daily rhythm)",
       }),
     }),
 
