@@ -1,6 +1,6 @@
 /**
  * Errors of scenario loading. Codes are stable (SCN_ERR_*): callers and tests branch on them, and
- * the table below is their documentation (test/unit/errors-documented.test.ts holds the two together).
+ * the table below is their documentation (test/sim/cli/cli-error-codes-documented.test.ts holds the two together).
  */
 export const SCENARIO_ERRORS = {
   SCN_ERR_FILE_NOT_FOUND: 'the scenario file does not exist or cannot be read',

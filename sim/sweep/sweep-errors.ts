@@ -1,6 +1,6 @@
 /**
  * Errors of the sweep command. Codes are stable (SWP_ERR_*) and documented in README's "Error codes"
- * table (test/unit/errors-documented.test.ts holds the two together). Each exits with status 2.
+ * table (test/sim/cli/cli-error-codes-documented.test.ts holds the two together). Each exits with status 2.
  */
 export const SWEEP_ERRORS = {
   SWP_ERR_GRID_SYNTAX: 'a --grid is not of the form field=value,value,…',

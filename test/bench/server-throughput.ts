@@ -25,7 +25,7 @@ import { loadScenario } from '../../scenarios/index.ts';
 import { buildPopulation } from '../../sim/population/population.ts';
 import { syntheticPersonalRecord } from '../../sim/population/profile-card.ts';
 import { distinctRequests } from './distinct-requests.ts';
-import { OFFICER_TOKEN, removeTempDirs, spawnListening, spawnServe, tempDir, unitVector, type ServerProcess } from '../server/server-fixtures.ts';
+import { OFFICER_TOKEN, removeTempDirs, spawnListening, spawnServe, tempDir, unitVector, type ServerProcess } from '../server-stub/server-fixtures.ts';
 
 export interface BenchSettings {
   rounds: number;

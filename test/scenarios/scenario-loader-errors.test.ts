@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scenarioFailure, scenarioFolder } from '../helpers/scenario-files.ts';
 
-/** What issue 5 adds to test/unit/scenario-loader.test.ts: exact positions, inherited errors, the new fields. */
+/** What issue 5 adds to test/scenarios/scenario-loader.test.ts: exact positions, inherited errors, the new fields. */
 const folder = scenarioFolder('loader-errors');
 const write = (name: string, text: string) => folder.write(text, name);
 const failure = scenarioFailure;
