@@ -1,8 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+// `npm run test:quick` (CHECKIN_SIM_TEST_QUICK=1): everything but the end-to-end, browser and
+// statistical-scale tests, and no Debian packages needed.
+const quick = process.env.CHECKIN_SIM_TEST_QUICK === '1';
+const SLOW_TESTS = ['test/e2e/**', 'test/browser/**', '**/validity-*.test.ts'];
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', ...(quick ? SLOW_TESTS : [])],
+    globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],

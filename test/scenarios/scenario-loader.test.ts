@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, loadScenario } from '../../scenarios/index.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
-const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-scenarios-'));
+const directory = tempDir('scenarios');
 const write = (name: string, text: string) => {
   const file = join(directory, name);
   writeFileSync(file, text);

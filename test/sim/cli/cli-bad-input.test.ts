@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
-const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-bad-input-'));
+const directory = tempDir('bad-input');
 const scenarioFile = (name: string, text: string) => {
   const file = join(directory, `${name}.yaml`);
   writeFileSync(file, text);

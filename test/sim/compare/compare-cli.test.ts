@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.ts';
 import type { Comparison } from '../../../sim/compare/compare-summaries.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'checkin-sim-compare-'));
+const root = tempDir('compare');
 const small = ['--participants', '2000', '--days', '14', '--seed', '4', '--workers', '1'];
 
 describe('compare command', () => {

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CompareError } from '../../../sim/compare/compare-errors.ts';
 import { readSummary } from '../../../sim/compare/read-summary.ts';
 import { mixedSummary } from '../report/summary-fixture.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'checkin-sim-compare-read-'));
+const root = tempDir('compare-read');
 const write = (name: string, text: string) => {
   const file = join(root, name);
   writeFileSync(file, text);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeStep, peakRate, type CapacityResult } from '../../../sim/drive/capacity.ts';
@@ -7,6 +6,9 @@ import { quietScenario } from '../../helpers/scenarios.ts';
 import { runCliAsync } from '../../helpers/cli.ts';
 import { HOUR_MS } from '../../../sim/virtual-time.ts';
 import type { LoadSummary } from '../../../sim/metrics/load-metrics.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+
+const capacityOut = tempDir('capacity');
 
 const load = (overrides: Partial<LoadSummary>): LoadSummary => ({
   target: 't',
@@ -50,7 +52,7 @@ describe('capacity search', () => {
   });
 
   it('answers in participants and requests per second, from rising steps', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'checkin-sim-capacity-'));
+    const out = capacityOut;
     const result = await runCliAsync(['capacity', '--slo-p99', '60000', '--max-errors', '1', '--participants', '2000', '--start-rps', '50', '--growth', '2', '--max-steps', '2', '--step-s', '2', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     const capacity = JSON.parse(readFileSync(join(out, 'capacity.json'), 'utf8')) as CapacityResult;

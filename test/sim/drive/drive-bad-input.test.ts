@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../../helpers/cli.ts';
 import type { Summary } from '../../../sim/metrics/summary.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
-const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-drive-bad-'));
+const directory = tempDir('drive-bad');
 const partialSummary = (out: string) => JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
 
 describe('drive mode against a target that cannot be driven', () => {

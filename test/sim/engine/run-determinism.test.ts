@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.ts';
 import { digestOfSummary, type Summary } from '../../../sim/metrics/summary.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'checkin-sim-determinism-'));
+const root = tempDir('determinism');
 const small = ['--participants', '3000', '--days', '14'];
 
 function run(name: string, extra: string[]) {

@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.ts';
 import type { Summary } from '../../../sim/metrics/summary.ts';
 import type { SweepDocument } from '../../../sim/sweep/sweep-table.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'checkin-sim-sweep-'));
+const root = tempDir('sweep');
 const GRID = ['--grid', 'policy.graceMinutes=0,60', '--grid', 'policy.escalateAfterFailedWindows=1,3'];
 
 function sweep(name: string, workers: number) {

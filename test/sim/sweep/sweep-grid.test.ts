@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gridFromScenario, gridPoints, parseGridFlag, sweepableFields } from '../../../sim/sweep/grid.ts';
 import { SweepError } from '../../../sim/sweep/sweep-errors.ts';
 import { planSweep } from '../../../sim/sweep/sweep.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+
+const gridFiles = tempDir('grid');
 
 const failure = (run: () => unknown): SweepError => {
   try {
@@ -74,7 +76,7 @@ describe('sweep grid', () => {
   });
 
   it("checks a scenario file's sweep.grid like a flag's", () => {
-    const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-grid-'));
+    const directory = gridFiles;
     const file = join(directory, 'bad-grid.yaml');
     writeFileSync(file, 'sweep:\n  grid:\n    policy.maxAttempts: [1, "two"]\n');
     const error = failure(() => planSweep(file, {}, []));
