@@ -19,6 +19,8 @@ import { DriveClock } from './drive-clock.ts';
 import { DueQueue } from '../engine/due-queue.ts';
 import { DriveError } from './drive-errors.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { ENROL_BATCH, REGISTRATION_LEAD_MS, WINDOW_BATCH } from './load-test-server.ts';
+import type { ServerOptionsInput } from '../../server-stub/options.ts';
 import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
 import type { CheckInWindow } from '../behaviour/schedule.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
@@ -36,7 +38,7 @@ export interface DriveOptions {
   maxLagMs: number;
   maxLagForMs: number;
   /** Options for the child server (faults, overload limits), merged into its config. */
-  serverOptions?: Record<string, unknown>;
+  serverOptions?: ServerOptionsInput;
   /**
    * Drive only this span of the period (virtual ms, [from, to)): attempts before it are answered by
    * the in-process server, so that lives reach it in the state they would have; none after it is sent.
@@ -66,11 +68,8 @@ export interface DriveResult {
   abortedBy?: DriveError;
 }
 
-const ENROL_BATCH = 2_000;
-const WINDOW_BATCH = 2_000;
-/** Wall ms between the clock's alignment and the scenario's start, and windows' registration lead. */
+/** Wall ms between the clock's alignment and the scenario's start. */
 const START_LEAD_MS = 2_000;
-const REGISTRATION_LEAD_MS = 1_000;
 const PROGRESS_EVERY_MS = 500;
 const ATTEMPT = 1 as const;
 const REGISTRATION = 0 as const;

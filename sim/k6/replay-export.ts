@@ -19,6 +19,7 @@ import { harnessAnswerSamples, harnessRegistrationSamples, harnessSentSamples, h
 import { METRICS } from '../../scenarios/k6/lib/k6-metrics.ts';
 import { buildK6Summary, type SummaryJson } from '../../scenarios/k6/lib/k6-summary.ts';
 import type { AttemptResponse } from '../backends/backend.ts';
+import type { ServerOptionsInput } from '../../server-stub/options.ts';
 
 /**
  * `checkin-sim replay DIR`: the harness's own driver sends an export's schedule as it stands, the
@@ -37,7 +38,8 @@ export interface ReplayOptions {
   connections: number;
   requestTimeoutMs: number;
   lateAfterMs: number;
-  serverOptions?: Record<string, unknown>;
+  /** Options for the child server (faults, overload limits), merged into its config. */
+  serverOptions?: ServerOptionsInput;
   /** Given, as each request leaves and is answered, the harness-named samples the k6 script records then (scenarios/k6/lib/harness-samples.ts). */
   onHarnessSamples?: (samples: readonly Sample[]) => void;
 }
