@@ -1,12 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { buildPopulation, type Population } from '../population/population.ts';
+import type { Population } from '../population/population.ts';
 import { TIME_ZONES } from '../population/catalog.ts';
 import { syntheticPersonalRecord } from '../population/profile-card.ts';
 import { enrolledTemplate } from '../population/template.ts';
-import { drawShocks } from '../behaviour/shocks.ts';
-import { participantLife, type LifeContext } from '../engine/participant-life.ts';
-import { Caseloads } from '../engine/caseloads.ts';
+import { createFleet } from '../engine/fleet.ts';
 import { ShardMetrics, type MetricsData } from '../metrics/shard-metrics.ts';
 import { LoadRecorder, type LoadSummary } from '../metrics/load-metrics.ts';
 import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
@@ -105,21 +103,14 @@ export async function runDrive(scenario: Scenario, options: DriveOptions): Promi
 async function drive(scenario: Scenario, options: DriveOptions, backend: HttpBackend, targetUrl: string, targetLabel: string, started: number): Promise<DriveResult> {
   const { compression, metricsSink: sink } = options;
   await backend.serverNow();
-  const population = buildPopulation(scenario, 0, scenario.participants);
-  const metrics = new ShardMetrics(scenario.days);
   const windows: { row: number; index: number; window: CheckInWindow }[] = [];
-  const context: LifeContext = {
-    scenario,
-    population,
-    shocks: drawShocks(scenario),
-    metrics,
-    events: null,
-    caseloads: new Caseloads(scenario, metrics, null),
+  const fleet = createFleet(scenario, undefined, {
     onSchedule: (row, schedule) => schedule.forEach((window, index) => windows.push({ row, index, window })),
-  };
+  });
+  const { population, metrics } = fleet;
   const slice = options.slice ?? { from: 0, to: Number.POSITIVE_INFINITY };
-  const beforeSlice = new InProcessBackend(scenario.policy, context.shocks, scenario.backend.errorRate, scenario.seed);
-  const lives = Array.from({ length: population.size }, (_, row) => participantLife(context, row));
+  const beforeSlice = new InProcessBackend(scenario.policy, fleet.shocks, scenario.backend.errorRate, scenario.seed);
+  const lives = Array.from({ length: population.size }, (_, row) => fleet.lifeOf(row));
   /** A life's next attempt to send, after answering in process those due before the slice. */
   const nextToSend = (row: number, response?: AttemptResponse): CheckInAttempt | undefined => {
     const life = lives[row]!;
@@ -261,7 +252,7 @@ async function drive(scenario: Scenario, options: DriveOptions, backend: HttpBac
     if (++fired % 64 === 0) await yieldToEventLoop();
   }
   await drainInFlight(() => inFlight, (resolve) => (wake = resolve), options.requestTimeoutMs);
-  context.caseloads.settle();
+  fleet.caseloads.settle();
   options.onProgress?.(progressOf(clock, span, recorder, metrics.data));
   const load = recorder.summary(targetLabel, compression);
   return {

@@ -1,10 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { buildPopulation } from '../population/population.ts';
-import { drawShocks } from '../behaviour/shocks.ts';
-import { participantLife } from '../engine/participant-life.ts';
-import { Caseloads } from '../engine/caseloads.ts';
-import { ShardMetrics } from '../metrics/shard-metrics.ts';
+import { createFleet } from '../engine/fleet.ts';
 import { LoadRecorder, type LoadSummary } from '../metrics/load-metrics.ts';
 import { buildSummary, type Summary } from '../metrics/summary.ts';
 import { HttpBackend, interpretAttemptReply, type HttpAttemptResponse } from '../backends/http.ts';
@@ -168,12 +164,10 @@ const keyOf = (row: number, window: number, attempt: number) => `${row}:${window
 /** The run rebuilt from the answers: lives again, each attempt answered as the server answered it. */
 function rebuild(loaded: LoadedExport, responses: ReadonlyMap<string, HttpAttemptResponse>, load: LoadSummary, totals: SampleTotals) {
   const { scenario, manifest } = loaded;
-  const population = buildPopulation(scenario, 0, scenario.participants);
-  const metrics = new ShardMetrics(scenario.days);
-  const context = { scenario, population, shocks: drawShocks(scenario), metrics, events: null, caseloads: new Caseloads(scenario, metrics, null) };
+  const { population, metrics, caseloads, lifeOf } = createFleet(scenario);
   let unscheduled = 0;
   for (let row = 0; row < population.size; row++) {
-    const life = participantLife(context, row);
+    const life = lifeOf(row);
     for (let step = life.next(); !step.done; ) {
       const attempt = step.value;
       const answer = responses.get(keyOf(row, attempt.windowIndex, attempt.attemptIndex));
@@ -188,7 +182,7 @@ function rebuild(loaded: LoadedExport, responses: ReadonlyMap<string, HttpAttemp
       step = life.next(response);
     }
   }
-  context.caseloads.settle();
+  caseloads.settle();
   const summary = buildSummary(scenario, 'drive', metrics.data, load);
   const k6Summary = buildK6Summary(loaded.expected, (name) => totals.view(name), {
     target: load.target,
