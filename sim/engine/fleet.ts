@@ -3,6 +3,9 @@ import { drawShocks, type ShockCalendar } from '../behaviour/shocks.ts';
 import { ShardMetrics } from '../metrics/shard-metrics.ts';
 import { Caseloads } from './caseloads.ts';
 import { participantLife, type LifeContext } from './participant-life.ts';
+import { ListenerPair, type LifeListeners } from './life-listener.ts';
+import { MetricsListener } from './metrics-listener.ts';
+import { EventLogListener } from './event-log-listener.ts';
 import type { EventRecorder } from './event-log.ts';
 import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
@@ -39,8 +42,11 @@ export function createFleet(scenario: Scenario, range: FleetRange = { firstId: 0
   const population = buildPopulation(scenario, range.firstId, range.size);
   const shocks = drawShocks(scenario);
   const metrics = options.metrics ?? new ShardMetrics(scenario.days);
-  const events = options.events ?? null;
-  const caseloads = new Caseloads(scenario, metrics, events);
-  const context: LifeContext = { scenario, population, shocks, metrics, events, caseloads, onSchedule: options.onSchedule };
+  const { events } = options;
+  const caseloads = new Caseloads(scenario, metrics, events ?? null);
+  const listeners: LifeListeners = events
+    ? (row, id) => new ListenerPair(new MetricsListener(metrics, population, row), new EventLogListener(events, id))
+    : (row) => new MetricsListener(metrics, population, row);
+  const context: LifeContext = { scenario, population, shocks, listeners, caseloads, onSchedule: options.onSchedule };
   return { population, shocks, metrics, caseloads, lifeOf: (row) => participantLife(context, row) };
 }
