@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { DriveError } from './drive-errors.ts';
+import type { HttpBackend } from '../backends/http.ts';
 
 /**
  * Maps the scenario's virtual time to the driver's wall clock: scenario instant `origin` is due at
@@ -26,5 +28,32 @@ export class DriveClock {
   /** The server's virtual time for a scenario instant. */
   toServer(virtual: number): number {
     return Math.round(virtual - this.origin + this.serverAtOrigin);
+  }
+}
+
+/** Wall ms between the clock's alignment and the first instant due. */
+const START_LEAD_MS = 2_000;
+
+/** A clock that starts `origin` START_LEAD_MS from now, aligned with the target's virtual clock. */
+export async function startClock(backend: HttpBackend, compression: number, origin: number): Promise<DriveClock> {
+  const serverNow = await backend.serverNow();
+  return new DriveClock(compression, origin, performance.now() + START_LEAD_MS, serverNow + START_LEAD_MS * compression);
+}
+
+/**
+ * The target's clock must run at the run's compression, or windows would open and close out of step.
+ * `compressionName` says where the compression came from (`--compression`, `the export's compression`).
+ */
+export async function checkClockFactor(backend: HttpBackend, compression: number, compressionName: string): Promise<void> {
+  const wallBefore = performance.now();
+  const before = await backend.serverNow();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const after = await backend.serverNow();
+  const measured = (after - before) / (performance.now() - wallBefore);
+  if (Math.abs(measured / compression - 1) > 0.25) {
+    throw new DriveError(
+      'DRV_ERR_CLOCK_MISMATCH',
+      `the target's virtual clock runs at about ×${measured.toPrecision(3)} but ${compressionName} is ${compression}; start the server with --clock-factor ${compression}`,
+    );
   }
 }

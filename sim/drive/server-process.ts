@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DriveError } from './drive-errors.ts';
+import { loadTestServerOptions } from './load-test-server.ts';
+import type { ServerOptionsInput } from '../../server-stub/options.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { packageFile } from '../runtime/package-files.ts';
 
@@ -25,7 +27,7 @@ export interface ServerProcess {
 export async function startServerProcess(
   scenario: Scenario,
   compression: number,
-  extraOptions: Record<string, unknown> = {},
+  extraOptions: ServerOptionsInput = {},
   /** Server virtual time at start; the scenario instant the run starts from keeps every window's time ≥ 0. */
   clockStartMs = 0,
 ): Promise<ServerProcess> {
@@ -35,17 +37,11 @@ export async function startServerProcess(
   writeFileSync(
     config,
     JSON.stringify({
-      policy: scenario.policy,
-      dimension: scenario.biometrics.dimension,
+      ...loadTestServerOptions(scenario, compression),
       clock: { factor: compression, startMs: Math.round(clockStartMs) },
       officerToken,
-      // Drive runs send more than a person would: per-participant limits and load shedding stay,
-      // but sized for a load test rather than for the default deployment.
-      rateLimit: { max: 0 },
-      overload: { maxInFlight: 10_000 },
-      bulk: { maxParticipants: 5_000 },
       ...extraOptions,
-    }),
+    } satisfies ServerOptionsInput),
   );
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -3,15 +3,15 @@ import { DAY_MS, MINUTE_MS } from '../virtual-time.ts';
 import { ENGLISH_LANGUAGE_INDEX, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../population/catalog.ts';
 import { drawGenuineSample, drawImpostorRho, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
 import { isNightHour, rhythmFor } from '../behaviour/daily-rhythm.ts';
-import { CAUSE_INDEX, FAILURE_CAUSES, INTENTS, MODALITIES, VERDICTS, verificationCause } from '../../scenarios/vocabulary.ts';
+import { CAUSE_INDEX, MODALITIES, verificationCause } from '../../scenarios/vocabulary.ts';
 import { attemptAfter, lateCause, responseDelayMinutes, retryAt } from '../behaviour/response-delay.ts';
 import { adHocHoursFor, windowsFor, type CheckInWindow } from '../behaviour/schedule.ts';
 import { DeviceSpells } from '../behaviour/device-spells.ts';
 import { GlitchProfile, NO_CAUSE } from '../behaviour/glitches.ts';
 import type { ShockCalendar } from '../behaviour/shocks.ts';
 import type { Population } from '../population/population.ts';
-import { INTENT, VERDICT, type ShardMetrics } from '../metrics/shard-metrics.ts';
-import type { EventRecorder } from './event-log.ts';
+import { INTENT, VERDICT } from '../metrics/shard-metrics.ts';
+import type { LifeListeners } from './life-listener.ts';
 import type { Caseloads } from './caseloads.ts';
 import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
 import { windowVerdict } from '../../server-stub/policy/index.ts';
@@ -22,8 +22,8 @@ export interface LifeContext {
   scenario: Scenario;
   population: Population;
   shocks: ShockCalendar;
-  metrics: ShardMetrics;
-  events: EventRecorder | null;
+  /** Each life's listener: the metrics, and the event log when one is written. */
+  listeners: LifeListeners;
   /** The officers' side, which settles each window once the lives of its caseload have run. */
   caseloads: Caseloads;
   /** Told each participant's windows when its life starts (drive mode registers them with the server). */
@@ -38,18 +38,19 @@ const PHONE = MODALITIES.indexOf('phone');
  * reaches the server and resumes with the server's answer, so the same life runs against the
  * in-process backend (sim mode, driven synchronously) or over HTTP (drive mode, driven by a global
  * clock). Everything on the person's side — notifications, delays, device spells, client-side glitches
- * and their persistence — happens here; each window's verdict and cause are recorded in the shard's
- * metrics (and event log, if any), and the window is handed to the caseloads for the officer's side.
+ * and their persistence — happens here; each window's verdict and cause are told to the life's
+ * listener (which records them), and the window is handed to the caseloads for the officer's side.
  *
  * A window's cause (docs/design.md, "attribution"): a window rejected by verification carries the last
  * verification cause, whatever else happened on its other attempts; a missed window carries the cause
  * that kept the person from a judged attempt.
  */
 export function* participantLife(context: LifeContext, row: number): Generator<CheckInAttempt, void, AttemptResponse> {
-  const { scenario, population, shocks, metrics, events, caseloads } = context;
+  const { scenario, population, shocks, caseloads } = context;
   const { behaviour, policy, biometrics } = scenario;
   const { pushLateDelay, sameCauseOnRetry } = scenario.glitches;
   const id = population.firstId + row;
+  const listener = context.listeners(row, id);
   const stream = participantStream(scenario.seed, 'life', id);
   const zone = TIME_ZONES[population.timeZone[row]!]!;
   const rhythm = rhythmFor(scenario, zone.utcOffsetHours, population.workShift[row]!);
@@ -74,9 +75,8 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     (byPhone ? biometrics.voiceNoise : biometrics.faceNoise * biometrics.tierNoiseFactor[DEVICE_TIERS[population.deviceTier[row]!]!]) *
     (population.hardToMatch[row] === 1 ? biometrics.hardToMatchNoiseFactor : 1);
 
-  const tally = metrics.beginParticipant(population, row, Math.max(0, Math.ceil((until - joinedAt) / DAY_MS)));
   const followed = abscondAt < until && until - abscondAt >= 2 * scenario.schedule.checkInEveryDays * DAY_MS;
-  if (abscondAt < until) metrics.absconded(followed);
+  listener.started(Math.max(0, Math.ceil((until - joinedAt) / DAY_MS)), abscondAt < until, followed);
   const caseloadSlot = caseloads.beginParticipant(id, abscondAt, followed);
   let seq = 0;
   let abscondLogged = abscondAt >= until;
@@ -98,14 +98,14 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
   for (let windowIndex = 0; windowIndex < windows.length; windowIndex++) {
     const window = windows[windowIndex]!;
     if (!abscondLogged && abscondAt <= window.opensAt) {
-      events?.add(abscondAt, id, seq, 'abscond', '');
+      listener.absconded(abscondAt, seq);
       seq++;
       abscondLogged = true;
     }
     const impostorDraw = stream.uniform();
     const lookAlikeDraw = stream.uniform();
     const intent = abscondAt <= window.opensAt ? INTENT.evaded : impostorDraw < behaviour.impostorPerWindow ? INTENT.impostor : INTENT.complied;
-    events?.add(window.opensAt, id, seq, 'window_open', `,"window":${windowIndex},"kind":"${window.kind}","intent":"${INTENTS[intent]}"`);
+    listener.windowOpened(window.opensAt, seq, windowIndex, window.kind, intent);
     seq++;
 
     let cause = NO_CAUSE;
@@ -182,7 +182,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
             };
             attemptCause = responseCause(response, byPhone);
             if (response.outcome === 'judged') {
-              metrics.score(intent === INTENT.impostor, byPhone, response.similarity);
+              listener.judged(intent === INTENT.impostor, byPhone, response.similarity);
               judged++;
               matched = response.judgement === 'match';
               if (!matched) verification = attemptCause;
@@ -193,7 +193,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
           }
           previousCause = attemptCause;
           cause = judged > 0 ? verification : attemptCause;
-          events?.add(at, id, seq, 'attempt', `,"window":${windowIndex},"attempt":${attemptIndex},"outcome":"${matched ? 'verified' : FAILURE_CAUSES[attemptCause]}"`);
+          listener.attempted(at, seq, windowIndex, attemptIndex, matched, attemptCause);
           seq++;
           if (matched || attempts >= policy.maxAttempts) break;
           at = retryAt(stream, at, behaviour);
@@ -204,18 +204,16 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
     const verdictName = windowVerdict(judged, matched);
     const verdict = VERDICT[verdictName];
     const day = Math.min(scenario.days - 1, Math.floor(window.opensAt / DAY_MS));
-    metrics.window(tally, day, intent, verdict, cause);
-    const causeField = verdict === VERDICT.verified || cause < 0 ? '' : `,"cause":"${FAILURE_CAUSES[cause]}"`;
-    events?.add(window.closesAt, id, seq, 'window_close', `,"window":${windowIndex},"verdict":"${VERDICTS[verdict]}","attempts":${attempts}${causeField}`);
+    listener.windowClosed(day, intent, verdict, cause, window.closesAt, seq, windowIndex, attempts);
     seq++;
     caseloads.window(caseloadSlot, windowIndex, window.closesAt, intent, verdict, cause);
   }
 
   if (!abscondLogged) {
-    events?.add(abscondAt, id, seq, 'abscond', '');
+    listener.absconded(abscondAt, seq);
     seq++;
   }
-  metrics.endParticipant(tally, stream.draws, seq);
+  listener.ended(stream.draws, seq);
   caseloads.endParticipant(caseloadSlot, seq);
 }
 

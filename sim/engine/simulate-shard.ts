@@ -1,10 +1,7 @@
-import { buildPopulation } from '../population/population.ts';
-import { drawShocks } from '../behaviour/shocks.ts';
 import { InProcessBackend } from '../backends/in-process.ts';
-import { ShardMetrics, type MetricsData } from '../metrics/shard-metrics.ts';
+import type { MetricsData } from '../metrics/shard-metrics.ts';
 import { EventRecorder } from './event-log.ts';
-import { Caseloads } from './caseloads.ts';
-import { participantLife } from './participant-life.ts';
+import { createFleet } from './fleet.ts';
 import type { CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
@@ -35,16 +32,12 @@ export interface ShardHooks {
 
 export function simulateShard(scenario: Scenario, spec: ShardSpec, hooks: ShardHooks = {}): ShardResult {
   const { onProgress, onAttempt } = hooks;
-  const shocks = drawShocks(scenario);
-  const population = buildPopulation(scenario, spec.firstId, spec.size);
+  const events = spec.eventsDirectory === undefined ? undefined : new EventRecorder(spec.eventsDirectory, spec.shardIndex, Date.parse(`${scenario.startDate}T00:00:00Z`));
+  const { shocks, metrics, caseloads, lifeOf } = createFleet(scenario, spec, { events });
   const backend: SyncBackend = new InProcessBackend(scenario.policy, shocks, scenario.backend.errorRate, scenario.seed);
-  const metrics = new ShardMetrics(scenario.days);
-  const events = spec.eventsDirectory === undefined ? null : new EventRecorder(spec.eventsDirectory, spec.shardIndex, Date.parse(`${scenario.startDate}T00:00:00Z`));
-  const caseloads = new Caseloads(scenario, metrics, events);
-  const context = { scenario, population, shocks, metrics, events, caseloads };
 
   for (let row = 0; row < spec.size; row++) {
-    const life = participantLife(context, row);
+    const life = lifeOf(row);
     for (let step = life.next(); !step.done; step = life.next(backend.submit(step.value))) onAttempt?.(step.value);
     if (caseloads.closesCaseload(spec.firstId + row) || row === spec.size - 1) {
       caseloads.settle();

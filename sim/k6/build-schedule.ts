@@ -1,8 +1,6 @@
-import { buildPopulation, type Population } from '../population/population.ts';
-import { drawShocks } from '../behaviour/shocks.ts';
+import type { Population } from '../population/population.ts';
 import { FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts';
-import { participantLife, type LifeContext } from '../engine/participant-life.ts';
-import { Caseloads } from '../engine/caseloads.ts';
+import { createFleet } from '../engine/fleet.ts';
 import { InProcessBackend } from '../backends/in-process.ts';
 import { ShardMetrics, type MetricsData, type ParticipantTally } from '../metrics/shard-metrics.ts';
 import { causeOf } from '../../scenarios/k6/lib/attempt-outcome.ts';
@@ -59,20 +57,13 @@ function replyOf(response: AttemptResponse) {
 }
 
 export function buildSchedule(scenario: Scenario): BuiltSchedule {
-  const population = buildPopulation(scenario, 0, scenario.participants);
-  const shocks = drawShocks(scenario);
-  const server = new InProcessBackend(scenario.policy, { ...shocks, backendOutages: [] }, 0, scenario.seed);
   const metrics = new WindowOutcomes(scenario.days);
   const windows: ScheduledWindow[] = [];
-  const context: LifeContext = {
-    scenario,
-    population,
-    shocks,
+  const { population, shocks, caseloads, lifeOf } = createFleet(scenario, undefined, {
     metrics,
-    events: null,
-    caseloads: new Caseloads(scenario, metrics, null),
     onSchedule: (row, schedule) => schedule.forEach((window, index) => windows.push({ row, index, window })),
-  };
+  });
+  const server = new InProcessBackend(scenario.policy, { ...shocks, backendOutages: [] }, 0, scenario.seed);
 
   const attempts: ScheduledAttempt[] = [];
   let pending: { attempt: CheckInAttempt; response: AttemptResponse }[] = [];
@@ -105,14 +96,14 @@ export function buildSchedule(scenario: Scenario): BuiltSchedule {
   };
 
   for (row = 0; row < population.size; row++) {
-    const life = participantLife(context, row);
+    const life = lifeOf(row);
     for (let step = life.next(); !step.done; ) {
       const response = server.submit(step.value);
       pending.push({ attempt: step.value, response });
       step = life.next(response);
     }
   }
-  context.caseloads.settle();
+  caseloads.settle();
   attempts.sort((a, b) => a.attempt.at - b.attempt.at || a.row - b.row || a.attempt.windowIndex - b.attempt.windowIndex || a.attempt.attemptIndex - b.attempt.attemptIndex);
   return { population, attempts, windows, metrics: metrics.data };
 }

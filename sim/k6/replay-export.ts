@@ -1,15 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { buildPopulation } from '../population/population.ts';
-import { drawShocks } from '../behaviour/shocks.ts';
-import { participantLife } from '../engine/participant-life.ts';
-import { Caseloads } from '../engine/caseloads.ts';
-import { ShardMetrics } from '../metrics/shard-metrics.ts';
+import { createFleet } from '../engine/fleet.ts';
 import { LoadRecorder, type LoadSummary } from '../metrics/load-metrics.ts';
 import { buildSummary, type Summary } from '../metrics/summary.ts';
 import { HttpBackend, interpretAttemptReply, type HttpAttemptResponse } from '../backends/http.ts';
-import { DriveClock } from '../drive/drive-clock.ts';
-import { DriveError } from '../drive/drive-errors.ts';
+import { checkClockFactor, startClock, type DriveClock } from '../drive/drive-clock.ts';
+import { OpenModelSender } from '../drive/open-model-sender.ts';
 import { startServerProcess, type ServerProcess } from '../drive/server-process.ts';
 import { readExport, type LoadedExport } from './read-export.ts';
 import { routeOf } from '../../scenarios/k6/lib/export-format.ts';
@@ -19,6 +14,7 @@ import { harnessAnswerSamples, harnessRegistrationSamples, harnessSentSamples, h
 import { METRICS } from '../../scenarios/k6/lib/k6-metrics.ts';
 import { buildK6Summary, type SummaryJson } from '../../scenarios/k6/lib/k6-summary.ts';
 import type { AttemptResponse } from '../backends/backend.ts';
+import type { ServerOptionsInput } from '../../server-stub/options.ts';
 
 /**
  * `checkin-sim replay DIR`: the harness's own driver sends an export's schedule as it stands, the
@@ -37,7 +33,8 @@ export interface ReplayOptions {
   connections: number;
   requestTimeoutMs: number;
   lateAfterMs: number;
-  serverOptions?: Record<string, unknown>;
+  /** Options for the child server (faults, overload limits), merged into its config. */
+  serverOptions?: ServerOptionsInput;
   /** Given, as each request leaves and is answered, the harness-named samples the k6 script records then (scenarios/k6/lib/harness-samples.ts). */
   onHarnessSamples?: (samples: readonly Sample[]) => void;
 }
@@ -56,8 +53,7 @@ export interface ReplayResult {
   wallMs: number;
 }
 
-const START_LEAD_MS = 2_000;
-type Due = { kind: 'attempt'; index: number; offsetMs: number } | { kind: 'registration'; index: number; offsetMs: number };
+type Due = { kind: 'attempt' | 'registration'; index: number };
 
 export async function replayExport(directory: string, options: ReplayOptions): Promise<ReplayResult> {
   const started = performance.now();
@@ -72,11 +68,9 @@ export async function replayExport(directory: string, options: ReplayOptions): P
     await backend.serverNow();
     const tokens: string[] = [];
     for (const batch of loaded.enrolment) tokens.push(...(await backend.enrol(batch)));
-    await checkClock(backend, manifest.compression);
-    const serverNow = await backend.serverNow();
-    const wallZero = performance.now() + START_LEAD_MS;
-    const clock = new DriveClock(manifest.compression, manifest.originVirtualMs, wallZero, serverNow + START_LEAD_MS * manifest.compression);
-    const sent = await sendSchedule(loaded, options, backend, tokens, clock, wallZero);
+    await checkClockFactor(backend, manifest.compression, "the export's compression");
+    const clock = await startClock(backend, manifest.compression, manifest.originVirtualMs);
+    const sent = await sendSchedule(loaded, options, backend, tokens, clock);
     const load = sent.recorder.summary(options.target ? target.url : `reference server (child process) ${target.url}`, manifest.compression);
     return { ...rebuild(loaded, sent.responses, load, sent.totals), load, answeredOtherwise: sent.answeredOtherwise, wallMs: performance.now() - started };
   } finally {
@@ -85,18 +79,17 @@ export async function replayExport(directory: string, options: ReplayOptions): P
   }
 }
 
-async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backend: HttpBackend, tokens: string[], clock: DriveClock, wallZero: number) {
+async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backend: HttpBackend, tokens: string[], clock: DriveClock) {
   const { attempts, registrations } = loaded;
-  const dues: Due[] = [
-    ...registrations.map((batch, index) => ({ kind: 'registration' as const, index, offsetMs: batch.offsetMs })),
-    ...attempts.map((entry, index) => ({ kind: 'attempt' as const, index, offsetMs: entry.offsetMs })),
-  ].sort((a, b) => a.offsetMs - b.offsetMs || (a.kind === b.kind ? a.index - b.index : a.kind === 'registration' ? -1 : 1));
+  const wallZero = clock.wallAtOrigin;
+  const sender = new OpenModelSender<Due>({ wallAt: (offsetMs) => wallZero + offsetMs });
+  // At equal offsets, registrations go first, then each kind in the export's order.
+  registrations.forEach((batch, index) => sender.schedule(batch.offsetMs, index, { kind: 'registration', index }));
+  attempts.forEach((entry, index) => sender.schedule(entry.offsetMs, registrations.length + index, { kind: 'attempt', index }));
   const recorder = new LoadRecorder(wallZero, options.lateAfterMs);
   const totals = new SampleTotals(() => (performance.now() - wallZero) / 1000);
   const responses = new Map<string, HttpAttemptResponse>();
-  let inFlight = 0;
   let answeredOtherwise = 0;
-  let wake: () => void = () => {};
 
   options.onHarnessSamples?.(harnessStandingSamples(loaded.manifest.compression, loaded.manifest.scenario.policy));
   const fireAttempt = (index: number, dueWall: number) => {
@@ -104,8 +97,7 @@ async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backen
     const sentAt = performance.now();
     recorder.sent(dueWall, sentAt);
     options.onHarnessSamples?.(harnessSentSamples(Math.max(0, sentAt - dueWall), options.lateAfterMs));
-    inFlight++;
-    void backend.postAttempt(entry.request.path, entry.request.body, tokens[entry.participant]!).then((reply) => {
+    const answered = backend.postAttempt(entry.request.path, entry.request.body, tokens[entry.participant]!).then((reply) => {
       const doneAt = performance.now();
       const response = 'status' in reply ? interpretAttemptReply(reply.status, reply.body) : reply.failure;
       recorder.done(dueWall, doneAt, response.errorKind);
@@ -116,14 +108,12 @@ async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backen
       samples.forEach((sample) => totals.add(sample));
       options.onHarnessSamples?.(harnessAnswerSamples(entry.label, k6Reply, doneAt - dueWall));
       if (samples.some((sample) => sample.metric === METRICS.asExpected && sample.value === false)) answeredOtherwise++;
-      inFlight--;
-      wake();
     });
+    sender.track(answered);
   };
   const fireRegistration = (index: number) => {
     const batch = registrations[index]!;
-    inFlight++;
-    backend
+    const registered = backend
       .registerWindows(batch.windows.map((window) => ({ participantId: window.participantId, windowId: window.windowId, kind: window.kind, openedAt: clock.toServer(window.opensAtMs) })))
       .then(
         () => registrationSamples(batch.windows.length, true).forEach((sample) => totals.add(sample)),
@@ -132,32 +122,12 @@ async function sendSchedule(loaded: LoadedExport, options: ReplayOptions, backen
           registrationSamples(batch.windows.length, false).forEach((sample) => totals.add(sample));
           options.onHarnessSamples?.(harnessRegistrationSamples(false));
         },
-      )
-      .finally(() => {
-        inFlight--;
-        wake();
-      });
+      );
+    sender.track(registered);
   };
 
-  let fired = 0;
-  for (const due of dues) {
-    const dueWall = wallZero + due.offsetMs;
-    const early = dueWall - performance.now();
-    if (early > 0.5) await new Promise((resolve) => setTimeout(resolve, early));
-    if (due.kind === 'attempt') fireAttempt(due.index, dueWall);
-    else fireRegistration(due.index);
-    if (++fired % 64 === 0) await yieldToEventLoop();
-  }
-  const deadline = performance.now() + options.requestTimeoutMs + 1_000;
-  while (inFlight > 0 && performance.now() < deadline) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 100);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
+  await sender.send((due, dueWall) => (due.kind === 'attempt' ? fireAttempt(due.index, dueWall) : fireRegistration(due.index)));
+  await sender.drain(options.requestTimeoutMs);
   return { recorder, totals, responses, answeredOtherwise };
 }
 
@@ -166,12 +136,10 @@ const keyOf = (row: number, window: number, attempt: number) => `${row}:${window
 /** The run rebuilt from the answers: lives again, each attempt answered as the server answered it. */
 function rebuild(loaded: LoadedExport, responses: ReadonlyMap<string, HttpAttemptResponse>, load: LoadSummary, totals: SampleTotals) {
   const { scenario, manifest } = loaded;
-  const population = buildPopulation(scenario, 0, scenario.participants);
-  const metrics = new ShardMetrics(scenario.days);
-  const context = { scenario, population, shocks: drawShocks(scenario), metrics, events: null, caseloads: new Caseloads(scenario, metrics, null) };
+  const { population, metrics, caseloads, lifeOf } = createFleet(scenario);
   let unscheduled = 0;
   for (let row = 0; row < population.size; row++) {
-    const life = participantLife(context, row);
+    const life = lifeOf(row);
     for (let step = life.next(); !step.done; ) {
       const attempt = step.value;
       const answer = responses.get(keyOf(row, attempt.windowIndex, attempt.attemptIndex));
@@ -186,7 +154,7 @@ function rebuild(loaded: LoadedExport, responses: ReadonlyMap<string, HttpAttemp
       step = life.next(response);
     }
   }
-  context.caseloads.settle();
+  caseloads.settle();
   const summary = buildSummary(scenario, 'drive', metrics.data, load);
   const k6Summary = buildK6Summary(loaded.expected, (name) => totals.view(name), {
     target: load.target,
@@ -198,15 +166,4 @@ function rebuild(loaded: LoadedExport, responses: ReadonlyMap<string, HttpAttemp
     sequence: '',
   });
   return { export: loaded, summary, k6Summary, unscheduled };
-}
-
-/** The target's clock must run at the export's compression (as drive mode checks). */
-async function checkClock(backend: HttpBackend, compression: number): Promise<void> {
-  const wallBefore = performance.now();
-  const before = await backend.serverNow();
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const measured = ((await backend.serverNow()) - before) / (performance.now() - wallBefore);
-  if (Math.abs(measured / compression - 1) > 0.25) {
-    throw new DriveError('DRV_ERR_CLOCK_MISMATCH', `the target's virtual clock runs at about ×${measured.toPrecision(3)} but the export's compression is ${compression}; start the server with --clock-factor ${compression}`);
-  }
 }

@@ -8,6 +8,7 @@ import { attemptRequest } from '../backends/attempt-request.ts';
 import { SampleBasis } from '../backends/sample-vector.ts';
 import { syntheticLocation } from '../backends/synthetic-location.ts';
 import { buildSummary } from '../metrics/summary.ts';
+import { ENROL_BATCH, REGISTRATION_LEAD_MS, WINDOW_BATCH, loadTestServerOptions } from '../drive/load-test-server.ts';
 import { buildSchedule, type BuiltSchedule, type ScheduledAttempt, type ScheduledWindow } from './build-schedule.ts';
 import { K6ExportError } from './k6-export-errors.ts';
 import {
@@ -42,12 +43,7 @@ export interface ExportLimits {
 
 export const DEFAULT_LIMITS: ExportLimits = { maxChunkBytes: 64 * 1024 * 1024, maxChunks: 2_000 };
 export const DEFAULT_CHUNK_SIZE = 5_000;
-/** Participants per bulk enrolment and windows per bulk registration (the reference server's defaults allow 2,000 and 10,000). */
-export const ENROL_BATCH = 2_000;
-export const WINDOW_BATCH = 2_000;
 const REGISTRATION_BATCHES_PER_CHUNK = 25;
-/** Wall ms a window batch is registered ahead of its first window's opening. */
-export const REGISTRATION_LEAD_MS = 2_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const LATE_AFTER_MS = 10;
 
@@ -197,7 +193,7 @@ export function writeExport(scenario: Scenario, options: ExportOptions): ExportR
       notes: NOTES,
     };
     writeFileSync(join(temporary, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-    writeFileSync(join(temporary, REFERENCE_SERVER_FILE), `${JSON.stringify(referenceServerOptions(scenario, compression), null, 2)}\n`);
+    writeFileSync(join(temporary, REFERENCE_SERVER_FILE), `${JSON.stringify(loadTestServerOptions(scenario, compression), null, 2)}\n`);
     files += 3;
     chmodSync(temporary, 0o755);
     renameSync(temporary, outDir);
@@ -207,22 +203,6 @@ export function writeExport(scenario: Scenario, options: ExportOptions): ExportR
     if ((error as NodeJS.ErrnoException).code === 'ENOTEMPTY' || (error as NodeJS.ErrnoException).code === 'EEXIST') refuseOccupied(outDir);
     throw error;
   }
-}
-
-/**
- * Options for `checkin-sim serve --config` that make the reference server the export's fault-free
- * server: the scenario's policy and dimension, the clock at the export's compression, and limits sized
- * for a load test as drive mode sizes its child server (no per-participant limit, deeper shedding).
- */
-export function referenceServerOptions(scenario: Scenario, compression: number) {
-  return {
-    policy: scenario.policy,
-    dimension: scenario.biometrics.dimension,
-    clock: { factor: compression },
-    rateLimit: { max: 0 },
-    overload: { maxInFlight: 10_000 },
-    bulk: { maxParticipants: ENROL_BATCH, maxWindows: WINDOW_BATCH },
-  };
 }
 
 /** An export goes to a folder that does not exist yet, or is empty. */

@@ -25,6 +25,7 @@ import { LoadRecorder } from '../../sim/metrics/load-metrics.ts';
 import { enrolledTemplate } from '../../sim/population/template.ts';
 import { RandomStream } from '../../sim/rng/index.ts';
 import { startServerProcess, type ServerProcess } from '../../sim/drive/server-process.ts';
+import { WINDOW_BATCH } from '../../sim/drive/load-test-server.ts';
 import type { CheckInAttempt } from '../../sim/backends/backend.ts';
 import { distinctRequests } from './distinct-requests.ts';
 
@@ -122,7 +123,9 @@ async function enrolWithOneWindow(backend: HttpBackend, dimension: number): Prom
     tokens.push(...(await backend.enrol(batch)));
   }
   const now = await backend.serverNow();
-  await backend.registerWindows(Array.from({ length: PARTICIPANTS }, (_, row) => ({ participantId: `p${row}`, windowId: '0', kind: 'scheduled' as const, openedAt: now })));
+  for (let first = 0; first < PARTICIPANTS; first += WINDOW_BATCH) {
+    await backend.registerWindows(Array.from({ length: WINDOW_BATCH }, (_, index) => ({ participantId: `p${first + index}`, windowId: '0', kind: 'scheduled' as const, openedAt: now })));
+  }
   return { tokens, bases: templates.map((template) => new SampleBasis(template)) };
 }
 
