@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema, type TProperties } from '@sinclair/typebox';
-import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES } from '../sim/population/catalog.ts';
+import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES } from './catalog.ts';
 
 /**
  * The scenario file's schema: every field, its unit (in its name or description), its bounds and its

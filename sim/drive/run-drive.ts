@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { buildPopulation, type Population } from '../population/population.ts';
-import { TIME_ZONES } from '../population/catalog.ts';
+import { TIME_ZONES } from '../../scenarios/catalog.ts';
 import { syntheticPersonalRecord } from '../population/profile-card.ts';
 import { enrolledTemplate } from '../population/template.ts';
 import { drawShocks } from '../behaviour/shocks.ts';
