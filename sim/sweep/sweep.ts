@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../../scenarios/index.ts';
-import { writeSweepReport } from '../report/sweep-report.ts';
+import { writeSweepReport } from './sweep-report.ts';
 import { gridFromScenario, gridPoints, parseGridFlag, type GridField, type GridPoint } from './grid.ts';
 import { runSweep, type SweepRunOptions } from './run-sweep.ts';
 import { SweepError } from './sweep-errors.ts';
