@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../../scenarios/index.ts';
 import { CliError, USAGE_EXIT_CODE, type CliErrorCode } from './cli-errors.ts';
-import { DriveError, RUN_FAILED_EXIT_CODE } from '../drive/drive-errors.ts';
+import { DriveError, RUN_FAILED_EXIT_CODE } from '../backends/drive-errors.ts';
 import { runCommand } from './run-command.ts';
 import { sweepCommand } from './sweep-command.ts';
 import { compareCommand } from './compare-command.ts';

@@ -17,7 +17,7 @@ import { syntheticLocation } from '../backends/synthetic-location.ts';
 import { DAY_MS } from '../virtual-time.ts';
 import { DriveClock } from './drive-clock.ts';
 import { DueQueue } from '../engine/due-queue.ts';
-import { DriveError } from './drive-errors.ts';
+import { DriveError } from '../backends/drive-errors.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
 import type { CheckInWindow } from '../behaviour/schedule.ts';

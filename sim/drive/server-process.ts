@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DriveError } from './drive-errors.ts';
+import { DriveError } from '../backends/drive-errors.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));

@@ -9,7 +9,7 @@ import { LoadRecorder, type LoadSummary } from '../metrics/load-metrics.ts';
 import { buildSummary, type Summary } from '../metrics/summary.ts';
 import { HttpBackend, interpretAttemptReply, type HttpAttemptResponse } from '../backends/http.ts';
 import { DriveClock } from '../drive/drive-clock.ts';
-import { DriveError } from '../drive/drive-errors.ts';
+import { DriveError } from '../backends/drive-errors.ts';
 import { startServerProcess, type ServerProcess } from '../drive/server-process.ts';
 import { readExport, type LoadedExport } from './read-export.ts';
 import { routeOf } from '../../scenarios/k6/lib/export-format.ts';
