@@ -47,15 +47,7 @@ export function serveCommand(): Command {
     .option('--headers-timeout <ms>', 'ms to receive the headers of a request, at most --request-timeout; 0 = none (default 5000)', integer('--headers-timeout', 0, 3_600_000))
     .option('--keep-alive-timeout <ms>', 'ms an idle connection stays open between requests (default 5000)', integer('--keep-alive-timeout', 1, 3_600_000))
     .option('--max-connections <n>', 'connections open at once; more are closed at once; 0 = no limit (default 2048)', integer('--max-connections', 0, 1_000_000))
-    .action(async (flags: ServeFlags) => {
-      try {
-        await serve(flags);
-      } catch (error) {
-        if (!(error instanceof ServerError)) throw error;
-        process.stderr.write(`${error.code}: ${error.message}\n`);
-        process.exitCode = 2;
-      }
-    });
+    .action(serve);
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
