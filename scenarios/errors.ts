@@ -1,4 +1,4 @@
-import { CodedError } from '../shared/coded-error.ts';
+import { CodedError } from '../common/coded-error.ts';
 
 /**
  * Errors of scenario loading. Codes are stable (SCN_ERR_*): callers and tests branch on them, and

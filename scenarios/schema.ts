@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { section } from '../shared/schema-section.ts';
+import { section } from '../common/schema-section.ts';
 import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES } from './catalog.ts';
 
 /**

@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 import type { ScenarioIssue } from './errors.ts';
-import { deepFreeze } from '../shared/deep-freeze.ts';
+import { deepFreeze } from '../common/deep-freeze.ts';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true });
 const validateScenario = ajv.compile(ScenarioSchema);

@@ -1,4 +1,4 @@
-import { CodedError } from '../shared/coded-error.ts';
+import { CodedError } from '../common/coded-error.ts';
 
 /**
  * Every error the reference server reports. Codes are stable (SRV_ERR_*): clients and tests branch on

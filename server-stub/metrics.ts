@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { collectProcessMetrics } from '../shared/process-metrics.ts';
+import { collectProcessMetrics } from '../common/process-metrics.ts';
 import { JUDGEMENTS } from '../scenarios/vocabulary.ts';
 import type { PersonalDataDeleted, StoreCounts } from './store/store.ts';
 

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import { Type, type Static } from '@sinclair/typebox';
-import { deepFreeze } from '../shared/deep-freeze.ts';
-import { section } from '../shared/schema-section.ts';
+import { deepFreeze } from '../common/deep-freeze.ts';
+import { section } from '../common/schema-section.ts';
 import { ScenarioSchema } from '../scenarios/schema.ts';
 import { FaultsSchema } from './faults/fault-schema.ts';
 import { ServerError } from './errors.ts';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { namedIntegerFlag, namedNumberFlag } from '../shared/flag-parsers.ts';
+import { namedIntegerFlag, namedNumberFlag } from '../common/flag-parsers.ts';
 import { ServerError } from './errors.ts';
 import { readDataFile } from './read-data-file.ts';
 import { startServer } from './start-server.ts';

@@ -2,7 +2,7 @@
 // node --import tsx server-stub/serve-main.ts serve --port 0
 // Usage and startup errors exit with status 2, as they do under checkin-sim.
 import { Command, CommanderError } from 'commander';
-import { EXIT_STATUS, exitStatusFor } from '../shared/coded-error.ts';
+import { EXIT_STATUS, exitStatusFor } from '../common/coded-error.ts';
 import { serveCommand } from './serve-command.ts';
 
 const program = new Command('checkin-server').addCommand(serveCommand());

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { section } from '../../shared/schema-section.ts';
+import { section } from '../../common/schema-section.ts';
 
 /** The API routes a fault can target, by the name each route declares in its config. */
 export const FAULT_ROUTES = ['enrol', 'enrolBulk', 'openWindow', 'openWindowsBulk', 'openPrompts', 'checkin', 'call', 'status', 'history', 'closeDue'] as const;

@@ -1,4 +1,4 @@
-import { CodedError, EXIT_STATUS } from '../../shared/coded-error.ts';
+import { CodedError, EXIT_STATUS } from '../../common/coded-error.ts';
 
 /**
  * Errors that stop a drive run (DRV_ERR_*). The run writes what it measured so far before it stops;

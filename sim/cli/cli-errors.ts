@@ -1,4 +1,4 @@
-import { CodedError } from '../../shared/coded-error.ts';
+import { CodedError } from '../../common/coded-error.ts';
 
 /**
  * Errors of the command line. Codes are stable (CLI_ERR_*); every one exits with status 2 after

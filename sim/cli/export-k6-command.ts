@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadScenario } from '../../scenarios/index.ts';
 import { DAY_MS } from '../virtual-time.ts';
-import { integerFlag, positiveNumberFlag } from '../../shared/flag-parsers.ts';
+import { integerFlag, positiveNumberFlag } from '../../common/flag-parsers.ts';
 import { BASELINE_SCENARIO } from './run-command.ts';
 import { DEFAULT_CHUNK_SIZE, writeExport } from '../k6/write-export.ts';
 import { REFERENCE_SERVER_FILE } from '../../scenarios/k6/lib/export-format.ts';

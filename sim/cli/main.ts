@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_STATUS, exitStatusFor } from '../../shared/coded-error.ts';
+import { EXIT_STATUS, exitStatusFor } from '../../common/coded-error.ts';
 import type { CliErrorCode } from './cli-errors.ts';
 import { runCommand } from './run-command.ts';
 import { sweepCommand } from './sweep-command.ts';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { integerFlag, urlFlag } from '../../shared/flag-parsers.ts';
+import { integerFlag, urlFlag } from '../../common/flag-parsers.ts';
 import { CliError } from './cli-errors.ts';
 import { formatSummaryTables } from '../report/summary-table.ts';
 import { writeRunReport } from '../report/run-report.ts';

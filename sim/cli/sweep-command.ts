@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { planSweep, runAndWriteSweep } from '../sweep/sweep.ts';
 import { formatSweepTable } from '../sweep/sweep-table.ts';
 import { CliError } from './cli-errors.ts';
-import { integerFlag } from '../../shared/flag-parsers.ts';
+import { integerFlag } from '../../common/flag-parsers.ts';
 import { createProgress } from './progress.ts';
 
 interface SweepFlags {

@@ -1,4 +1,4 @@
-import { CodedError } from '../../shared/coded-error.ts';
+import { CodedError } from '../../common/coded-error.ts';
 
 /**
  * Errors of the compare command. Codes are stable (CMP_ERR_*) and documented in README's "Error

@@ -1,4 +1,4 @@
-import { MinHeap } from '../../shared/min-heap.ts';
+import { MinHeap } from '../../common/min-heap.ts';
 
 /**
  * A queue of things due at virtual instants, served in (due, order, insertion) order: the same

@@ -1,4 +1,4 @@
-import { CodedError } from '../../shared/coded-error.ts';
+import { CodedError } from '../../common/coded-error.ts';
 
 /**
  * Errors of `checkin-sim export-k6` and `checkin-sim replay` (K6X_ERR_*). Codes are stable; each is

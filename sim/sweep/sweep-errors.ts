@@ -1,4 +1,4 @@
-import { CodedError } from '../../shared/coded-error.ts';
+import { CodedError } from '../../common/coded-error.ts';
 
 /**
  * Errors of the sweep command. Codes are stable (SWP_ERR_*) and documented in README's "Error codes"

@@ -4,18 +4,18 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importsOf, sourceFiles } from '../helpers/imports.ts';
 
-// The folders run one way: shared ← scenarios ← server-stub ← sim, and dashboards read only the
+// The folders run one way: common ← scenarios ← server-stub ← sim, and dashboards read only the
 // vocabulary and the metric specs. Inside sim, no two subfolders import each other, however indirectly.
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Each area and the areas it may import from, besides itself. scenarios/k6 is an area of its own: k6 bundles it. */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
-  shared: [],
-  scenarios: ['shared', 'scenarios/k6'],
+  common: [],
+  scenarios: ['common', 'scenarios/k6'],
   'scenarios/k6': [],
-  'server-stub': ['shared', 'scenarios', 'scenarios/k6'],
-  sim: ['shared', 'scenarios', 'scenarios/k6', 'server-stub'],
+  'server-stub': ['common', 'scenarios', 'scenarios/k6'],
+  sim: ['common', 'scenarios', 'scenarios/k6', 'server-stub'],
   dashboards: [],
 };
 
@@ -91,7 +91,7 @@ function simCycles(edges: readonly Edge[]): { parts: string[]; edges: Edge[] }[]
 
 /** Every relative import of every source file in the checked folders. */
 function projectEdges(): Edge[] {
-  const files = ['shared', 'scenarios', 'server-stub', 'sim', 'dashboards'].flatMap((folder) => sourceFiles(join(ROOT, folder)));
+  const files = ['common', 'scenarios', 'server-stub', 'sim', 'dashboards'].flatMap((folder) => sourceFiles(join(ROOT, folder)));
   return files.flatMap((file) => {
     return importsOf(readFileSync(file, 'utf8'))
       .filter((specifier) => specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/'))
@@ -114,7 +114,7 @@ describe('the direction of imports between folders', () => {
     );
   });
 
-  it('runs shared ← scenarios ← server-stub ← sim, dashboards reading only the vocabulary and the metric specs', () => {
+  it('runs common ← scenarios ← server-stub ← sim, dashboards reading only the vocabulary and the metric specs', () => {
     const offending = edges.filter((edge) => !importAllowed(edge.from, edge.to)).map(shown);
     expect(offending, 'imports against the folder rules (see MAY_IMPORT)').toEqual([]);
   });
@@ -128,12 +128,12 @@ describe('the direction of imports between folders', () => {
   it('the folder rules refuse what they should', () => {
     expect(importAllowed('sim/cli/main.ts', 'server-stub/serve-command.ts')).toBe(true);
     expect(importAllowed('server-stub/options.ts', 'scenarios/schema.ts')).toBe(true);
-    expect(importAllowed('scenarios/schema.ts', 'shared/deep-freeze.ts')).toBe(true);
+    expect(importAllowed('scenarios/schema.ts', 'common/deep-freeze.ts')).toBe(true);
     expect(importAllowed('scenarios/k6/lib/k6-summary.ts', 'scenarios/vocabulary.ts')).toBe(true);
     expect(importAllowed('dashboards/panels.ts', 'scenarios/k6/lib/harness-metric-specs.ts')).toBe(true);
     expect(importAllowed('scenarios/schema.ts', 'sim/population/catalog.ts')).toBe(false);
     expect(importAllowed('server-stub/metrics.ts', 'sim/metrics/harness-prometheus.ts')).toBe(false);
-    expect(importAllowed('shared/coded-error.ts', 'scenarios/vocabulary.ts')).toBe(false);
+    expect(importAllowed('common/coded-error.ts', 'scenarios/vocabulary.ts')).toBe(false);
     expect(importAllowed('scenarios/k6/lib/k6-summary.ts', 'scenarios/schema.ts')).toBe(false);
     expect(importAllowed('dashboards/panels.ts', 'scenarios/schema.ts')).toBe(false);
     expect(importAllowed('dashboards/k6-recording-rules.ts', 'scenarios/k6/lib/harness-samples.ts')).toBe(false);

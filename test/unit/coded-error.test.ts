@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodedError, EXIT_STATUS, exitStatusFor } from '../../shared/coded-error.ts';
+import { CodedError, EXIT_STATUS, exitStatusFor } from '../../common/coded-error.ts';
 
 class ExampleError extends CodedError<'EXM_ERR_ONE'> {}
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepFreeze } from '../../shared/deep-freeze.ts';
+import { deepFreeze } from '../../common/deep-freeze.ts';
 
 describe('deepFreeze', () => {
   it('freezes the value and everything it holds, and returns the same object', () => {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { integerFlag, namedIntegerFlag, namedNumberFlag, positiveNumberFlag, urlFlag } from '../../shared/flag-parsers.ts';
+import { integerFlag, namedIntegerFlag, namedNumberFlag, positiveNumberFlag, urlFlag } from '../../common/flag-parsers.ts';
 
 /** The message a parser refuses `value` with. */
 function refusal(parse: (value: string) => unknown, value: string): string {

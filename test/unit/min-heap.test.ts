@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MinHeap } from '../../shared/min-heap.ts';
+import { MinHeap } from '../../common/min-heap.ts';
 import { DueQueue } from '../../sim/engine/due-queue.ts';
 
 const drain = <T>(take: () => T | undefined): T[] => {

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { section } from '../../shared/schema-section.ts';
+import { section } from '../../common/schema-section.ts';
 
 describe('section', () => {
   const schema = Type.Object({ http: section('HTTP settings', { port: Type.Integer({ default: 8080 }) }) }, { additionalProperties: false });

@@ -3,7 +3,7 @@
  * items[0] is the least item. Push and pop are O(log n). Items that compare equal come out in no set
  * order: a caller that needs one breaks ties in `compare` (as sim/engine/due-queue.ts does).
  *
- * In shared/ because the server's store (windows by close time) and the simulator (things due at
+ * In common/ because the server's store (windows by close time) and the simulator (things due at
  * virtual instants) both need it, and the server may not import from sim.
  */
 export class MinHeap<T> {
