@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { HARNESS_SPECS } from '../scenarios/k6/lib/harness-metric-specs.ts';
-import { K6_HARNESS_METRICS, type K6HarnessMetric } from '../scenarios/k6/lib/harness-samples.ts';
+import { K6_HARNESS_METRICS, type K6HarnessMetric } from '../scenarios/k6/lib/k6-harness-metrics.ts';
 
 /**
  * The Prometheus recording rules that give a k6 run's remote-written series the harness's names, so

@@ -1,3 +1,5 @@
+import { CodedError } from './common/coded-error.ts';
+
 /**
  * Errors of scenario loading. Codes are stable (SCN_ERR_*): callers and tests branch on them, and
  * the table below is their documentation (test/sim/cli/cli-error-codes-documented.test.ts holds the two together).
@@ -22,15 +24,13 @@ export interface ScenarioIssue {
   column?: number;
 }
 
-export class ScenarioError extends Error {
-  readonly code: ScenarioErrorCode;
+/** Its message is the code's meaning, then each issue on a line of its own. */
+export class ScenarioError extends CodedError<ScenarioErrorCode> {
   readonly file: string | undefined;
   readonly issues: readonly ScenarioIssue[];
 
   constructor(code: ScenarioErrorCode, file: string | undefined, issues: readonly ScenarioIssue[]) {
-    super(formatIssues(code, file, issues));
-    this.name = 'ScenarioError';
-    this.code = code;
+    super(code, formatIssues(code, file, issues));
     this.file = file;
     this.issues = issues;
   }
@@ -42,5 +42,5 @@ function formatIssues(code: ScenarioErrorCode, file: string | undefined, issues:
     const field = issue.path === '' ? '' : `${issue.path}: `;
     return `  ${where === '' ? '' : `${where} `}${field}${issue.message}`;
   });
-  return `${code}: ${SCENARIO_ERRORS[code]}\n${lines.join('\n')}`;
+  return `${SCENARIO_ERRORS[code]}\n${lines.join('\n')}`;
 }

@@ -1,14 +1,12 @@
-import { Type, type Static, type TSchema, type TProperties } from '@sinclair/typebox';
-import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES } from '../sim/population/catalog.ts';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { section } from './common/schema-section.ts';
+import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES } from './catalog.ts';
 
 /**
  * The scenario file's schema: every field, its unit (in its name or description), its bounds and its
  * default. A scenario file names only what it changes; the loader fills the rest from here.
  * Sources of the defaults: the calibration row named in each description, or ASSUMPTION.
  */
-
-const section = <T extends TProperties>(description: string, properties: T) =>
-  Type.Object(properties, { description, additionalProperties: false, default: {} });
 
 const probability = (description: string, defaultValue: number) =>
   Type.Number({ minimum: 0, maximum: 1, default: defaultValue, description: `${description} (probability, 0..1)` });

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 import type { ScenarioIssue } from './errors.ts';
+import { deepFreeze } from './common/deep-freeze.ts';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true });
 const validateScenario = ajv.compile(ScenarioSchema);
@@ -139,12 +140,4 @@ function dedupe(issues: ScenarioIssue[]): ScenarioIssue[] {
     seen.add(key);
     return true;
   });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

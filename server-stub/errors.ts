@@ -1,3 +1,5 @@
+import { CodedError } from '../scenarios/common/coded-error.ts';
+
 /**
  * Every error the reference server reports. Codes are stable (SRV_ERR_*): clients and tests branch on
  * them, never on messages. `status` is the HTTP status a request gets; startup errors have none.
@@ -51,21 +53,17 @@ export interface ErrorBody {
   field?: string;
 }
 
-export class ServerError extends Error {
-  readonly code: ServerErrorCode;
+/** Its message is the body's: it names the field first, and the code goes beside it. Startup errors exit as bad input. */
+export class ServerError extends CodedError<ServerErrorCode> {
   readonly statusCode: number;
-  readonly field: string | undefined;
   /** Seconds a client should wait before retrying; sent as Retry-After. */
   readonly retryAfterSeconds: number | undefined;
   /** Further response headers the answer needs (WWW-Authenticate on a 401, Allow on a 405). */
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: ServerErrorCode, message: string, field?: string, retryAfterSeconds?: number, headers: Readonly<Record<string, string>> = {}) {
-    super(field === undefined ? message : `${field}: ${message}`);
-    this.name = 'ServerError';
-    this.code = code;
+    super(code, message, { field, codeInMessage: false });
     this.statusCode = SERVER_ERRORS[code].status ?? 500;
-    this.field = field;
     this.retryAfterSeconds = retryAfterSeconds;
     this.headers = headers;
   }

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from '../scenarios/common/process-metrics.ts';
 import { JUDGEMENTS } from '../scenarios/vocabulary.ts';
 import type { PersonalDataDeleted, StoreCounts } from './store/store.ts';
 
@@ -17,15 +18,6 @@ export interface PersonalDataSettings {
 
 /** The kinds of personal data retention deletes: checkin_personal_data_deleted_total's `kind` label. */
 export const PERSONAL_DATA_KINDS = ['location', 'device_model', 'personal_record', 'time_zone'] as const;
-
-/** prom-client's default metrics that break Prometheus naming (gauges named `_total`: promtool rejects them). */
-const NON_CONFORMING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
-
-/** prom-client's default process metrics (CPU, memory, GC, event-loop lag), less the ones that break naming conventions. */
-export function collectProcessMetrics(registry: Registry, prefix = ''): void {
-  collectDefaultMetrics({ register: registry, prefix });
-  for (const name of NON_CONFORMING_DEFAULTS) registry.removeSingleMetric(`${prefix}${name}`);
-}
 
 /** Why a request or connection was refused: checkin_requests_shed_total's `reason` label. */
 export const SHED_REASONS = ['overloaded', 'rate_limited', 'concurrency_limited', 'request_timeout', 'max_connections'] as const;

@@ -1,12 +1,11 @@
 import { Ajv } from 'ajv';
-import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { deepFreeze } from '../scenarios/common/deep-freeze.ts';
+import { section } from '../scenarios/common/schema-section.ts';
 import { ScenarioSchema } from '../scenarios/schema.ts';
 import { FaultsSchema } from './faults/fault-schema.ts';
 import { ServerError } from './errors.ts';
 import { describeSchemaError } from './validation-messages.ts';
-
-const section = <T extends TProperties>(description: string, properties: T) =>
-  Type.Object(properties, { description, additionalProperties: false, default: {} });
 
 /** A string enum as plain JSON Schema (`enum`), whose errors list the allowed values. */
 export const stringEnum = <const T extends string>(values: readonly T[], options: { default?: NoInfer<T>; description: string }) =>
@@ -140,12 +139,4 @@ export function resolveOptions(input: ServerOptionsInput = {}): ServerOptions {
   const first = issues[0]!;
   const rest = issues.slice(1).map((issue) => `; ${issue.field || 'options'}: ${issue.expected}`).join('');
   throw new ServerError('SRV_ERR_OPTIONS', `${first.expected}${rest}`, first.field || 'options');
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

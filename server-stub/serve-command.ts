@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { namedIntegerFlag, namedNumberFlag } from '../scenarios/common/flag-parsers.ts';
 import { ServerError } from './errors.ts';
 import { readDataFile } from './read-data-file.ts';
 import { startServer } from './start-server.ts';
@@ -31,31 +32,23 @@ interface ServeFlags {
 export function serveCommand(): Command {
   return new Command('serve')
     .description('run the reference check-in server (synthetic participants only)')
-    .requiredOption('--port <port>', 'TCP port; 0 picks a free one', integer('--port', 0, 65_535))
+    .requiredOption('--port <port>', 'TCP port; 0 picks a free one', namedIntegerFlag('--port', 0, 65_535))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--config <file>', 'server options as YAML or JSON (the flags below override it); see server-stub/README.md')
     .option('--db <file>', 'SQLite database file (WAL); in memory when absent')
-    .option('--clock-factor <factor>', 'virtual ms per wall ms', number('--clock-factor'))
-    .option('--clock-start <ms>', 'virtual time at start, in ms (default: the wall clock)', integer('--clock-start', 0, Number.MAX_SAFE_INTEGER))
-    .option('--threshold <similarity>', 'face-match threshold (cosine similarity)', number('--threshold'))
-    .option('--voice-threshold <similarity>', 'voice-match threshold (cosine similarity)', number('--voice-threshold'))
+    .option('--clock-factor <factor>', 'virtual ms per wall ms', namedNumberFlag('--clock-factor'))
+    .option('--clock-start <ms>', 'virtual time at start, in ms (default: the wall clock)', namedIntegerFlag('--clock-start', 0, Number.MAX_SAFE_INTEGER))
+    .option('--threshold <similarity>', 'face-match threshold (cosine similarity)', namedNumberFlag('--threshold'))
+    .option('--voice-threshold <similarity>', 'voice-match threshold (cosine similarity)', namedNumberFlag('--voice-threshold'))
     .option('--faults <file>', 'faults to inject from the start, as YAML or JSON')
-    .option('--fault-seed <seed>', 'seed of fault draws', integer('--fault-seed', 0, 2 ** 32 - 1))
+    .option('--fault-seed <seed>', 'seed of fault draws', namedIntegerFlag('--fault-seed', 0, 2 ** 32 - 1))
     .option('--officer-token <token>', 'officer/admin bearer token (default: $CHECKIN_OFFICER_TOKEN, else made up and printed on stderr)')
     .option('--log-level <level>', 'silent, fatal, error, warn, info or debug')
-    .option('--request-timeout <ms>', 'ms to receive a whole request, else 408 and the connection closed; 0 = none (default 10000)', integer('--request-timeout', 0, 3_600_000))
-    .option('--headers-timeout <ms>', 'ms to receive the headers of a request, at most --request-timeout; 0 = none (default 5000)', integer('--headers-timeout', 0, 3_600_000))
-    .option('--keep-alive-timeout <ms>', 'ms an idle connection stays open between requests (default 5000)', integer('--keep-alive-timeout', 1, 3_600_000))
-    .option('--max-connections <n>', 'connections open at once; more are closed at once; 0 = no limit (default 2048)', integer('--max-connections', 0, 1_000_000))
-    .action(async (flags: ServeFlags) => {
-      try {
-        await serve(flags);
-      } catch (error) {
-        if (!(error instanceof ServerError)) throw error;
-        process.stderr.write(`${error.code}: ${error.message}\n`);
-        process.exitCode = 2;
-      }
-    });
+    .option('--request-timeout <ms>', 'ms to receive a whole request, else 408 and the connection closed; 0 = none (default 10000)', namedIntegerFlag('--request-timeout', 0, 3_600_000))
+    .option('--headers-timeout <ms>', 'ms to receive the headers of a request, at most --request-timeout; 0 = none (default 5000)', namedIntegerFlag('--headers-timeout', 0, 3_600_000))
+    .option('--keep-alive-timeout <ms>', 'ms an idle connection stays open between requests (default 5000)', namedIntegerFlag('--keep-alive-timeout', 1, 3_600_000))
+    .option('--max-connections <n>', 'connections open at once; more are closed at once; 0 = no limit (default 2048)', namedIntegerFlag('--max-connections', 0, 1_000_000))
+    .action(serve);
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
@@ -107,21 +100,5 @@ function optionsFromFlags(flags: ServeFlags): ServerOptionsInput {
       ...(flags.threshold !== undefined && { faceThreshold: flags.threshold }),
       ...(flags.voiceThreshold !== undefined && { voiceThreshold: flags.voiceThreshold }),
     },
-  };
-}
-
-function number(flag: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError(`${flag}: expected a number, got '${value}'`);
-    return parsed;
-  };
-}
-
-function integer(flag: string, min: number, max: number) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new InvalidArgumentError(`${flag}: expected an integer in ${min}..${max}, got '${value}'`);
-    return parsed;
   };
 }

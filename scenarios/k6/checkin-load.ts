@@ -19,7 +19,8 @@ import { interpretReply, parseBody } from './lib/attempt-outcome.ts';
 import { attemptSamples, registrationSamples, type Sample } from './lib/attempt-samples.ts';
 import { EXPECTED_SUMMARY_FILE, MANIFEST_FILE, TOKENS_FILE, TOKENS_FORMAT, locate, routeOf, type AttemptEntry, type ExportManifest, type RegistrationBatch, type TokensFile } from './lib/export-format.ts';
 import { METRICS } from './lib/k6-metrics.ts';
-import { K6_HARNESS_METRICS, STANDING_SAMPLES_EVERY_MS, harnessAnswerSamples, harnessRegistrationSamples, harnessSentSamples, harnessStandingSamples } from './lib/harness-samples.ts';
+import { STANDING_SAMPLES_EVERY_MS, harnessAnswerSamples, harnessRegistrationSamples, harnessSentSamples, harnessStandingSamples } from './lib/harness-samples.ts';
+import { K6_HARNESS_METRICS } from './lib/k6-harness-metrics.ts';
 import { buildK6Summary, textSummary, type MetricValues, type SummaryJson } from './lib/k6-summary.ts';
 import {
   clockMatches,

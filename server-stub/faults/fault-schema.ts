@@ -1,11 +1,9 @@
-import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { section } from '../../scenarios/common/schema-section.ts';
 
 /** The API routes a fault can target, by the name each route declares in its config. */
 export const FAULT_ROUTES = ['enrol', 'enrolBulk', 'openWindow', 'openWindowsBulk', 'openPrompts', 'checkin', 'call', 'status', 'history', 'closeDue'] as const;
 export type FaultRoute = (typeof FAULT_ROUTES)[number];
-
-const section = <T extends TProperties>(description: string, properties: T) =>
-  Type.Object(properties, { description, additionalProperties: false, default: {} });
 
 const milliseconds = (description: string) => Type.Integer({ minimum: 0, maximum: 600_000, default: 0, description });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MinHeap } from './min-heap.ts';
+import { MinHeap } from '../../scenarios/common/min-heap.ts';
 import type { PersonalRecord } from '../personal-record.ts';
 import {
   compareDue,

@@ -2,7 +2,7 @@ import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { AttemptResponse, CheckInAttempt } from './backend.ts';
 import type { WindowKind } from '../../server-stub/policy/index.ts';
 import type { Judgement } from '../../scenarios/vocabulary.ts';
-import { DriveError } from '../drive/drive-errors.ts';
+import { DriveError } from './drive-errors.ts';
 import type { PersonalRecord } from '../../server-stub/personal-record.ts';
 import { attemptRequest } from './attempt-request.ts';
 import { JUDGEMENTS } from '../../scenarios/vocabulary.ts';

@@ -1,4 +1,4 @@
-import { SHIFT_HOURS, WORK_SHIFTS } from '../population/catalog.ts';
+import { SHIFT_HOURS, WORK_SHIFTS } from '../../scenarios/catalog.ts';
 import { hourInRange, localHour, nextLocalHour } from '../virtual-time.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 

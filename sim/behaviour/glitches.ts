@@ -1,5 +1,5 @@
 import type { RandomStream } from '../rng/index.ts';
-import { CONNECTIVITY_CLASSES, DEVICE_TIERS } from '../population/catalog.ts';
+import { CONNECTIVITY_CLASSES, DEVICE_TIERS } from '../../scenarios/catalog.ts';
 import { CAUSE_INDEX, FAILURE_CAUSES } from '../../scenarios/vocabulary.ts';
 import { carrierOutageEnd, releaseCrashProbability, type ShockCalendar } from './shocks.ts';
 import type { DeviceSpells } from './device-spells.ts';

@@ -1,5 +1,5 @@
 import { scenarioStream } from '../rng/index.ts';
-import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES } from '../population/catalog.ts';
+import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES } from '../../scenarios/catalog.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../virtual-time.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 

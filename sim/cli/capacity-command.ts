@@ -6,7 +6,7 @@ import { loadScenario } from '../../scenarios/index.ts';
 import { findCapacity, type CapacityStep } from '../drive/capacity.ts';
 import { BASELINE_SCENARIO } from './run-command.ts';
 import { CliError } from './cli-errors.ts';
-import { integerFlag, positiveNumberFlag, urlFlag } from './flag-parsers.ts';
+import { integerFlag, positiveNumberFlag, urlFlag } from '../../scenarios/common/flag-parsers.ts';
 
 interface CapacityFlags {
   sloP99: number;

@@ -1,3 +1,5 @@
+import { CodedError } from '../../scenarios/common/coded-error.ts';
+
 /**
  * Errors of the command line. Codes are stable (CLI_ERR_*); every one exits with status 2 after
  * printing the code, the flag or field, and what was expected.
@@ -10,14 +12,4 @@ export const CLI_ERRORS = {
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;
 
-export class CliError extends Error {
-  readonly code: CliErrorCode;
-
-  constructor(code: CliErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.name = 'CliError';
-    this.code = code;
-  }
-}
-
-export const USAGE_EXIT_CODE = 2;
+export class CliError extends CodedError<CliErrorCode> {}

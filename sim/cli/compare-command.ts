@@ -1,9 +1,7 @@
 import { Command } from 'commander';
-import { CompareError } from '../compare/compare-errors.ts';
 import { compareSummaries } from '../compare/compare-summaries.ts';
 import { formatComparison } from '../compare/compare-table.ts';
 import { readSummary } from '../compare/read-summary.ts';
-import { USAGE_EXIT_CODE } from './cli-errors.ts';
 
 export function compareCommand(): Command {
   return new Command('compare')
@@ -12,14 +10,7 @@ export function compareCommand(): Command {
     .argument('<runB>', 'run folder (holding summary.json) or a summary.json file')
     .option('--json', 'print the comparison as JSON instead of a table', false)
     .action((runA: string, runB: string, flags: { json: boolean }) => {
-      try {
-        const comparison = compareSummaries({ run: runA, summary: readSummary(runA).summary }, { run: runB, summary: readSummary(runB).summary });
-        process.stdout.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : `${formatComparison(comparison)}\n`);
-      } catch (error) {
-        // Compare errors are bad input like any other: one line with the code, exit status 2.
-        if (!(error instanceof CompareError)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = USAGE_EXIT_CODE;
-      }
+      const comparison = compareSummaries({ run: runA, summary: readSummary(runA).summary }, { run: runB, summary: readSummary(runB).summary });
+      process.stdout.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : `${formatComparison(comparison)}\n`);
     });
 }

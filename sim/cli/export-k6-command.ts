@@ -2,11 +2,9 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadScenario } from '../../scenarios/index.ts';
 import { DAY_MS } from '../virtual-time.ts';
-import { integerFlag, positiveNumberFlag } from './flag-parsers.ts';
+import { integerFlag, positiveNumberFlag } from '../../scenarios/common/flag-parsers.ts';
 import { BASELINE_SCENARIO } from './run-command.ts';
-import { USAGE_EXIT_CODE } from './cli-errors.ts';
 import { DEFAULT_CHUNK_SIZE, writeExport } from '../k6/write-export.ts';
-import { K6ExportError } from '../k6/k6-export-errors.ts';
 import { REFERENCE_SERVER_FILE } from '../../scenarios/k6/lib/export-format.ts';
 
 interface ExportFlags {
@@ -41,28 +39,21 @@ export function exportK6Command(): Command {
       const scenario = loadScenario({ file, overrides });
       const compression = flags.compression ?? (scenario.days * DAY_MS) / (flags.durationS * 1000);
       const outDir = flags.out ?? join('out', `${scenario.name}-seed${scenario.seed}-k6`);
-      try {
-        const { manifest, files, bytes, outDir: written } = writeExport(scenario, { outDir, compression, chunkSize: flags.chunkSize });
-        const peak = Math.max(...manifest.rateCurve.attempts.counts) / (manifest.rateCurve.attempts.bucketMs / 1000);
-        process.stdout.write(
-          [
-            `export-k6 ${scenario.name}: ${count(manifest.counts.participants)} participants × ${scenario.days} days, seed ${scenario.seed}, ×${compression.toPrecision(6)}`,
-            `  ${count(manifest.counts.attempts)} attempts in ${manifest.attempts.chunks.length} chunks, ${count(manifest.counts.windows)} windows in ${manifest.counts.registrationBatches} registrations, ${manifest.counts.enrolmentBatches} enrolment batches`,
-            `  ${(manifest.durationMs / 1000).toFixed(1)} s of load, ${manifest.intendedRps.toFixed(1)} attempts/s on average, ${peak.toFixed(0)}/s at the peak; k6 VUs ${manifest.k6.preAllocatedVUs} pre-allocated, ${manifest.k6.maxVUs} at most`,
-            `  ${files} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, in ${written}`,
-            `  expectation: sim digest ${manifest.expectation.simDigest}${manifest.expectation.simRunMatches ? '' : ' (without the scenario\'s own server faults)'}`,
-            `next: npx checkin-sim serve --port 8080 --config ${join(written, REFERENCE_SERVER_FILE)} --officer-token $TOKEN   (or a server of your own, its clock at ×${compression})`,
-            `      k6 run -e EXPORT_DIR=${written} -e TARGET=http://127.0.0.1:8080 -e OFFICER_TOKEN=$TOKEN scenarios/k6/enrol.ts`,
-            `      k6 run -e EXPORT_DIR=${written} -e TARGET=http://127.0.0.1:8080 -e OFFICER_TOKEN=$TOKEN scenarios/k6/checkin-load.ts`,
-            `digest ${manifest.expectation.k6Digest}`,
-            '',
-          ].join('\n'),
-        );
-      } catch (error) {
-        // Export errors are bad input like any other: one line with the code, exit status 2, nothing written.
-        if (!(error instanceof K6ExportError)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = USAGE_EXIT_CODE;
-      }
+      const { manifest, files, bytes, outDir: written } = writeExport(scenario, { outDir, compression, chunkSize: flags.chunkSize });
+      const peak = Math.max(...manifest.rateCurve.attempts.counts) / (manifest.rateCurve.attempts.bucketMs / 1000);
+      process.stdout.write(
+        [
+          `export-k6 ${scenario.name}: ${count(manifest.counts.participants)} participants × ${scenario.days} days, seed ${scenario.seed}, ×${compression.toPrecision(6)}`,
+          `  ${count(manifest.counts.attempts)} attempts in ${manifest.attempts.chunks.length} chunks, ${count(manifest.counts.windows)} windows in ${manifest.counts.registrationBatches} registrations, ${manifest.counts.enrolmentBatches} enrolment batches`,
+          `  ${(manifest.durationMs / 1000).toFixed(1)} s of load, ${manifest.intendedRps.toFixed(1)} attempts/s on average, ${peak.toFixed(0)}/s at the peak; k6 VUs ${manifest.k6.preAllocatedVUs} pre-allocated, ${manifest.k6.maxVUs} at most`,
+          `  ${files} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB, in ${written}`,
+          `  expectation: sim digest ${manifest.expectation.simDigest}${manifest.expectation.simRunMatches ? '' : ' (without the scenario\'s own server faults)'}`,
+          `next: npx checkin-sim serve --port 8080 --config ${join(written, REFERENCE_SERVER_FILE)} --officer-token $TOKEN   (or a server of your own, its clock at ×${compression})`,
+          `      k6 run -e EXPORT_DIR=${written} -e TARGET=http://127.0.0.1:8080 -e OFFICER_TOKEN=$TOKEN scenarios/k6/enrol.ts`,
+          `      k6 run -e EXPORT_DIR=${written} -e TARGET=http://127.0.0.1:8080 -e OFFICER_TOKEN=$TOKEN scenarios/k6/checkin-load.ts`,
+          `digest ${manifest.expectation.k6Digest}`,
+          '',
+        ].join('\n'),
+      );
     });
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ScenarioError } from '../../scenarios/index.ts';
-import { CliError, USAGE_EXIT_CODE, type CliErrorCode } from './cli-errors.ts';
-import { DriveError, RUN_FAILED_EXIT_CODE } from '../drive/drive-errors.ts';
+import { EXIT_STATUS, exitStatusFor } from '../../scenarios/common/coded-error.ts';
+import type { CliErrorCode } from './cli-errors.ts';
 import { runCommand } from './run-command.ts';
 import { sweepCommand } from './sweep-command.ts';
 import { compareCommand } from './compare-command.ts';
@@ -37,21 +36,11 @@ try {
   process.exitCode = reportError(error);
 }
 
-/** Bad input of any kind (flags, scenario files) exits with status 2 after one clear message. */
+/** One clear message, then the exit status: 2 for bad input of any kind, 3 for a run that could not complete. */
 function reportError(error: unknown): number {
-  if (error instanceof CommanderError) {
-    if (error.exitCode === 0) return 0; // --help, --version
-    const code: CliErrorCode = error.code === 'commander.invalidArgument' ? 'CLI_ERR_INVALID_FLAG' : 'CLI_ERR_USAGE';
-    process.stderr.write(`${code}: ${error.message.replace(/^error: /, '')}\n(run with --help for usage)\n`);
-    return USAGE_EXIT_CODE;
-  }
-  if (error instanceof ScenarioError || error instanceof CliError) {
-    process.stderr.write(`${error.message}\n`);
-    return USAGE_EXIT_CODE;
-  }
-  if (error instanceof DriveError) {
-    process.stderr.write(`${error.message}\n`);
-    return RUN_FAILED_EXIT_CODE;
-  }
-  throw error;
+  if (!(error instanceof CommanderError)) return exitStatusFor(error);
+  if (error.exitCode === 0) return 0; // --help, --version
+  const code: CliErrorCode = error.code === 'commander.invalidArgument' ? 'CLI_ERR_INVALID_FLAG' : 'CLI_ERR_USAGE';
+  process.stderr.write(`${code}: ${error.message.replace(/^error: /, '')}\n(run with --help for usage)\n`);
+  return EXIT_STATUS.badInput;
 }

@@ -1,14 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { integerFlag, urlFlag } from './flag-parsers.ts';
-import { CliError, USAGE_EXIT_CODE } from './cli-errors.ts';
+import { integerFlag, urlFlag } from '../../scenarios/common/flag-parsers.ts';
+import { CliError } from './cli-errors.ts';
 import { formatSummaryTables } from '../report/summary-table.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import { buildPerf } from '../metrics/summary.ts';
 import { emptyMetrics } from '../metrics/shard-metrics.ts';
 import { replayExport } from '../k6/replay-export.ts';
-import { K6ExportError } from '../k6/k6-export-errors.ts';
 
 interface ReplayFlags {
   out?: string;
@@ -34,20 +33,12 @@ export function replayCommand(): Command {
       const officerToken = flags.officerToken ?? process.env.CHECKIN_OFFICER_TOKEN;
       if (flags.target !== undefined && officerToken === undefined) throw new CliError('CLI_ERR_USAGE', '--target: expected --officer-token (or $CHECKIN_OFFICER_TOKEN) with it');
       const outDir = flags.out ?? `${directory.replace(/\/+$/, '')}-replay`;
-      let result;
-      try {
-        result = await replayExport(directory, {
-          ...(flags.target !== undefined && { target: { url: flags.target, officerToken: officerToken! } }),
-          connections: flags.connections,
-          requestTimeoutMs: flags.requestTimeoutMs,
-          lateAfterMs: flags.lateAfterMs,
-        });
-      } catch (error) {
-        if (!(error instanceof K6ExportError)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = USAGE_EXIT_CODE;
-        return;
-      }
+      const result = await replayExport(directory, {
+        ...(flags.target !== undefined && { target: { url: flags.target, officerToken: officerToken! } }),
+        connections: flags.connections,
+        requestTimeoutMs: flags.requestTimeoutMs,
+        lateAfterMs: flags.lateAfterMs,
+      });
       try {
         mkdirSync(outDir, { recursive: true });
       } catch (error) {

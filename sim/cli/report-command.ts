@@ -2,9 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { readSummary } from '../compare/read-summary.ts';
-import { CompareError } from '../compare/compare-errors.ts';
 import { REPORT_FILE, buildRunReport } from '../report/run-report.ts';
-import { USAGE_EXIT_CODE } from './cli-errors.ts';
 
 /**
  * `checkin-sim report <run>`: report.html for a summary.json written elsewhere, e.g. by a k6 run's
@@ -16,15 +14,9 @@ export function reportCommand(): Command {
     .argument('<run>', 'run folder (holding summary.json) or a summary.json file')
     .option('--out <file>', 'report file (default: report.html beside the summary)')
     .action(async (run: string, flags: { out?: string }) => {
-      try {
-        const { file, summary } = readSummary(run);
-        const out = flags.out ?? join(dirname(file), REPORT_FILE);
-        writeFileSync(out, await buildRunReport(summary));
-        process.stdout.write(`report: ${out}\n`);
-      } catch (error) {
-        if (!(error instanceof CompareError)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = USAGE_EXIT_CODE;
-      }
+      const { file, summary } = readSummary(run);
+      const out = flags.out ?? join(dirname(file), REPORT_FILE);
+      writeFileSync(out, await buildRunReport(summary));
+      process.stdout.write(`report: ${out}\n`);
     });
 }

@@ -12,7 +12,7 @@ import { buildPerf, buildSummary, type Perf, type Summary } from '../metrics/sum
 import { formatSummaryTables } from '../report/summary-table.ts';
 import { writeRunReportOf } from '../report/run-report.ts';
 import { CliError } from './cli-errors.ts';
-import { integerFlag, positiveNumberFlag, urlFlag } from './flag-parsers.ts';
+import { integerFlag, positiveNumberFlag, urlFlag } from '../../scenarios/common/flag-parsers.ts';
 import { createProgress } from './progress.ts';
 import { DAY_MS } from '../virtual-time.ts';
 import { packageFile } from '../runtime/package-files.ts';

@@ -2,11 +2,10 @@ import { availableParallelism } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { SweepError } from '../sweep/sweep-errors.ts';
 import { planSweep, runAndWriteSweep } from '../sweep/sweep.ts';
 import { formatSweepTable } from '../sweep/sweep-table.ts';
-import { CliError, USAGE_EXIT_CODE } from './cli-errors.ts';
-import { integerFlag } from './flag-parsers.ts';
+import { CliError } from './cli-errors.ts';
+import { integerFlag } from '../../scenarios/common/flag-parsers.ts';
 import { createProgress } from './progress.ts';
 
 interface SweepFlags {
@@ -29,14 +28,7 @@ export function sweepCommand(): Command {
     .addOption(new Option('--workers <n>', 'worker threads, each running whole points').argParser(integerFlag(1)).default(availableParallelism(), 'cores available'))
     .option('--out <dir>', 'output folder (default: out/<scenario>-sweep-seed<seed>, or out/<scenario>-seed<seed> when the name already says sweep)')
     .action(async (file: string, flags: SweepFlags) => {
-      try {
-        await sweep(file, flags);
-      } catch (error) {
-        // Sweep errors are bad input like any other: one line with the code, exit status 2.
-        if (!(error instanceof SweepError)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = USAGE_EXIT_CODE;
-      }
+      await sweep(file, flags);
     });
 }
 

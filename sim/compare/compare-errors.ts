@@ -1,3 +1,5 @@
+import { CodedError } from '../../scenarios/common/coded-error.ts';
+
 /**
  * Errors of the compare command. Codes are stable (CMP_ERR_*) and documented in README's "Error
  * codes" table (test/sim/cli/cli-error-codes-documented.test.ts holds the two together). Each exits with status 2.
@@ -9,15 +11,5 @@ export const COMPARE_ERRORS = {
 
 export type CompareErrorCode = keyof typeof COMPARE_ERRORS;
 
-export class CompareError extends Error {
-  readonly code: CompareErrorCode;
-  /** The argument (run folder or file) concerned. */
-  readonly run: string;
-
-  constructor(code: CompareErrorCode, run: string, message: string) {
-    super(`${code}: ${run}: ${message}`);
-    this.name = 'CompareError';
-    this.code = code;
-    this.run = run;
-  }
-}
+/** Its field is the argument (run folder or file) concerned. */
+export class CompareError extends CodedError<CompareErrorCode> {}

@@ -1,6 +1,6 @@
 import { CAUSE_CLASSES, type CauseClass } from '../../scenarios/vocabulary.ts';
 import { ALL_CAUSES, CLASS_LABEL } from '../report/cause-classes.ts';
-import { differenceInterval, poissonRate, quantileInterval, wilsonRate, type Estimate, type Interval } from '../report/intervals.ts';
+import { differenceInterval, poissonRate, quantileInterval, wilsonRate, type Estimate, type Interval } from '../metrics/intervals.ts';
 import type { Summary } from '../metrics/summary.ts';
 
 export type Better = 'lower' | 'higher';

@@ -42,23 +42,23 @@ export function readSummary(run: string): { file: string; summary: Summary } {
   try {
     if (statSync(run).isDirectory()) file = join(run, 'summary.json');
   } catch {
-    throw new CompareError('CMP_ERR_NOT_FOUND', run, 'expected a run folder (holding summary.json) or a summary.json file; nothing is there');
+    throw new CompareError('CMP_ERR_NOT_FOUND', 'expected a run folder (holding summary.json) or a summary.json file; nothing is there', { field: run });
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CompareError('CMP_ERR_NOT_FOUND', run, `expected a readable ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new CompareError('CMP_ERR_NOT_FOUND', `expected a readable ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { field: run });
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new CompareError('CMP_ERR_NOT_A_SUMMARY', run, `expected JSON in ${file}: ${(error as Error).message}`);
+    throw new CompareError('CMP_ERR_NOT_A_SUMMARY', `expected JSON in ${file}: ${(error as Error).message}`, { field: run });
   }
   const missing = REQUIRED.filter((path) => path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), data) === undefined);
   if (missing.length > 0) {
-    throw new CompareError('CMP_ERR_NOT_A_SUMMARY', run, `expected a checkin-sim summary.json; ${file} lacks ${missing.join(', ')}`);
+    throw new CompareError('CMP_ERR_NOT_A_SUMMARY', `expected a checkin-sim summary.json; ${file} lacks ${missing.join(', ')}`, { field: run });
   }
   return { file, summary: data as Summary };
 }

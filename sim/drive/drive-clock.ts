@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DriveError } from './drive-errors.ts';
+import { DriveError } from '../backends/drive-errors.ts';
 import type { HttpBackend } from '../backends/http.ts';
 
 /**

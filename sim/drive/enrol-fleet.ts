@@ -1,4 +1,4 @@
-import { TIME_ZONES } from '../population/catalog.ts';
+import { TIME_ZONES } from '../../scenarios/catalog.ts';
 import { syntheticPersonalRecord } from '../population/profile-card.ts';
 import { enrolledTemplate } from '../population/template.ts';
 import { ENROL_BATCH } from './load-test-server.ts';

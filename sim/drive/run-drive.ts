@@ -5,7 +5,7 @@ import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
 import { HttpBackend } from '../backends/http.ts';
 import { DAY_MS } from '../virtual-time.ts';
 import { checkClockFactor, startClock, type DriveClock } from './drive-clock.ts';
-import { DriveError } from './drive-errors.ts';
+import { DriveError } from '../backends/drive-errors.ts';
 import { DriveLives } from './drive-lives.ts';
 import { DriveTraffic, type Due } from './drive-traffic.ts';
 import { enrolFleet } from './enrol-fleet.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DriveError } from './drive-errors.ts';
+import { DriveError } from '../backends/drive-errors.ts';
 import { loadTestServerOptions } from './load-test-server.ts';
 import type { ServerOptionsInput } from '../../server-stub/options.ts';
 import type { Scenario } from '../../scenarios/schema.ts';

@@ -1,6 +1,6 @@
 import { participantStream, type RandomStream } from '../rng/index.ts';
 import { DAY_MS, MINUTE_MS } from '../virtual-time.ts';
-import { ENGLISH_LANGUAGE_INDEX, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../population/catalog.ts';
+import { ENGLISH_LANGUAGE_INDEX, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../../scenarios/catalog.ts';
 import { drawGenuineSample, drawImpostorRho, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
 import { isNightHour, rhythmFor } from '../behaviour/daily-rhythm.ts';
 import { CAUSE_INDEX, MODALITIES, verificationCause } from '../../scenarios/vocabulary.ts';

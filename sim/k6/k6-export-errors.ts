@@ -1,3 +1,5 @@
+import { CodedError } from '../../scenarios/common/coded-error.ts';
+
 /**
  * Errors of `checkin-sim export-k6` and `checkin-sim replay` (K6X_ERR_*). Codes are stable; each is
  * bad input: the command prints the code, the flag or file, and what was expected, and exits with
@@ -13,12 +15,4 @@ export const K6_EXPORT_ERRORS = {
 
 export type K6ExportErrorCode = keyof typeof K6_EXPORT_ERRORS;
 
-export class K6ExportError extends Error {
-  readonly code: K6ExportErrorCode;
-
-  constructor(code: K6ExportErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.name = 'K6ExportError';
-    this.code = code;
-  }
-}
+export class K6ExportError extends CodedError<K6ExportErrorCode> {}

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { TIME_ZONES } from '../population/catalog.ts';
+import { TIME_ZONES } from '../../scenarios/catalog.ts';
 import { syntheticPersonalRecord } from '../population/profile-card.ts';
 import { enrolledTemplate } from '../population/template.ts';
 import { drawShocks } from '../behaviour/shocks.ts';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { collectProcessMetrics } from '../../server-stub/metrics.ts';
+import { collectProcessMetrics } from '../../scenarios/common/process-metrics.ts';
 import { FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts';
 import { SCORE_BIN_WIDTH, SCORE_BINS, SCORE_HISTOGRAMS, type MetricsData } from './shard-metrics.ts';
 import type { DriveMetricsSink, DriveRunStart } from './drive-metrics-sink.ts';

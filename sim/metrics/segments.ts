@@ -6,7 +6,7 @@ import {
   PHONE_MODEL_NAMES,
   TIME_ZONE_NAMES,
   WORK_SHIFTS,
-} from '../population/catalog.ts';
+} from '../../scenarios/catalog.ts';
 import type { Population } from '../population/population.ts';
 
 type CategoricalColumn = 'deviceTier' | 'connectivity' | 'timeZone' | 'modality' | 'phoneModel' | 'workShift' | 'language';

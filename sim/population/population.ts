@@ -13,7 +13,7 @@ import {
   TIME_ZONES,
   WORK_SHIFTS,
   cumulativeShares,
-} from './catalog.ts';
+} from '../../scenarios/catalog.ts';
 
 const MONTH_MS = 30 * DAY_MS;
 

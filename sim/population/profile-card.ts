@@ -11,7 +11,7 @@ import {
   TIME_ZONES,
   WORK_SHIFTS,
   type TimeZoneName,
-} from './catalog.ts';
+} from '../../scenarios/catalog.ts';
 import type { Population } from './population.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { CAUSE_CLASSES } from '../../scenarios/vocabulary.ts';
 import { CLASS_COLOURS, CLASS_LABEL } from './cause-classes.ts';
-import { wilsonRate } from './intervals.ts';
+import { wilsonRate } from '../metrics/intervals.ts';
 
 export function causeLabel(cause: string): string {
   return cause.replaceAll('_', ' ');

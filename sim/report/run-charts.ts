@@ -4,7 +4,7 @@ import { SEGMENT_DIMENSIONS } from '../metrics/segments.ts';
 import { ALL_CAUSES, CAUSES_BY_CLASS, CLASS_COLOURS, CLASS_LABEL, classRows } from './cause-classes.ts';
 import { CLASS_COLOUR, CLASS_LABELS, causeLabel, lines, round } from './chart-helpers.ts';
 import { detCurve, operatingPoint, total } from './det-curve.ts';
-import { wilson, wilsonRate } from './intervals.ts';
+import { wilson, wilsonRate } from '../metrics/intervals.ts';
 import type { ChartDefinition } from './report-types.ts';
 import type { Summary } from '../metrics/summary.ts';
 import type { LoadSummary } from '../metrics/load-metrics.ts';

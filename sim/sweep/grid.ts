@@ -52,10 +52,10 @@ export function sweepableFields(): string[] {
 /** Parses one `--grid field=v1,v2,…` flag into its field and its values, typed by the schema. */
 export function parseGridFlag(text: string): GridField {
   const match = /^\s*([^=\s]+)\s*=(.*)$/.exec(text);
-  if (!match) throw new SweepError('SWP_ERR_GRID_SYNTAX', undefined, `expected field=value,value,… (e.g. policy.faceThreshold=0.3,0.35), got "${text}"`);
+  if (!match) throw new SweepError('SWP_ERR_GRID_SYNTAX', `expected field=value,value,… (e.g. policy.faceThreshold=0.3,0.35), got "${text}"`);
   const field = checkField(match[1]!);
   const raw = match[2]!.split(',').map((value) => value.trim());
-  if (raw.some((value) => value === '')) throw new SweepError('SWP_ERR_GRID_SYNTAX', field, `expected a comma-separated list of values with none empty, got "${match[2]!}"`);
+  if (raw.some((value) => value === '')) throw new SweepError('SWP_ERR_GRID_SYNTAX', `expected a comma-separated list of values with none empty, got "${match[2]!}"`, { field });
   return { field, values: raw.map((value) => parseValue(field, value)) };
 }
 
@@ -74,7 +74,7 @@ export function gridFromScenario(grid: Readonly<Record<string, readonly GridValu
 export function gridPoints(file: string | undefined, overrides: Record<string, unknown>, fields: readonly GridField[]): GridPoint[] {
   const seen = new Set<string>();
   for (const { field } of fields) {
-    if (seen.has(field)) throw new SweepError('SWP_ERR_GRID_FIELD', field, 'given twice; expected each field once, with all its values');
+    if (seen.has(field)) throw new SweepError('SWP_ERR_GRID_FIELD', 'given twice; expected each field once, with all its values', { field });
     seen.add(field);
   }
   // Each value alone first, so that an error names the value rather than a whole point.
@@ -97,7 +97,7 @@ function scenarioAt(file: string | undefined, overrides: Record<string, unknown>
     if (!(error instanceof ScenarioError) || error.code !== 'SCN_ERR_INVALID') throw error;
     const issue = error.issues[0]!;
     const field = Object.keys(overrides).find((key) => key === issue.path) ?? issue.path;
-    throw new SweepError('SWP_ERR_GRID_VALUE', field, `${issue.message} (at grid point ${label})`);
+    throw new SweepError('SWP_ERR_GRID_VALUE', `${issue.message} (at grid point ${label})`, { field });
   }
 }
 
@@ -113,17 +113,17 @@ function checkField(field: string): string {
     : siblings.length > 0
       ? `expected one of: ${siblings.join(', ')}`
       : `expected a dotted path to a number, boolean or text field, e.g. policy.faceThreshold (sections: ${[...new Set(known.map((path) => path.split('.')[0]!))].join(', ')})`;
-  throw new SweepError('SWP_ERR_GRID_FIELD', field, `not a field a grid can vary; ${expected}`);
+  throw new SweepError('SWP_ERR_GRID_FIELD', `not a field a grid can vary; ${expected}`, { field });
 }
 
 function parseValue(field: string, text: string): GridValue {
   const { kind } = SWEEPABLE.get(field)!;
   if (kind === 'number' || kind === 'integer') {
-    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text)) throw new SweepError('SWP_ERR_GRID_VALUE', field, `expected ${kind === 'integer' ? 'an integer' : 'a number'}, got "${text}"`);
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text)) throw new SweepError('SWP_ERR_GRID_VALUE', `expected ${kind === 'integer' ? 'an integer' : 'a number'}, got "${text}"`, { field });
     return checkValue(field, Number(text));
   }
   if (kind === 'boolean') {
-    if (text !== 'true' && text !== 'false') throw new SweepError('SWP_ERR_GRID_VALUE', field, `expected true or false, got "${text}"`);
+    if (text !== 'true' && text !== 'false') throw new SweepError('SWP_ERR_GRID_VALUE', `expected true or false, got "${text}"`, { field });
     return text === 'true';
   }
   return checkValue(field, text);
@@ -135,8 +135,8 @@ function checkValue(field: string, value: unknown): GridValue {
     kind === 'integer' ? Number.isInteger(value) : kind === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === kind;
   if (!ok) {
     const expected = kind === 'integer' ? 'an integer' : kind === 'number' ? 'a number' : kind === 'boolean' ? 'true or false' : 'text';
-    throw new SweepError('SWP_ERR_GRID_VALUE', field, `expected ${expected}, got ${JSON.stringify(value)}`);
+    throw new SweepError('SWP_ERR_GRID_VALUE', `expected ${expected}, got ${JSON.stringify(value)}`, { field });
   }
-  if (allowed && !allowed.includes(value)) throw new SweepError('SWP_ERR_GRID_VALUE', field, `expected one of: ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+  if (allowed && !allowed.includes(value)) throw new SweepError('SWP_ERR_GRID_VALUE', `expected one of: ${allowed.join(', ')}; got ${JSON.stringify(value)}`, { field });
   return value as GridValue;
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '../../scenarios/common/coded-error.ts';
+
 /**
  * Errors of the sweep command. Codes are stable (SWP_ERR_*) and documented in README's "Error codes"
  * table (test/sim/cli/cli-error-codes-documented.test.ts holds the two together). Each exits with status 2.
@@ -11,15 +13,5 @@ export const SWEEP_ERRORS = {
 
 export type SweepErrorCode = keyof typeof SWEEP_ERRORS;
 
-export class SweepError extends Error {
-  readonly code: SweepErrorCode;
-  /** The grid field concerned, when there is one. */
-  readonly field: string | undefined;
-
-  constructor(code: SweepErrorCode, field: string | undefined, message: string) {
-    super(`${code}: ${field === undefined ? '' : `${field}: `}${message}`);
-    this.name = 'SweepError';
-    this.code = code;
-    this.field = field;
-  }
-}
+/** Its field, when there is one, is the grid field concerned. */
+export class SweepError extends CodedError<SweepErrorCode> {}

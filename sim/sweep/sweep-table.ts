@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { poissonRate, wilsonRate, type Estimate } from '../report/intervals.ts';
+import { poissonRate, wilsonRate, type Estimate } from '../metrics/intervals.ts';
 import type { CauseClass } from '../../scenarios/vocabulary.ts';
 import type { Rate, Summary } from '../metrics/summary.ts';
 import type { GridField, GridPoint, GridValue } from './grid.ts';

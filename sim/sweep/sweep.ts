@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../../scenarios/index.ts';
-import { writeSweepReport } from '../report/sweep-report.ts';
+import { writeSweepReport } from './sweep-report.ts';
 import { gridFromScenario, gridPoints, parseGridFlag, type GridField, type GridPoint } from './grid.ts';
 import { runSweep, type SweepRunOptions } from './run-sweep.ts';
 import { SweepError } from './sweep-errors.ts';
@@ -22,7 +22,7 @@ export function planSweep(file: string | undefined, overrides: Record<string, un
   const base = loadScenario({ file, overrides });
   const grid = gridFlags.length > 0 ? gridFlags.map(parseGridFlag) : gridFromScenario(base.sweep.grid);
   if (grid.length === 0) {
-    throw new SweepError('SWP_ERR_NO_GRID', undefined, `expected --grid field=value,… or a sweep.grid in ${file ?? 'the scenario'}`);
+    throw new SweepError('SWP_ERR_NO_GRID', `expected --grid field=value,… or a sweep.grid in ${file ?? 'the scenario'}`);
   }
   return { scenario: base.name, seed: base.seed, grid, points: gridPoints(file, overrides, grid) };
 }

@@ -7,7 +7,7 @@ import { DASHBOARDS } from '../../dashboards/index.ts';
 import { K6_RULES_FILE, k6RecordingRules } from '../../dashboards/k6-recording-rules.ts';
 import { writeExport } from '../../sim/k6/write-export.ts';
 import { replayExport } from '../../sim/k6/replay-export.ts';
-import { K6_HARNESS_METRICS } from '../../scenarios/k6/lib/harness-samples.ts';
+import { K6_HARNESS_METRICS } from '../../scenarios/k6/lib/k6-harness-metrics.ts';
 import { defaultRunLabel, loadOptions, runEnvironment } from '../../scenarios/k6/lib/run-plan.ts';
 import { compressionFor, smallScenario } from '../sim/drive/drive-fixtures.ts';
 import { labelVariables, panelQueries } from '../dashboards/dashboard-queries.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { buildPopulation } from '../../sim/population/population.ts';
-import { differenceInterval, poissonRate, wilson } from '../../sim/report/intervals.ts';
+import { differenceInterval, poissonRate, wilson } from '../../sim/metrics/intervals.ts';
 import { DAY_MS, HOUR_MS } from '../../sim/virtual-time.ts';
 import { CAUSE_CLASS_OF, isVerificationCause, type FailureCause } from '../../scenarios/vocabulary.ts';
 import { Z_999, wilsonInterval } from '../helpers/intervals.ts';

@@ -1,6 +1,7 @@
 import { FAILURE_CAUSES, type FailureCause } from '../../vocabulary.ts';
 import { reckonWindow, type ReplyOutcome } from './attempt-outcome.ts';
-import { HARNESS_SPECS, falseFailureLabels, type HarnessMetricSpec } from './harness-metric-specs.ts';
+import { HARNESS_SPECS, falseFailureLabels } from './harness-metric-specs.ts';
+import { K6_HARNESS, type K6HarnessMetric } from './k6-harness-metrics.ts';
 import type { Sample } from './attempt-samples.ts';
 import type { AttemptLabel, Modality } from './export-format.ts';
 
@@ -12,7 +13,8 @@ import type { AttemptLabel, Modality } from './export-format.ts';
  * of the same name, and a histogram its cumulative `<name>_bucket` series: a k6 Counter tagged `le`
  * (pushed as `k6_<name>_bucket_total`), on the harness's own bounds, to which an observation adds 1
  * in every bucket at or above it. The recording rules that record each pushed series under its
- * harness name are generated from `K6_HARNESS_METRICS` (dashboards/k6-recording-rules.ts).
+ * harness name are generated from `K6_HARNESS_METRICS` (k6-harness-metrics.ts, read by
+ * dashboards/k6-recording-rules.ts).
  *
  * Not fed, for a k6 run cannot know them (README, "Prometheus remote write"): the intended count
  * (k6 drops an iteration it has no VU for before the script sees it), escalations and burden (they
@@ -21,37 +23,6 @@ import type { AttemptLabel, Modality } from './export-format.ts';
  *
  * Every sample and tag object is made once and shared: a request costs only the array it returns.
  */
-
-export interface K6HarnessMetric {
-  /** The k6 metric's name. */
-  readonly name: string;
-  readonly type: 'counter' | 'gauge';
-  /** The harness series it stands for, which the recording rule writes. */
-  readonly harness: string;
-}
-
-const counterOf = (spec: HarnessMetricSpec): K6HarnessMetric => ({ name: spec.name.replace(/_total$/, ''), type: 'counter', harness: spec.name });
-const gaugeOf = (spec: HarnessMetricSpec): K6HarnessMetric => ({ name: spec.name, type: 'gauge', harness: spec.name });
-const bucketsOf = (spec: HarnessMetricSpec): K6HarnessMetric => ({ name: `${spec.name}_bucket`, type: 'counter', harness: `${spec.name}_bucket` });
-
-const K6_HARNESS = {
-  sent: counterOf(HARNESS_SPECS.sent),
-  completed: counterOf(HARNESS_SPECS.completed),
-  late: counterOf(HARNESS_SPECS.late),
-  errors: counterOf(HARNESS_SPECS.errors),
-  latency: bucketsOf(HARNESS_SPECS.latency),
-  lag: bucketsOf(HARNESS_SPECS.lag),
-  compression: gaugeOf(HARNESS_SPECS.compression),
-  windows: counterOf(HARNESS_SPECS.windows),
-  verdicts: counterOf(HARNESS_SPECS.verdicts),
-  falseFailures: counterOf(HARNESS_SPECS.falseFailures),
-  falseAccepts: counterOf(HARNESS_SPECS.falseAccepts),
-  scores: bucketsOf(HARNESS_SPECS.scores),
-  threshold: gaugeOf(HARNESS_SPECS.threshold),
-};
-
-/** Every k6 metric that stands for a harness metric: the script creates them, the recording rules rename them. */
-export const K6_HARNESS_METRICS: readonly K6HarnessMetric[] = Object.values(K6_HARNESS);
 
 /**
  * How often each VU records the standing samples again: remote write pushes only the series sampled

@@ -8,8 +8,8 @@ import type { ReplyOutcome } from '../../../scenarios/k6/lib/attempt-outcome.ts'
 import type { AttemptLabel } from '../../../scenarios/k6/lib/export-format.ts';
 import { HARNESS_METRICS, HARNESS_SPECS } from '../../../scenarios/k6/lib/harness-metric-specs.ts';
 import { METRICS } from '../../../scenarios/k6/lib/k6-metrics.ts';
+import { K6_HARNESS_METRICS } from '../../../scenarios/k6/lib/k6-harness-metrics.ts';
 import {
-  K6_HARNESS_METRICS,
   harnessAnswerSamples,
   harnessRegistrationSamples,
   harnessSentSamples,

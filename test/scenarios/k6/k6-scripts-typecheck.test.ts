@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { importsOf, sourceFiles } from '../../helpers/imports.ts';
 
 interface TestRun {
   apiVersion: string;
@@ -19,25 +20,6 @@ const VOCABULARY = join(ROOT, 'scenarios/vocabulary.ts');
 /** The modules k6 itself provides that these scripts may use. */
 const ALLOWED = new Set(['k6', 'k6/http', 'k6/data', 'k6/metrics', 'k6/execution']);
 
-function scripts(directory: string): string[] {
-  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? scripts(join(directory, entry.name)) : entry.name.endsWith('.ts') ? [join(directory, entry.name)] : [],
-  );
-}
-
-/** Every module specifier a file names: static imports and re-exports (type-only ones too), dynamic import(), require(). */
-export function importsOf(source: string): string[] {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
-  const patterns = [
-    /\bimport\s+(?:type\s+)?[\w*{}\s,$]*?\s*from\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*['"]([^'"]+)['"]/g,
-    /\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\})\s*(?:as\s+\w+\s*)?from\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*([^)]*)\)/g,
-    /\brequire\s*\(\s*([^)]*)\)/g,
-  ];
-  return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1]!.trim().replace(/^['"]|['"]$/g, '')));
-}
-
 /**
  * Whether `file` may import `specifier` under k6: a module k6 provides, or by a relative path one of
  * `local` (the scripts' own files and the vocabulary), named with its .ts extension.
@@ -50,7 +32,7 @@ export function importAllowed(file: string, specifier: string, local: readonly s
 }
 
 describe('the k6 scripts in scenarios/k6', () => {
-  const files = scripts(K6_DIR);
+  const files = sourceFiles(K6_DIR);
   /** What k6 loads: the scripts, their library and the vocabulary (whose own imports must pass too). */
   const loaded = [...files, VOCABULARY];
 

@@ -41,7 +41,7 @@ describe('reading a run to compare', () => {
     const run = path();
     const error = failure(run);
     expect(error.code).toBe(code);
-    expect(error.run).toBe(run);
+    expect(error.field).toBe(run);
     expect(error.message).toMatch(message);
     expect(error.message.startsWith(`${code}: ${run}: `)).toBe(true);
   });

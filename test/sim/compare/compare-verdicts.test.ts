@@ -4,7 +4,7 @@ import { compareSummaries, HEADLINE_FIGURES, type Comparison } from '../../../si
 import { formatComparison } from '../../../sim/compare/compare-table.ts';
 import { loadFixture } from '../report/report-fixtures.ts';
 import { handBuiltSummary, mixedSummary } from '../report/summary-fixture.ts';
-import { wilson } from '../../../sim/report/intervals.ts';
+import { wilson } from '../../../sim/metrics/intervals.ts';
 import { summarise } from '../../helpers/run.ts';
 import type { Summary } from '../../../sim/metrics/summary.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eventsOf } from '../../helpers/run.ts';
 import { loadScenario } from '../../../scenarios/index.ts';
 import { buildPopulation } from '../../../sim/population/population.ts';
-import { TIME_ZONES } from '../../../sim/population/catalog.ts';
+import { TIME_ZONES } from '../../../scenarios/catalog.ts';
 import { rhythmFor } from '../../../sim/behaviour/daily-rhythm.ts';
 import { hourInRange, localHour } from '../../../sim/virtual-time.ts';
 import type { Scenario } from '../../../scenarios/schema.ts';

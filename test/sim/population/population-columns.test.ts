@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../scenarios/index.ts';
 import { buildPopulation } from '../../../sim/population/population.ts';
-import { DEVICE_TIERS } from '../../../sim/population/catalog.ts';
+import { DEVICE_TIERS } from '../../../scenarios/catalog.ts';
 import { MODALITIES } from '../../../scenarios/vocabulary.ts';
 import { syntheticProfileCard } from '../../../sim/population/profile-card.ts';
 import { enrolledTemplate } from '../../../sim/population/template.ts';

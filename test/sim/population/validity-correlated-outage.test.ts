@@ -3,7 +3,7 @@ import { quietScenario } from '../../helpers/scenarios.ts';
 import { eventsOf } from '../../helpers/run.ts';
 import { wilsonInterval } from '../../helpers/intervals.ts';
 import { buildPopulation } from '../../../sim/population/population.ts';
-import { PHONE_MODEL_NAMES } from '../../../sim/population/catalog.ts';
+import { PHONE_MODEL_NAMES } from '../../../scenarios/catalog.ts';
 import { DAY_MS, HOUR_MS } from '../../../sim/virtual-time.ts';
 
 // (e) A bad release that crashes one phone model's app with probability c for a span of days raises

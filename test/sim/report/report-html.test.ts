@@ -1,14 +1,14 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildRunReport } from '../../../sim/report/run-report.ts';
 import { runCharts } from '../../../sim/report/run-charts.ts';
-import { buildSweepReport, sweepCharts, type SweepReportInput } from '../../../sim/report/sweep-report.ts';
+import { buildSweepReport, sweepCharts, type SweepReportInput } from '../../../sim/sweep/sweep-report.ts';
 import { sweepRow } from '../../../sim/sweep/sweep-table.ts';
 import { gridPoints, parseGridFlag } from '../../../sim/sweep/grid.ts';
 import { loadFixture, thirtyDaySummary } from './report-fixtures.ts';
 import { handBuiltSummary, mixedSummary } from './summary-fixture.ts';
 import { CLASS_LABEL } from '../../../sim/report/cause-classes.ts';
 import { percentWithInterval } from '../../../sim/report/chart-helpers.ts';
-import { wilson } from '../../../sim/report/intervals.ts';
+import { wilson } from '../../../sim/metrics/intervals.ts';
 import { CAUSE_CLASSES } from '../../../scenarios/vocabulary.ts';
 import type { Summary } from '../../../sim/metrics/summary.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { differenceInterval, poissonRate, quantileInterval, wilson, Z_95 } from '../../../sim/report/intervals.ts';
+import { differenceInterval, poissonRate, quantileInterval, wilson, Z_95 } from '../../../sim/metrics/intervals.ts';
 import { wilsonInterval } from '../../helpers/intervals.ts';
 
 describe('intervals', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridPoints, parseGridFlag } from '../../../sim/sweep/grid.ts';
 import { formatSweepTable, sweepCsv, sweepJson, sweepRow, type SweepDocument } from '../../../sim/sweep/sweep-table.ts';
-import { wilson } from '../../../sim/report/intervals.ts';
+import { wilson } from '../../../sim/metrics/intervals.ts';
 import { handBuiltSummary, mixedSummary } from '../report/summary-fixture.ts';
 
 const grid = [parseGridFlag('policy.graceMinutes=0,60')];

@@ -1,15 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { lines, round } from './chart-helpers.ts';
-import { addHistograms, detCurve, operatingPoint, total } from './det-curve.ts';
-import { htmlPage } from './html-page.ts';
-import { renderCharts, REPORT_FILE } from './run-report.ts';
-import { detSpec, floorDecade } from './run-charts.ts';
-import type { ChartDefinition, HeadlineRow } from './report-types.ts';
+import { lines, round } from '../report/chart-helpers.ts';
+import { addHistograms, detCurve, operatingPoint, total } from '../report/det-curve.ts';
+import { htmlPage } from '../report/html-page.ts';
+import { renderCharts, REPORT_FILE } from '../report/run-report.ts';
+import { detSpec, floorDecade } from '../report/run-charts.ts';
+import type { ChartDefinition, HeadlineRow } from '../report/report-types.ts';
 import type { Summary } from '../metrics/summary.ts';
-import type { GridField } from '../sweep/grid.ts';
-import type { RateEstimate, SweepRow } from '../sweep/sweep-table.ts';
+import type { GridField } from './grid.ts';
+import type { RateEstimate, SweepRow } from './sweep-table.ts';
 
 /** What a sweep's report reads: the grid, and for each point its row, summary and thresholds. */
 export interface SweepReportInput {

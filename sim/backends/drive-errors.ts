@@ -1,3 +1,5 @@
+import { CodedError, EXIT_STATUS } from '../../scenarios/common/coded-error.ts';
+
 /**
  * Errors that stop a drive run (DRV_ERR_*). The run writes what it measured so far before it stops;
  * the command exits with status 3 (the run could not complete), or 2 for bad input.
@@ -12,14 +14,8 @@ export const DRIVE_ERRORS = {
 
 export type DriveErrorCode = keyof typeof DRIVE_ERRORS;
 
-export class DriveError extends Error {
-  readonly code: DriveErrorCode;
-
+export class DriveError extends CodedError<DriveErrorCode> {
   constructor(code: DriveErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.name = 'DriveError';
-    this.code = code;
+    super(code, message, { exitStatus: EXIT_STATUS.runFailed });
   }
 }
-
-export const RUN_FAILED_EXIT_CODE = 3;

@@ -1,6 +1,10 @@
 /**
  * A binary min-heap. Invariant: for every index i > 0, compare(items[parent(i)], items[i]) <= 0, so
- * items[0] is the least item. Push and pop are O(log n).
+ * items[0] is the least item. Push and pop are O(log n). Items that compare equal come out in no set
+ * order: a caller that needs one breaks ties in `compare` (as sim/engine/due-queue.ts does).
+ *
+ * In common/ because the server's store (windows by close time) and the simulator (things due at
+ * virtual instants) both need it, and the server may not import from sim.
  */
 export class MinHeap<T> {
   private readonly items: T[] = [];
