@@ -2,29 +2,39 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT_STATUS, exitStatusFor } from '../../scenarios/common/coded-error.ts';
 import type { CliErrorCode } from './cli-errors.ts';
-import { runCommand } from './run-command.ts';
-import { sweepCommand } from './sweep-command.ts';
-import { compareCommand } from './compare-command.ts';
-import { serveCommand } from '../../server-stub/serve-command.ts';
-import { capacityCommand } from './capacity-command.ts';
-import { exportK6Command } from './export-k6-command.ts';
-import { replayCommand } from './replay-command.ts';
-import { reportCommand } from './report-command.ts';
 import { packageFile } from '../runtime/package-files.ts';
 
 const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
 
+/**
+ * The commands, each loaded only when asked for: a command's module brings the simulator, the server
+ * or the report renderer with it, and `--version` or one command should not pay for all of them.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  run: async () => (await import('./run-command.ts')).runCommand(),
+  serve: async () => (await import('../../server-stub/serve-command.ts')).serveCommand(),
+  sweep: async () => (await import('./sweep-command.ts')).sweepCommand(),
+  compare: async () => (await import('./compare-command.ts')).compareCommand(),
+  capacity: async () => (await import('./capacity-command.ts')).capacityCommand(),
+  'export-k6': async () => (await import('./export-k6-command.ts')).exportK6Command(),
+  replay: async () => (await import('./replay-command.ts')).replayCommand(),
+  report: async () => (await import('./report-command.ts')).reportCommand(),
+};
+
+/** The commands this invocation needs: the one named, none for --version, all for help or a mistake. */
+function commandsFor(args: readonly string[]): string[] {
+  const named = args.find((arg) => !arg.startsWith('-'));
+  if (named !== undefined && named in COMMANDS) return [named];
+  if (named === undefined && (args.includes('--version') || args.includes('-V'))) return [];
+  return Object.keys(COMMANDS);
+}
+
 const program = new Command('checkin-sim')
   .version(version, '-V, --version', 'print the version')
-  .description('Deterministic simulation and load-testing harness for a remote check-in fleet (synthetic participants only)')
-  .addCommand(runCommand())
-  .addCommand(serveCommand())
-  .addCommand(sweepCommand())
-  .addCommand(compareCommand())
-  .addCommand(capacityCommand())
-  .addCommand(exportK6Command())
-  .addCommand(replayCommand())
-  .addCommand(reportCommand());
+  .description('Deterministic simulation and load-testing harness for a remote check-in fleet (synthetic participants only)');
+for (const name of commandsFor(process.argv.slice(2))) {
+  program.addCommand((await COMMANDS[name]!()).version(version, '-V, --version', 'print the version'));
+}
 for (const command of [program, ...program.commands]) {
   // Errors are printed once, with their code, by reportError below.
   command.exitOverride().configureOutput({ outputError: () => {} });
