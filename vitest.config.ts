@@ -1,9 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run test:quick` (CHECKIN_SIM_TEST_QUICK=1): everything but the end-to-end, browser and
-// statistical-scale tests, and no Debian packages needed.
+// `npm run test:quick` (CHECKIN_SIM_TEST_QUICK=1): everything but the end-to-end tests (Prometheus,
+// Chromium, whole CLI and drive runs in child processes, real sockets held to their timeouts) and the
+// statistical-scale ones, so no Debian package is needed.
 const quick = process.env.CHECKIN_SIM_TEST_QUICK === '1';
-const SLOW_TESTS = ['test/e2e/**', 'test/browser/**', '**/validity-*.test.ts'];
+const SLOW_TESTS = [
+  'test/e2e/**',
+  'test/browser/**',
+  '**/validity-*.test.ts',
+  'test/sim/drive/**',
+  'test/sim/cli/{compiled-cli,cli-bad-input,help-and-version}.test.ts',
+  'test/sim/compare/compare-cli.test.ts',
+  'test/sim/engine/run-determinism.test.ts',
+  'test/sim/k6/{k6-replay-digest,k6-export-bad-input}.test.ts',
+  'test/server-stub/{slow-clients-and-floods,timeouts-and-slots,input-fuzz,serve-command,store-durability}.test.ts',
+];
 
 export default defineConfig({
   test: {
