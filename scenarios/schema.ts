@@ -277,8 +277,8 @@ export const ScenarioSchema = Type.Object(
     }),
 
     slo: section("the check-in backend's service-level objective under load: the thresholds of a k6 run exported by `checkin-sim export-k6`; it changes no simulated result", {
-      latencyP99Ms: positive('p99 latency of check-in requests, from their scheduled send instant, in ms (ASSUMPTION: the capacity example in README)', 250),
-      errorRate: probability('largest share of check-in requests that may fail (ASSUMPTION: the capacity example in README)', 0.01),
+      latencyP99Ms: positive('p99 latency of check-in requests, from their scheduled send instant, in ms (ASSUMPTION: the capacity example in docs/drive-mode.md)', 250),
+      errorRate: probability('largest share of check-in requests that may fail (ASSUMPTION: the capacity example in docs/drive-mode.md)', 0.01),
     }),
 
     shocks: section('correlated glitches, fixed here or drawn from the scenario stream before the run', {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ScenarioSchema } from './schema.ts';
 
 /**
- * Generates scenarios/README.md, the field reference, from the schema itself (every field, its type,
+ * Generates docs/scenarios.md, the field reference, from the schema itself (every field, its type,
  * bounds, default and description) and the built-in scenarios' header comments, so the two cannot
  * drift apart: test/scenarios/scenario-reference.test.ts fails when the file is out of date.
  *
@@ -27,7 +27,7 @@ interface Node {
 }
 
 const DIRECTORY = fileURLToPath(new URL('.', import.meta.url));
-export const REFERENCE_FILE = fileURLToPath(new URL('./README.md', import.meta.url));
+export const REFERENCE_FILE = fileURLToPath(new URL('../docs/scenarios.md', import.meta.url));
 
 export function scenarioReference(): string {
   const root = ScenarioSchema as unknown as Node;
@@ -42,13 +42,14 @@ export function scenarioReference(): string {
     'another with `extends: other.yaml` (mappings merge, lists and values replace). Unknown keys, wrong types',
     'and out-of-range values are refused with the field\'s path, its line and column, and what was expected.',
     'Probabilities are fractions (0..1); units are in the field\'s name or description. Defaults name their',
-    'published source (the calibration row) or say ASSUMPTION.',
+    'published source (the calibration row) or say ASSUMPTION: [calibration.md](calibration.md) gives each',
+    'source, and [design.md](design.md) how each field acts in the model.',
     '',
     '## Built-in scenarios',
     '',
     '| file | the question it answers |',
     '|---|---|',
-    ...builtInScenarios().map(({ file, question }) => `| [\`${file}\`](${file}) | ${escape(question)} |`),
+    ...builtInScenarios().map(({ file, question }) => `| [\`${file}\`](../scenarios/${file}) | ${escape(question)} |`),
     '',
     'Run one with `checkin-sim run scenarios/<file>`; the sweeps (those with a `sweep.grid`) with',
     '`checkin-sim sweep scenarios/<file>`.',

@@ -3,7 +3,7 @@ import { CodedError } from '../scenarios/common/coded-error.ts';
 /**
  * Every error the reference server reports. Codes are stable (SRV_ERR_*): clients and tests branch on
  * them, never on messages. `status` is the HTTP status a request gets; startup errors have none.
- * server-stub/README.md documents each code (test/server-stub/server-error-codes-documented.test.ts holds the two together).
+ * docs/errors.md documents each code (test/server-stub/server-error-codes-documented.test.ts holds the two together).
  */
 export const SERVER_ERRORS = {
   SRV_ERR_VALIDATION: { status: 400, meaning: 'a field of the path, query or body breaks the API schema' },

@@ -80,7 +80,7 @@ const counters = new Map<string, Counter | Rate | Trend | Gauge>([
   [METRICS.spare, new Counter(METRICS.spare)],
   [METRICS.registrations, new Counter(METRICS.registrations)],
 ]);
-// The harness's own metric names, for the dashboards (README: "Prometheus remote write").
+// The harness's own metric names, for the dashboards (docs/k6.md, "Prometheus remote write").
 for (const metric of K6_HARNESS_METRICS) counters.set(metric.name, metric.type === 'gauge' ? new Gauge(metric.name) : new Counter(metric.name));
 const record = (samples: readonly Sample[]) => samples.forEach((sample) => counters.get(sample.metric)!.add(sample.value, sample.tags));
 const standing = harnessStandingSamples(manifest.compression, manifest.scenario.policy);

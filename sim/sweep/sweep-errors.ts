@@ -1,8 +1,8 @@
 import { CodedError } from '../../scenarios/common/coded-error.ts';
 
 /**
- * Errors of the sweep command. Codes are stable (SWP_ERR_*) and documented in README's "Error codes"
- * table (test/sim/cli/cli-error-codes-documented.test.ts holds the two together). Each exits with status 2.
+ * Errors of the sweep command. Codes are stable (SWP_ERR_*) and documented in the command-line table
+ * of docs/errors.md (test/sim/cli/cli-error-codes-documented.test.ts holds the two together). Each exits with status 2.
  */
 export const SWEEP_ERRORS = {
   SWP_ERR_GRID_SYNTAX: 'a --grid is not of the form field=value,value,…',

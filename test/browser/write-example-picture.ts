@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 /**
- * Writes the README's picture of the report, sim/report/example-report.png, from a report.html:
+ * Writes the picture of the report in docs/running.md, sim/report/example-report.png, from a report.html:
  *
  *   npm start    # the baseline, 125,000 participants × 30 days: out/baseline-seed42/report.html
  *   node --import tsx test/browser/write-example-picture.ts out/baseline-seed42/report.html

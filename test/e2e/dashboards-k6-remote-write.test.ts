@@ -28,7 +28,7 @@ const RUN_SECONDS = 8;
 const PUSH_EVERY_MS = 1_000;
 
 /**
- * The harness metrics a k6 run cannot feed (README, "Prometheus remote write"): panel queries that read
+ * The harness metrics a k6 run cannot feed (docs/k6.md, "Prometheus remote write"): panel queries that read
  * one of them are left out, and must be exactly `EMPTY_FOR_K6`.
  */
 const HARNESS_ONLY: Record<string, string> = {

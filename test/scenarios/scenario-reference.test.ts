@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { REFERENCE_FILE, scenarioReference } from '../../scenarios/write-reference.ts';
 import { sweepableFields } from '../../sim/sweep/grid.ts';
 
-describe('scenarios/README.md, the field reference', () => {
+describe('docs/scenarios.md, the field reference', () => {
   const text = readFileSync(REFERENCE_FILE, 'utf8');
 
   it('is what the schema generates (run `node --import tsx scenarios/write-reference.ts` after changing the schema)', () => {

@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SERVER_ERRORS } from '../../server-stub/errors.ts';
 
-const README = readFileSync(new URL('../../server-stub/README.md', import.meta.url), 'utf8');
+const ERRORS_PAGE = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 
 /** Rows of the error table: | `SRV_ERR_*` | status or — | meaning | */
 const documented = new Map(
-  [...README.matchAll(/^\| `(SRV_ERR_[A-Z_]+)` \| (\d{3}|—) \| (.+) \|$/gm)].map(([, code, status]) => [code!, status === '—' ? undefined : Number(status)]),
+  [...ERRORS_PAGE.matchAll(/^\| `(SRV_ERR_[A-Z_]+)` \| (\d{3}|—) \| (.+) \|$/gm)].map(([, code, status]) => [code!, status === '—' ? undefined : Number(status)]),
 );
 
 describe('error codes', () => {
-  it('documents every code of server-stub/errors.ts in server-stub/README.md, with its status', () => {
+  it('documents every code of server-stub/errors.ts in docs/errors.md, with its status', () => {
     for (const [code, { status }] of Object.entries(SERVER_ERRORS)) {
-      expect(documented.has(code), `${code} is not in the README error table`).toBe(true);
-      expect(documented.get(code), `${code} has another status in the README`).toBe(status);
+      expect(documented.has(code), `${code} is not in the error table of docs/errors.md`).toBe(true);
+      expect(documented.get(code), `${code} has another status in docs/errors.md`).toBe(status);
     }
   });
 

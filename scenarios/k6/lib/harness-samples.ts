@@ -16,7 +16,7 @@ import type { AttemptLabel, Modality } from './export-format.ts';
  * harness name are generated from `K6_HARNESS_METRICS` (k6-harness-metrics.ts, read by
  * dashboards/k6-recording-rules.ts).
  *
- * Not fed, for a k6 run cannot know them (README, "Prometheus remote write"): the intended count
+ * Not fed, for a k6 run cannot know them (docs/k6.md, "Prometheus remote write"): the intended count
  * (k6 drops an iteration it has no VU for before the script sees it), escalations and burden (they
  * follow a person's whole sequence of windows), and the harness process's own metrics. In flight is
  * not a k6 metric either: a recording rule takes it as sent − completed, as the harness does.

@@ -7,19 +7,19 @@ import { COMPARE_ERRORS } from '../../../sim/compare/compare-errors.ts';
 import { DRIVE_ERRORS } from '../../../sim/backends/drive-errors.ts';
 import { K6_EXPORT_ERRORS } from '../../../sim/k6/k6-export-errors.ts';
 
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+const errorsPage = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
 const documented = new Map(
-  [...readme.matchAll(/^\| `((?:SCN|CLI|SWP|CMP|DRV|K6X)_ERR_[A-Z_]+)` \| (.+) \|$/gm)].map((match) => [match[1]!, match[2]!]),
+  [...errorsPage.matchAll(/^\| `((?:SCN|CLI|SWP|CMP|DRV|K6X)_ERR_[A-Z_]+)` \| (.+) \|$/gm)].map((match) => [match[1]!, match[2]!]),
 );
 
 describe('error codes', () => {
   const codes = { ...SCENARIO_ERRORS, ...CLI_ERRORS, ...SWEEP_ERRORS, ...COMPARE_ERRORS, ...DRIVE_ERRORS, ...K6_EXPORT_ERRORS };
 
-  it('are each documented in README with their meaning', () => {
+  it('are each documented in docs/errors.md with their meaning', () => {
     for (const [code, meaning] of Object.entries(codes)) expect(documented.get(code), code).toBe(meaning);
   });
 
-  it('are all real: README documents no code that does not exist', () => {
+  it('are all real: docs/errors.md documents no code that does not exist', () => {
     expect([...documented.keys()].sort()).toEqual(Object.keys(codes).sort());
   });
 });

@@ -94,18 +94,18 @@ describe('harness metrics', () => {
     }
   });
 
-  it('are each documented in README, with their type and labels', () => {
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  it('are each documented in docs/observability.md, with their type and labels', () => {
+    const page = readFileSync(new URL('../../../docs/observability.md', import.meta.url), 'utf8');
     const documented = new Map(
-      [...readme.matchAll(/^\| `(checkin_harness_[a-z_]+)` \| (counter|gauge|histogram) \| ([^|]*) \|/gm)].map((match) => [match[1]!, `${match[2]} ${match[3]!.trim()}`]),
+      [...page.matchAll(/^\| `(checkin_harness_[a-z_]+)` \| (counter|gauge|histogram) \| ([^|]*) \|/gm)].map((match) => [match[1]!, `${match[2]} ${match[3]!.trim()}`]),
     );
     const expected = new Map(HARNESS_METRICS.map((spec) => [spec.name, `${spec.type} ${spec.labels.map((label) => `\`${label}\``).join(', ') || '—'}`]));
     expect(documented).toEqual(expected);
   });
 
-  it("say in README whether a k6 run feeds each, as the recording rules do", () => {
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    const saysNo = new Map([...readme.matchAll(/^\| `(checkin_harness_[a-z_]+)` \|(?:[^|]*\|){3} ([^|]+) \|$/gm)].map((match) => [match[1]!, match[2]!.trim() === 'no']));
+  it("say in docs/observability.md whether a k6 run feeds each, as the recording rules do", () => {
+    const page = readFileSync(new URL('../../../docs/observability.md', import.meta.url), 'utf8');
+    const saysNo = new Map([...page.matchAll(/^\| `(checkin_harness_[a-z_]+)` \|(?:[^|]*\|){3} ([^|]+) \|$/gm)].map((match) => [match[1]!, match[2]!.trim() === 'no']));
     const recorded = new Set(k6RecordingRules().map((rule) => rule.record));
     const notFed = new Map(HARNESS_METRICS.map((spec) => [spec.name, !recorded.has(spec.name) && !recorded.has(`${spec.name}_bucket`)]));
     expect(saysNo).toEqual(notFed);
