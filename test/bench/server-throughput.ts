@@ -80,7 +80,7 @@ const DIMENSION = 128;
 // The calibration second's list per connection (twice that for the two warm-up seconds): 1 s at up to 40,000 req/s over 10 connections; a faster machine ends it early, its rate still measured.
 const CALIBRATION_PER_CONNECTION = 4_000;
 // The measured phase's lists hold this many times what the calibrated rate needs: the server warms further during the phase.
-const HEADROOM = 2.5;
+const HEADROOM = 3;
 // USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux this runs on.
 const CLOCK_TICKS_PER_SECOND = 100;
 
