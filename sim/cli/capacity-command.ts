@@ -68,8 +68,22 @@ export function capacityCommand(): Command {
       });
       writeFileSync(join(outDir, 'capacity.json'), `${JSON.stringify(result, null, 2)}\n`);
 
-      const table = new Table({ head: ['step', 'compression', 'intended req/s', 'achieved req/s', 'p99 ms', 'errors', 'SLO'], style: { head: [], border: [], compact: true } });
-      result.steps.forEach((step, index) => table.push([index + 1, count(step.compression), count(step.intendedRps), count(step.achievedRps), step.p99Ms.toFixed(1), `${(100 * step.errorRatio).toFixed(2)} %`, step.held ? 'held' : `broke: ${step.broke}`]));
+      const table = new Table({
+        head: ['step', 'compression', 'intended req/s', 'achieved req/s', 'peak second req/s', 'p50 / p90 / p99 / p99.9 ms', 'errors', 'SLO'],
+        style: { head: [], border: [], compact: true },
+      });
+      result.steps.forEach((step, index) =>
+        table.push([
+          index + 1,
+          count(step.compression),
+          count(step.intendedRps),
+          count(step.achievedRps),
+          `${count(step.peakSecondRps)} (due ${count(step.peakSecondIntendedRps)})`,
+          [step.latencyMs.p50, step.latencyMs.p90, step.latencyMs.p99, step.latencyMs.p999].map((ms) => ms.toFixed(1)).join(' / '),
+          describeErrors(step),
+          step.held ? 'held' : `broke: ${step.broke}`,
+        ]),
+      );
       const peakPerMillion = result.peak.perParticipantRps * 1e6;
       const lines = [
         table.toString(),
@@ -88,6 +102,14 @@ export function capacityCommand(): Command {
 
 function describeStep(step: CapacityStep): string {
   return `${count(step.intendedRps)} req/s intended, ${count(step.achievedRps)} achieved, p99 ${step.p99Ms.toFixed(1)} ms, errors ${(100 * step.errorRatio).toFixed(2)} % — ${step.held ? 'held' : `broke (${step.broke})`}`;
+}
+
+/** `0.00 %`, or the ratio and each kind's count: `2.10 % (http_503_overloaded 40, timeout 2)`. */
+function describeErrors(step: CapacityStep): string {
+  const kinds = Object.entries(step.errors)
+    .sort(([, a], [, b]) => b - a)
+    .map(([kind, n]) => `${kind} ${count(n)}`);
+  return `${(100 * step.errorRatio).toFixed(2)} %${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}`;
 }
 
 function ratioFlag(value: string): number {

@@ -18,8 +18,16 @@ export interface CapacityStep {
   compression: number;
   intendedRps: number;
   achievedRps: number;
+  /** Answers in the step's busiest second (its timeline's highest achieved rate). */
+  peakSecondRps: number;
+  /** Requests due in the step's busiest second by the schedule. */
+  peakSecondIntendedRps: number;
   p99Ms: number;
+  /** Latency percentiles from the intended send instants (ms), p99Ms among them. */
+  latencyMs: LoadSummary['latencyMs'];
   errorRatio: number;
+  /** Errors by kind (`http_503_overloaded`, `timeout`, …); empty when there were none. */
+  errors: Record<string, number>;
   held: boolean;
   /** Why the step broke the SLO, when it did. */
   broke?: string;
@@ -169,8 +177,12 @@ export function judgeStep(compression: number, load: LoadSummary, slo: { sloP99M
     compression,
     intendedRps: load.intendedRps,
     achievedRps: load.achievedRps,
+    peakSecondRps: load.timeline.reduce((peak, second) => Math.max(peak, second.achievedRps), 0),
+    peakSecondIntendedRps: load.timeline.reduce((peak, second) => Math.max(peak, second.intendedRps), 0),
     p99Ms: load.latencyMs.p99,
+    latencyMs: load.latencyMs,
     errorRatio,
+    errors: load.errors,
     held: reasons.length === 0,
     ...(reasons.length > 0 && { broke: reasons.join('; ') }),
   };

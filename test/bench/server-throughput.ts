@@ -1,129 +1,212 @@
 /**
- * Check-ins per second of the reference server on loopback, next to a bare fastify hello-world
- * measured in the same run: autocannon against POST /v1/participants/:id/checkins with a fresh
- * attempt id per request (every request is judged and stored; none is a replay), with the in-memory
- * store and with SQLite (WAL), the sample in base64 as drive mode sends it. Each server runs in its
- * own process; rounds interleave the targets; medians over rounds. Targets: check-in ≥ 0.5×
- * hello-world (memory), ≥ 0.3× (SQLite). Two more targets: `bareCheckInPost`, a bare fastify route
- * that validates the same bodies with the same schema and does nothing else (what reading and
- * validating a check-in costs before any work), and `checkInMemoryJsonArray`, the in-memory server
- * with the sample as a JSON array of 128 numbers, the other form the API takes.
+ * Check-ins per second of the reference server on loopback, next to bare fastify routes measured in
+ * the same run: autocannon against POST /v1/participants/:id/checkins with a fresh attempt id per
+ * request (every request is judged and stored; none is a replay), with the in-memory store and with
+ * SQLite (WAL), the sample in base64 as drive mode sends it. Each server runs in its own process;
+ * rounds interleave the servers; each figure is the median (min–max) over rounds, each ratio taken
+ * within a round (side by side) before its median. The baselines: `helloWorld`, a bare fastify GET;
+ * `bareCheckInPost`, a bare fastify route that validates the same bodies with the same schema and
+ * does nothing else (what reading and validating a check-in costs before any work). One more server,
+ * `checkInMemoryJsonArray`, is the in-memory server with the sample as a JSON array of 128 numbers,
+ * the other form the API takes. Targets: check-in ≥ 0.6 × the bare POST (memory), ≥ 0.45 × (SQLite).
  *
- * The check-in requests are all distinct and built before the run, a list per connection
- * (distinct-requests.ts), so that the load generator (which shares the machine's cores with the
- * server) does no more work per request than it does for the hello-world; a list that ran out would
- * wrap into replays, which count as unexpected.
+ * Sizing, so that a fast machine never fails the run: every server gets three seconds of the load it
+ * is measured with, two to warm it, the third to measure its rate on this machine today; the
+ * measured phase's requests are then built before it (so that the load generator, which shares the
+ * machine's cores with the server, does no more work per request than for the hello-world), HEADROOM
+ * times what that rate needs, and a connection stops at the end of its list instead of wrapping into
+ * replays (distinct-requests.ts): a machine faster still ends the phase early, its rate counted up to
+ * its last answer (`listsRanOut` says so). Attempt slots come from attempt-slots.ts, which opens one
+ * more window per participant whenever the requests need more than 20 attempts each.
  *
  *   node --import tsx test/bench/server-throughput.ts [--rounds 3] [--duration 5] [--connections 10]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { buildPopulation } from '../../sim/population/population.ts';
 import { syntheticPersonalRecord } from '../../sim/population/profile-card.ts';
-import { distinctRequests } from './distinct-requests.ts';
+import { AttemptSlots } from './attempt-slots.ts';
+import { describeMachine, formatSpread, machine, numberFlag, spread, type Machine, type Spread } from './bench-report.ts';
+import { perConnectionFor, runDistinct, type DistinctRun } from './distinct-requests.ts';
 import { OFFICER_TOKEN, removeTempDirs, spawnListening, spawnServe, tempDir, unitVector, type ServerProcess } from '../server-stub/server-fixtures.ts';
 
-export interface BenchSettings {
+export interface ServerBenchSettings {
   rounds: number;
   durationSeconds: number;
   connections: number;
-  /** Participants enrolled per check-in server; each takes up to 20 attempts in its window. */
+  /** Participants enrolled per check-in server; each takes up to 20 attempts per window. */
   participants: number;
 }
 
-export interface TargetFigures {
-  requestsPerSecond: number[];
-  p50Ms: number[];
-  p99Ms: number[];
+export type ServerName = 'helloWorld' | 'bareCheckInPost' | 'checkInMemory' | 'checkInMemoryJsonArray' | 'checkInSqlite';
+
+/** One server's figures over the rounds. */
+export interface ServerFigures {
+  requestsPerSecond: Spread;
+  p50Ms: Spread;
+  p99Ms: Spread;
   /** CPU time of the server process per request answered (µs): its cost, whatever else shares the machine. */
-  serverCpuUsPerRequest: number[];
-  /** Responses other than the expected status, errors and timeouts (should be 0). */
+  serverCpuUsPerRequest: Spread;
+  /** Rate of the calibration second that sized the lists. */
+  calibrationRps: Spread;
+  /** Responses other than the expected status, errors and timeouts, over every round (should be 0). */
   unexpected: number;
+  /** Autocannon connections whose list ran out before the phase's end, over every round (0 unless the machine outran HEADROOM). */
+  listsRanOut: number;
 }
 
+export const SERVER_TARGETS = { memoryToBarePost: 0.6, sqliteToBarePost: 0.45 } as const;
+
 export interface ServerBenchResult {
-  settings: BenchSettings;
-  targets: Record<'helloWorld' | 'bareCheckInPost' | 'checkInMemory' | 'checkInMemoryJsonArray' | 'checkInSqlite', TargetFigures & { median: { requestsPerSecond: number; p50Ms: number; p99Ms: number; serverCpuUsPerRequest: number } }>;
-  /** Median check-in rates over the median hello-world rate (and over the bare POST). */
-  ratios: { memory: number; sqlite: number; memoryJsonArray: number; memoryToBarePost: number; sqliteToBarePost: number };
-  /** The same ratios from server CPU per request (hello-world's over the check-in's): requests a core can serve, relative. */
-  cpuRatios: { memory: number; sqlite: number; memoryJsonArray: number };
+  machine: Machine;
+  settings: ServerBenchSettings;
+  servers: Record<ServerName, ServerFigures>;
+  /** Check-in rate over a baseline's, within each round. */
+  ratios: Record<'memory' | 'sqlite' | 'memoryJsonArray' | 'memoryToBarePost' | 'sqliteToBarePost', Spread>;
+  /** The hello-world's server CPU per request over the check-in's, within each round: requests a core can serve, relative. */
+  cpuRatios: Record<'memory' | 'sqlite' | 'memoryJsonArray', Spread>;
+  targets: typeof SERVER_TARGETS;
+  /** The median ratios to the bare POST against the targets. */
   meetsTargets: boolean;
 }
 
-const DEFAULTS: BenchSettings = { rounds: 3, durationSeconds: 5, connections: 10, participants: 4000 };
+const DEFAULTS: ServerBenchSettings = { rounds: 3, durationSeconds: 5, connections: 10, participants: 4000 };
 const MAX_ATTEMPTS = 20;
 const DIMENSION = 128;
-// Check-in requests built per second of run: above any rate this machine reaches, so no list runs out.
-const PREBUILT_PER_SECOND = 15_000;
+// The calibration second's list per connection (twice that for the two warm-up seconds): 1 s at up to 40,000 req/s over 10 connections; a faster machine ends it early, its rate still measured.
+const CALIBRATION_PER_CONNECTION = 4_000;
+// The measured phase's lists hold this many times what the calibrated rate needs: the server warms further during the phase.
+const HEADROOM = 3;
 // USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux this runs on.
 const CLOCK_TICKS_PER_SECOND = 100;
 
-export async function runServerBench(overrides: Partial<BenchSettings> = {}): Promise<ServerBenchResult> {
+interface RoundFigures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  serverCpuUsPerRequest: number;
+  calibrationRps: number;
+  unexpected: number;
+  listsRanOut: number;
+}
+
+/** How one server is started and loaded. */
+interface ServerUnderTest {
+  expectedStatus: number;
+  start(): Promise<ServerProcess>;
+  prepare(url: string): Promise<Load>;
+}
+
+/** `requestAt(first, j)` builds the j-th request of a phase whose first attempt slot is `first`; `slots` hands the phases their attempts. */
+interface Load {
+  requestAt: (first: number, j: number) => autocannon.Request;
+  slots?: AttemptSlots;
+}
+
+export async function runServerBench(overrides: Partial<ServerBenchSettings> = {}): Promise<ServerBenchResult> {
   const settings = { ...DEFAULTS, ...overrides };
-  const figures = { helloWorld: empty(), bareCheckInPost: empty(), checkInMemory: empty(), checkInMemoryJsonArray: empty(), checkInSqlite: empty() };
-  const bare = () => spawnListening(['--import', 'tsx', 'test/bench/server-hello-world.ts']);
-  const noTokens = Array.from({ length: settings.participants }, () => 'none');
+  const machineNow = machine();
+  const names: ServerName[] = ['helloWorld', 'bareCheckInPost', 'checkInMemory', 'checkInMemoryJsonArray', 'checkInSqlite'];
+  const rounds: Record<ServerName, RoundFigures>[] = [];
   try {
     for (let round = 0; round < settings.rounds; round++) {
-      await measure(figures.helloWorld, 200, bare, async (url) => ({ url: `${url}/`, connections: settings.connections, duration: settings.durationSeconds }));
-      await measure(figures.bareCheckInPost, 201, bare, async (url) => checkInRequests(url, settings, noTokens, 'base64'));
-      await measure(figures.checkInMemory, 201, () => checkInServer(false), async (url) => checkInRequests(url, settings, await enrolFleet(url, settings), 'base64'));
-      await measure(figures.checkInMemoryJsonArray, 201, () => checkInServer(false), async (url) => checkInRequests(url, settings, await enrolFleet(url, settings), 'array'));
-      await measure(figures.checkInSqlite, 201, () => checkInServer(true), async (url) => checkInRequests(url, settings, await enrolFleet(url, settings), 'base64'));
+      const figures: Partial<Record<ServerName, RoundFigures>> = {};
+      for (const name of names) figures[name] = await measure(settings, serverUnderTest(name, settings));
+      rounds.push(figures as Record<ServerName, RoundFigures>);
     }
   } finally {
     removeTempDirs();
   }
-  const withMedians = Object.fromEntries(
-    Object.entries(figures).map(([name, target]) => [
+  const over = <T>(each: (round: Record<ServerName, RoundFigures>) => T) => rounds.map(each);
+  const servers = Object.fromEntries(
+    names.map((name) => [
       name,
       {
-        ...target,
-        median: { requestsPerSecond: median(target.requestsPerSecond), p50Ms: median(target.p50Ms), p99Ms: median(target.p99Ms), serverCpuUsPerRequest: median(target.serverCpuUsPerRequest) },
+        requestsPerSecond: spread(over((r) => r[name].requestsPerSecond)),
+        p50Ms: spread(over((r) => r[name].p50Ms)),
+        p99Ms: spread(over((r) => r[name].p99Ms)),
+        serverCpuUsPerRequest: spread(over((r) => r[name].serverCpuUsPerRequest)),
+        calibrationRps: spread(over((r) => r[name].calibrationRps)),
+        unexpected: over((r) => r[name].unexpected).reduce((a, b) => a + b, 0),
+        listsRanOut: over((r) => r[name].listsRanOut).reduce((a, b) => a + b, 0),
       },
     ]),
-  ) as ServerBenchResult['targets'];
-  const rate = (name: keyof ServerBenchResult['targets']) => withMedians[name].median.requestsPerSecond;
+  ) as Record<ServerName, ServerFigures>;
+  const rate = (a: ServerName, b: ServerName) => spread(over((r) => r[a].requestsPerSecond / r[b].requestsPerSecond));
+  const cpu = (a: ServerName) => spread(over((r) => r.helloWorld.serverCpuUsPerRequest / r[a].serverCpuUsPerRequest));
   const ratios = {
-    memory: rate('checkInMemory') / rate('helloWorld'),
-    sqlite: rate('checkInSqlite') / rate('helloWorld'),
-    memoryJsonArray: rate('checkInMemoryJsonArray') / rate('helloWorld'),
-    memoryToBarePost: rate('checkInMemory') / rate('bareCheckInPost'),
-    sqliteToBarePost: rate('checkInSqlite') / rate('bareCheckInPost'),
+    memory: rate('checkInMemory', 'helloWorld'),
+    sqlite: rate('checkInSqlite', 'helloWorld'),
+    memoryJsonArray: rate('checkInMemoryJsonArray', 'helloWorld'),
+    memoryToBarePost: rate('checkInMemory', 'bareCheckInPost'),
+    sqliteToBarePost: rate('checkInSqlite', 'bareCheckInPost'),
   };
-  const cpu = (name: keyof ServerBenchResult['targets']) => withMedians[name].median.serverCpuUsPerRequest;
-  const cpuRatios = {
-    memory: cpu('helloWorld') / cpu('checkInMemory'),
-    sqlite: cpu('helloWorld') / cpu('checkInSqlite'),
-    memoryJsonArray: cpu('helloWorld') / cpu('checkInMemoryJsonArray'),
-  };
-  return { settings, targets: withMedians, ratios, cpuRatios, meetsTargets: ratios.memory >= 0.5 && ratios.sqlite >= 0.3 };
+  const cpuRatios = { memory: cpu('checkInMemory'), sqlite: cpu('checkInSqlite'), memoryJsonArray: cpu('checkInMemoryJsonArray') };
+  const meetsTargets = ratios.memoryToBarePost.median >= SERVER_TARGETS.memoryToBarePost && ratios.sqliteToBarePost.median >= SERVER_TARGETS.sqliteToBarePost;
+  return { machine: machineNow, settings, servers, ratios, cpuRatios, targets: SERVER_TARGETS, meetsTargets };
 }
 
-function empty(): TargetFigures {
-  return { requestsPerSecond: [], p50Ms: [], p99Ms: [], serverCpuUsPerRequest: [], unexpected: 0 };
+function serverUnderTest(name: ServerName, settings: ServerBenchSettings): ServerUnderTest {
+  const bare = () => spawnListening(['--import', 'tsx', 'test/bench/server-hello-world.ts']);
+  switch (name) {
+    case 'helloWorld':
+      return { expectedStatus: 200, start: bare, prepare: async () => ({ requestAt: () => ({ method: 'GET', path: '/' }) }) };
+    case 'bareCheckInPost':
+      return {
+        expectedStatus: 201,
+        start: bare,
+        prepare: async () => {
+          // The bare route reads no token and keeps nothing: the same bodies, no windows needed.
+          const slots = new AttemptSlots(settings.participants, MAX_ATTEMPTS, async () => {});
+          return { slots, requestAt: checkInRequest(slots, Array.from({ length: settings.participants }, () => 'none'), 'base64') };
+        },
+      };
+    case 'checkInMemory':
+    case 'checkInMemoryJsonArray':
+    case 'checkInSqlite':
+      return {
+        expectedStatus: 201,
+        start: () => checkInServer(name === 'checkInSqlite'),
+        prepare: async (url) => {
+          const { tokens, slots } = await enrolFleet(url, settings);
+          return { slots, requestAt: checkInRequest(slots, tokens, name === 'checkInMemoryJsonArray' ? 'array' : 'base64') };
+        },
+      };
+  }
 }
 
-async function measure(into: TargetFigures, expectedStatus: number, start: () => Promise<ServerProcess>, prepare: (url: string) => Promise<autocannon.Options>): Promise<void> {
-  const server = await start();
+async function measure(settings: ServerBenchSettings, server: ServerUnderTest): Promise<RoundFigures> {
+  const running = await server.start();
   try {
-    const options = await prepare(server.url);
-    const cpuBefore = processCpuMs(server.child.pid!);
-    const result = await autocannon(options);
-    into.serverCpuUsPerRequest.push(((processCpuMs(server.child.pid!) - cpuBefore) * 1000) / result.requests.total);
-    into.requestsPerSecond.push(result.requests.average);
-    into.p50Ms.push(result.latency.p50);
-    into.p99Ms.push(result.latency.p99);
-    const expected = (result.statusCodeStats as Record<string, { count: number }>)[expectedStatus]?.count ?? 0;
-    into.unexpected += result.requests.total - expected + result.errors + result.timeouts;
+    const { requestAt, slots } = await server.prepare(running.url);
+    const phase = async (seconds: number, perConnection: number): Promise<DistinctRun> => {
+      const first = (await slots?.reserve(perConnection * settings.connections)) ?? 0;
+      return runDistinct({ url: running.url, connections: settings.connections, duration: seconds }, perConnection, (j) => requestAt(first, j));
+    };
+    const expected = (run: DistinctRun) => (run.result.statusCodeStats as Record<string, { count: number } | undefined>)[server.expectedStatus]?.count ?? 0;
+    const unexpected = (run: DistinctRun) => run.result.requests.total - expected(run) + run.result.errors + run.result.timeouts;
+    // Two seconds warm the server (the check-in route's code still runs at half speed after one); the third measures its rate, which sizes the measured phase's lists.
+    const warm = await phase(2, 2 * CALIBRATION_PER_CONNECTION);
+    const calibration = await phase(1, CALIBRATION_PER_CONNECTION);
+    const cpuBefore = processCpuMs(running.child.pid!);
+    const run = await phase(settings.durationSeconds, perConnectionFor(calibration.rps, settings.durationSeconds, settings.connections, HEADROOM));
+    const cpuMs = processCpuMs(running.child.pid!) - cpuBefore;
+    return {
+      requestsPerSecond: run.rps,
+      p50Ms: run.result.latency.p50,
+      p99Ms: run.result.latency.p99,
+      serverCpuUsPerRequest: (cpuMs * 1000) / run.result.requests.total,
+      calibrationRps: calibration.rps,
+      unexpected: unexpected(warm) + unexpected(calibration) + unexpected(run),
+      listsRanOut: run.ranOut,
+    };
   } finally {
-    server.child.kill('SIGTERM');
-    await server.exited;
+    running.child.kill('SIGTERM');
+    await running.exited;
   }
 }
 
@@ -140,84 +223,90 @@ function checkInServer(sqlite: boolean): Promise<ServerProcess> {
   return spawnServe(['--port', '0', '--officer-token', OFFICER_TOKEN, '--config', config, ...(sqlite ? ['--db', join(dir, 'bench.db')] : [])]);
 }
 
-/** Enrols the participants, each with its synthetic personal record as drive mode sends it, and opens one window each; returns their tokens. */
-async function enrolFleet(url: string, settings: BenchSettings): Promise<string[]> {
-  const agent = new Agent({ connections: 16 });
-  const officer = { authorization: `Bearer ${OFFICER_TOKEN}`, 'content-type': 'application/json' };
-  const post = async (path: string, body: unknown) => {
-    const response = await request(`${url}${path}`, { method: 'POST', headers: officer, body: JSON.stringify(body), dispatcher: agent });
-    const text = await response.body.text();
-    if (response.statusCode !== 201) throw new Error(`${path}: ${response.statusCode} ${text}`);
-    return JSON.parse(text) as { tokens?: { token: string }[] };
-  };
+/** Enrols the participants, each with its synthetic personal record as drive mode sends it; their windows (`w<index>`) open as their attempt slots are handed out. */
+async function enrolFleet(url: string, settings: ServerBenchSettings): Promise<{ tokens: string[]; slots: AttemptSlots }> {
   const template = unitVector('bench', DIMENSION);
   const scenario = loadScenario({ overrides: { participants: settings.participants } });
   const population = buildPopulation(scenario, 0, settings.participants);
   const tokens: string[] = [];
-  for (let from = 0; from < settings.participants; from += 2000) {
-    const batch = Array.from({ length: Math.min(2000, settings.participants - from) }, (_, i) => ({
-      participantId: `b-${from + i}`,
-      template,
-      personalRecord: syntheticPersonalRecord(scenario.seed, population, from + i),
-    }));
-    tokens.push(...(await post('/v1/participants/bulk', { participants: batch })).tokens!.map((entry) => entry.token));
-  }
-  for (let from = 0; from < settings.participants; from += 64) {
-    const ids = Array.from({ length: Math.min(64, settings.participants - from) }, (_, i) => from + i);
-    await Promise.all(ids.map((index) => post(`/v1/participants/b-${index}/windows`, { windowId: 'w', kind: 'scheduled' })));
-  }
-  await agent.close();
-  return tokens;
+  await asOfficer(url, async (post) => {
+    for (let from = 0; from < settings.participants; from += 2000) {
+      const batch = Array.from({ length: Math.min(2000, settings.participants - from) }, (_, i) => ({
+        participantId: `b-${from + i}`,
+        template,
+        personalRecord: syntheticPersonalRecord(scenario.seed, population, from + i),
+      }));
+      tokens.push(...(await post('/v1/participants/bulk', { participants: batch })).tokens!.map((entry) => entry.token));
+    }
+  });
+  const slots = new AttemptSlots(settings.participants, MAX_ATTEMPTS, (windowIndex) =>
+    asOfficer(url, async (post) => {
+      for (let from = 0; from < settings.participants; from += 2000) {
+        await post('/v1/windows/bulk', { windows: Array.from({ length: Math.min(2000, settings.participants - from) }, (_, i) => ({ participantId: `b-${from + i}`, windowId: `w${windowIndex}`, kind: 'scheduled' })) });
+      }
+    }),
+  );
+  return { tokens, slots };
 }
 
-/** Check-in requests with fresh attempt ids, cycling through the participants, built before the run. */
-function checkInRequests(url: string, settings: BenchSettings, tokens: string[], form: 'base64' | 'array'): autocannon.Options {
-  // A sample at similarity ~0.7 to the template; only the participant and attempt id change per request.
+/** Officer POSTs (each must answer 201) through an agent closed when `work` is done. */
+async function asOfficer(url: string, work: (post: (path: string, body: unknown) => Promise<{ tokens?: { token: string }[] }>) => Promise<void>): Promise<void> {
+  const agent = new Agent({ connections: 4 });
+  const headers = { authorization: `Bearer ${OFFICER_TOKEN}`, 'content-type': 'application/json' };
+  try {
+    await work(async (path, body) => {
+      const response = await request(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: agent });
+      const text = await response.body.text();
+      if (response.statusCode !== 201) throw new Error(`${path}: ${response.statusCode} ${text}`);
+      return JSON.parse(text) as { tokens?: { token: string }[] };
+    });
+  } finally {
+    await agent.close();
+  }
+}
+
+/** The j-th check-in request of a phase from slot `first`: a fresh attempt id; only the participant and the ids change per request. */
+function checkInRequest(slots: AttemptSlots, tokens: string[], form: 'base64' | 'array'): (first: number, j: number) => autocannon.Request {
+  // A sample at similarity ~0.7 to the template.
   const sample = unitVector('bench', DIMENSION).map((value, index) => value + 0.1 * Math.sin(index * 12.9898));
   const encoded = form === 'base64' ? `"sampleBase64":"${encodeSampleBase64(sample)}"` : `"sample":${JSON.stringify(sample)}`;
   const rest = `","modality":"face",${encoded},"capture":{"livenessScore":0.9}}`;
-  const perConnection = Math.ceil((PREBUILT_PER_SECOND * settings.durationSeconds) / settings.connections);
-  if (perConnection * settings.connections > settings.participants * MAX_ATTEMPTS) throw new Error('too few participants for the attempts prebuilt');
-  return distinctRequests({ url, connections: settings.connections, duration: settings.durationSeconds }, perConnection, (n) => {
-    // Connection k takes the participants k, k + connections, k + 2·connections, …: no two connections send for one participant at once.
-    const participant = ((n % perConnection) * settings.connections + Math.floor(n / perConnection)) % settings.participants;
+  return (first, j) => {
+    const { participant, windowIndex, attemptIndex } = slots.at(first + j);
     return {
       method: 'POST',
       path: `/v1/participants/b-${participant}/checkins`,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[participant]}` },
-      body: `{"windowId":"w","attemptId":"a-${n}${rest}`,
+      body: `{"windowId":"w${windowIndex}","attemptId":"a-${windowIndex}-${attemptIndex}${rest}`,
     };
-  });
+  };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-function flag(name: string): number | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index < 0 ? undefined : Number(process.argv[index + 1]);
+export function formatServerBench(result: ServerBenchResult): string {
+  const { rounds, durationSeconds, connections, participants } = result.settings;
+  const { ratios, cpuRatios, targets } = result;
+  const lines = [
+    '## reference server: check-in route vs bare fastify routes (autocannon, loopback)',
+    `${describeMachine(result.machine)}. ${rounds} rounds × ${durationSeconds} s per server, ${connections} connections, ${participants.toLocaleString('en-US')} participants; median (min–max) over rounds.`,
+    '',
+    '| server | req/s | p50 ms | p99 ms | server CPU µs/req | calibration req/s | unexpected | lists ran out |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...Object.entries(result.servers).map(
+      ([name, s]) =>
+        `| ${name} | ${formatSpread(s.requestsPerSecond)} | ${formatSpread(s.p50Ms, 1)} | ${formatSpread(s.p99Ms, 1)} | ${formatSpread(s.serverCpuUsPerRequest)} | ${formatSpread(s.calibrationRps)} | ${s.unexpected} | ${s.listsRanOut} |`,
+    ),
+    '',
+    `Check-in rate / bare POST of the same bodies: memory ${formatSpread(ratios.memoryToBarePost, 2)} (target ≥ ${targets.memoryToBarePost}), SQLite ${formatSpread(ratios.sqliteToBarePost, 2)} (target ≥ ${targets.sqliteToBarePost}): ${result.meetsTargets ? 'met' : 'NOT met'}.`,
+    `Check-in rate / hello-world: memory ${formatSpread(ratios.memory, 2)}, SQLite ${formatSpread(ratios.sqlite, 2)}, memory with the JSON-array sample ${formatSpread(ratios.memoryJsonArray, 2)}.`,
+    `The same from server CPU per request (hello-world's / check-in's): memory ${formatSpread(cpuRatios.memory, 2)}, SQLite ${formatSpread(cpuRatios.sqlite, 2)}, memory with the JSON-array sample ${formatSpread(cpuRatios.memoryJsonArray, 2)}.`,
+  ];
+  return lines.join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await runServerBench({
-    ...(flag('rounds') !== undefined && { rounds: flag('rounds')! }),
-    ...(flag('duration') !== undefined && { durationSeconds: flag('duration')! }),
-    ...(flag('connections') !== undefined && { connections: flag('connections')! }),
-  });
-  const { rounds, durationSeconds, connections } = result.settings;
-  console.log(`server throughput: ${rounds} rounds × ${durationSeconds} s, ${connections} connections, loopback, medians`);
-  for (const [name, target] of Object.entries(result.targets)) {
-    const { requestsPerSecond, p50Ms, p99Ms, serverCpuUsPerRequest } = target.median;
-    console.log(
-      `  ${name.padEnd(22)} ${requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${p50Ms.toFixed(1)} ms   p99 ${p99Ms.toFixed(1)} ms   server CPU ${serverCpuUsPerRequest.toFixed(0)} µs/req   runs: ${target.requestsPerSecond.map((v) => v.toFixed(0)).join(', ')}   unexpected: ${target.unexpected}`,
-    );
-  }
-  const { memory, sqlite, memoryJsonArray, memoryToBarePost, sqliteToBarePost } = result.ratios;
-  console.log(`  ratio to hello-world: memory ${memory.toFixed(2)} (target ≥ 0.5), SQLite ${sqlite.toFixed(2)} (target ≥ 0.3); memory with the JSON-array sample ${memoryJsonArray.toFixed(2)}`);
-  console.log(`  the same from server CPU per request: memory ${result.cpuRatios.memory.toFixed(2)}, SQLite ${result.cpuRatios.sqlite.toFixed(2)}; memory with the JSON-array sample ${result.cpuRatios.memoryJsonArray.toFixed(2)}`);
-  console.log(`  ratio to the bare POST of the same bodies: memory ${memoryToBarePost.toFixed(2)}, SQLite ${sqliteToBarePost.toFixed(2)}`);
-  console.log(`  targets ${result.meetsTargets ? 'met' : 'not met'}`);
+  const rounds = numberFlag(process.argv, 'rounds');
+  const durationSeconds = numberFlag(process.argv, 'duration');
+  const connections = numberFlag(process.argv, 'connections');
+  const result = await runServerBench({ ...(rounds !== undefined && { rounds }), ...(durationSeconds !== undefined && { durationSeconds }), ...(connections !== undefined && { connections }) });
+  process.stdout.write(`${formatServerBench(result)}\n`);
 }

@@ -33,6 +33,13 @@ describe('capacity search', () => {
     expect(judgeStep(100, load({ aborted: 'DRV_ERR_CANNOT_KEEP_UP: …' }), slo).held).toBe(false);
   });
 
+  it("keeps each step's busiest second, its error kinds and its latency percentiles", () => {
+    const second = (n: number, intendedRps: number, achievedRps: number) => ({ second: n, intendedRps, sentRps: intendedRps, achievedRps, latencyP50Ms: 2, latencyP99Ms: 10, errors: 0 });
+    const step = judgeStep(100, load({ errors: { http_503_overloaded: 3, timeout: 1 }, timeline: [second(0, 400, 380), second(1, 620, 590), second(2, 480, 610)] }), { sloP99Ms: 50, maxErrorRatio: 0.01 });
+    expect(step).toMatchObject({ peakSecondRps: 610, peakSecondIntendedRps: 620, errors: { http_503_overloaded: 3, timeout: 1 }, latencyMs: { p50: 2, p90: 5, p99: 10, p999: 20, max: 30 } });
+    expect(step.errorRatio).toBeCloseTo(0.004);
+  });
+
   it("measures the schedule's busiest stretch per participant", () => {
     // Every participant checks in once a week at one local hour, and answers within a minute or two:
     // the busiest 15 minutes hold about all of one weekday's eastern-zone check-ins.
@@ -67,6 +74,12 @@ describe('capacity search', () => {
     expect(capacity.steps.every((step) => step.held)).toBe(true);
     expect(capacity.maxParticipants).toBe(Math.floor(capacity.maxRpsHeld / capacity.peak.perParticipantRps));
     expect(capacity.confirmation?.held).toBe(true);
+    for (const step of capacity.steps) {
+      expect(step.peakSecondRps).toBeGreaterThan(0);
+      expect(step.latencyMs.p50).toBeLessThanOrEqual(step.latencyMs.p99);
+      expect(step.errors).toEqual({});
+    }
+    expect(result.stdout).toContain('peak second req/s');
     expect(result.stdout).toContain(`= a fleet of ${capacity.maxParticipants.toLocaleString('en-US')} participants at real time`);
   }, 180_000);
 });
