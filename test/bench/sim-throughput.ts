@@ -77,7 +77,7 @@ export function runSimBench(options: { runs?: number; workers?: number } = {}): 
   const runs = options.runs ?? 3;
   const workers = options.workers ?? 2;
   const machineNow = machine();
-    // Issue 17's targets for the whole process with 2 workers (10M × 30 d, ≤ 25 s, is run by hand: about a minute a run).
+  // Targets for the whole process with 2 workers; 10M × 30 d (≤ 25 s) is run by hand, at about a minute a run.
   const rows = [
     { participants: 125_000, targetWallS: 1.5, targetRssMb: 1024 },
     { participants: 1_000_000, targetWallS: 5, targetRssMb: 3072 },
