@@ -18,7 +18,7 @@ import { HARNESS_SPECS as SPECS, falseFailureLabels, type HarnessMetricSpec } fr
  *   `MetricsData` when Prometheus scrapes, so the simulation's hot path pays nothing for them.
  */
 
-export const HARNESS_PREFIX = 'checkin_harness_';
+const HARNESS_PREFIX = 'checkin_harness_';
 
 /** The intended counter releases scheduled requests in slots of this many wall ms. */
 const SLOT_MS = 100;

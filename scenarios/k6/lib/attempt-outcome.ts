@@ -19,7 +19,7 @@ export type ReplyOutcome =
   | { outcome: 'too_late'; errorKind: string };
 
 /** k6's error_code for a request that timed out. */
-export const K6_REQUEST_TIMEOUT = 1050;
+const K6_REQUEST_TIMEOUT = 1050;
 
 /** An HTTP answer (status 0: no answer; then `errorCode` says why, as k6's `error_code`). */
 export function interpretReply(status: number, body: unknown, errorCode?: number): ReplyOutcome {

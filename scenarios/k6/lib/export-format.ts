@@ -68,7 +68,7 @@ export interface AttemptEntry {
   label: AttemptLabel;
 }
 
-export interface WindowToRegister {
+interface WindowToRegister {
   participantId: string;
   windowId: string;
   kind: 'scheduled' | 'adhoc';
@@ -90,7 +90,7 @@ export interface Enrolment {
 }
 
 /** The personal record enrolment carries, as the reference server's schema takes it. */
-export interface PersonalRecord {
+interface PersonalRecord {
   name: string;
   dateOfBirth: string;
   language: string;
@@ -108,7 +108,7 @@ export interface ChunkRef {
   bytes: number;
 }
 
-export interface RateCurveJson {
+interface RateCurveJson {
   bucketMs: number;
   counts: number[];
 }
