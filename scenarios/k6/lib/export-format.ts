@@ -34,8 +34,6 @@ export type { Judgement };
 export type ExpectedOutcome = Judgement | 'too_late' | 'server_error';
 /** A window's verdict. */
 export type VerdictName = Verdict;
-/** What an attempt's sample is: a face image or a voice recording. */
-export type Modality = SampleModality;
 /** The ground truth of a window that sends attempts (an evaded window sends none). */
 export type AttemptIntent = Exclude<Intent, 'evaded'>;
 
@@ -45,7 +43,7 @@ export interface AttemptLabel {
   /** Index of the window in the participant's schedule, and of the attempt in the window (from 0). */
   window: number;
   attempt: number;
-  modality: Modality;
+  modality: SampleModality;
   expected: ExpectedOutcome;
   /** The similarity a fault-free server computes (judged attempts). */
   similarity?: number;
