@@ -128,6 +128,7 @@ export const PersonalRecordSchema = Type.Object(
 );
 
 export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: number; bulkMaxWindows: number }) {
+  // Long on purpose: one table of every route's schemas, all sized by the same settings.
   const Vector = (description: string) =>
     Type.Array(Type.Number({ minimum: -SAMPLE_BOUND, maximum: SAMPLE_BOUND }), {
       minItems: settings.dimension,

@@ -17,6 +17,7 @@ export interface WriteClock {
 
 /** The sqlite store's multi-statement writes, each one transaction. */
 export function prepareWrites(db: Database.Database, statements: Statements, clock: WriteClock) {
+  // Long on purpose: a table of the five transactions, each a few lines.
   return {
     insertParticipants: db.transaction((records: readonly ParticipantRecord[]): number => {
       const seen = new Set<string>();
