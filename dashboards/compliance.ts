@@ -24,6 +24,7 @@ const CLASSES_DESCRIPTION = `Whose failure a false failure is: ${CAUSE_CLASSES.m
 
 /** Compliance: verdicts, false failures by class and cause, and escalations, from the harness's ground truth and the server's counts. */
 export function complianceDashboard() {
+  // Long on purpose: a dashboard is one declaration, its panels in the order they are shown.
   return dashboard({
     uid: 'checkin-compliance',
     title: 'checkin-sim / Compliance',

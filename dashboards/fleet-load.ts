@@ -7,6 +7,7 @@ const CHECKIN_ROUTES = 'route=~"/v1/participants/:id/(checkins|calls)"';
 
 /** Fleet load: what the reference server sees and how it holds up (its own /metrics, labelled with the run by the scrape). */
 export function fleetLoadDashboard() {
+  // Long on purpose: a dashboard is one declaration, its panels in the order they are shown.
   return dashboard({
     uid: 'checkin-fleet-load',
     title: 'checkin-sim / Fleet load',

@@ -5,6 +5,7 @@ const LAG = 'checkin_harness_driver_lag_seconds';
 
 /** The harness itself: is the driver keeping to its schedule, and what latency does it see from intended send? */
 export function harnessDashboard() {
+  // Long on purpose: a dashboard is one declaration, its panels in the order they are shown.
   return dashboard({
     uid: 'checkin-harness',
     title: 'checkin-sim / Harness',

@@ -36,13 +36,13 @@ import type { CauseClass, Intent, SampleModality } from '../scenarios/vocabulary
  */
 
 /** Every panel and query reads from the data source chosen in `$datasource`. */
-export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
+const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
 
 /** The series every harness run exposes; the `scenario` and `run` variables list its label values. */
-export const RUN_METRIC = 'checkin_harness_requests_sent_total';
+const RUN_METRIC = 'checkin_harness_requests_sent_total';
 
 /** The label filter of every query: the chosen run of the chosen scenario. */
-export const RUN = 'run=~"$run",scenario=~"$scenario"';
+const RUN = 'run=~"$run",scenario=~"$scenario"';
 
 /** `{run…, extra}`: the run filter plus more matchers. */
 export function sel(extra?: string): string {
@@ -79,7 +79,7 @@ export function quantile(q: number, histogram: string, extra?: string, by: strin
   return `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (${rate(`${histogram}_bucket`, extra)}))`;
 }
 
-export interface Query {
+interface Query {
   expr: string;
   legend?: string;
   /** Query the latest value only (stat and bar gauge panels). */
@@ -110,7 +110,7 @@ interface PanelCommon {
   height?: number;
 }
 
-export type Panel = TimeseriesBuilder | StatBuilder | BarGaugeBuilder | HeatmapBuilder;
+type Panel = TimeseriesBuilder | StatBuilder | BarGaugeBuilder | HeatmapBuilder;
 
 function common<T extends Panel>(panel: T, options: PanelCommon): T {
   panel

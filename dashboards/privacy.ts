@@ -7,6 +7,7 @@ import { dashboard, modalityIs, oneOf, rate, sel, stat, timeseries } from './pan
  * carries a value of a record (server-stub/metrics.ts).
  */
 export function privacyDashboard() {
+  // Long on purpose: a dashboard is one declaration, its panels in the order they are shown.
   return dashboard({
     uid: 'checkin-privacy',
     title: 'checkin-sim / Privacy',

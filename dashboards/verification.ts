@@ -27,6 +27,7 @@ function scoresAgainstThreshold(modality: SampleModality, title: string) {
 
 /** Verification: similarity scores against the threshold, false rejects and false accepts. */
 export function verificationDashboard() {
+  // Long on purpose: a dashboard is one declaration, its panels in the order they are shown.
   return dashboard({
     uid: 'checkin-verification',
     title: 'checkin-sim / Verification',

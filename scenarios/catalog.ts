@@ -8,7 +8,6 @@ export const DEVICE_TIERS = ['low', 'mid', 'high'] as const;
 export type DeviceTier = (typeof DEVICE_TIERS)[number];
 
 export const CONNECTIVITY_CLASSES = ['good', 'fair', 'poor'] as const;
-export type ConnectivityClass = (typeof CONNECTIVITY_CLASSES)[number];
 
 
 export const WORK_SHIFTS = ['none', 'day', 'evening', 'night'] as const;
@@ -49,7 +48,6 @@ export const PHONE_MODELS = [
   { name: 'galaxy-s23', tier: 'high', share: 0.25 },
   { name: 'pixel-8', tier: 'high', share: 0.15 },
 ] as const satisfies readonly { name: string; tier: DeviceTier; share: number }[];
-export type PhoneModelName = (typeof PHONE_MODELS)[number]['name'];
 export const PHONE_MODEL_NAMES = PHONE_MODELS.map((model) => model.name);
 
 /** Mobile carriers, prepaid-heavy as for a low-income fleet (ASSUMPTION). */
@@ -63,7 +61,6 @@ export const CARRIERS = [
   { name: 'lifeline', share: 0.1 },
   { name: 'tracfone', share: 0.06 },
 ] as const;
-export type CarrierName = (typeof CARRIERS)[number]['name'];
 export const CARRIER_NAMES = CARRIERS.map((carrier) => carrier.name);
 
 /**

@@ -62,7 +62,6 @@ export type Intent = (typeof INTENTS)[number];
 
 /** How a participant answers windows: a selfie in the app, or a phone call verified by voice. */
 export const MODALITIES = ['app', 'phone'] as const;
-export type Modality = (typeof MODALITIES)[number];
 
 /** What a sample sent to the server is, by modality: a face image or a voice recording. */
 export const SAMPLE_MODALITIES = ['face', 'voice'] as const;

@@ -13,7 +13,7 @@ import { stringEnum } from './options.ts';
  */
 
 /** Ids of participants, windows and attempts; no dots, so a token splits unambiguously. */
-export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_:-]{0,63}$';
+const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_:-]{0,63}$';
 const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
 const VirtualMs = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
 const Count = (description: string) => Type.Integer({ minimum: 0, description });
@@ -21,7 +21,7 @@ const Count = (description: string) => Type.Integer({ minimum: 0, description })
 /** The largest magnitude of a template or sample component. */
 export const SAMPLE_BOUND = 1000;
 
-export const ErrorBody = Type.Object(
+const ErrorBody = Type.Object(
   {
     code: Type.String({ enum: Object.keys(SERVER_ERRORS), description: 'stable error code (SRV_ERR_*)' }),
     message: Type.String({ description: 'the field first, then what was expected' }),
@@ -128,6 +128,7 @@ export const PersonalRecordSchema = Type.Object(
 );
 
 export function apiSchemas(settings: { dimension: number; bulkMaxParticipants: number; bulkMaxWindows: number }) {
+  // Long on purpose: one table of every route's schemas, all sized by the same settings.
   const Vector = (description: string) =>
     Type.Array(Type.Number({ minimum: -SAMPLE_BOUND, maximum: SAMPLE_BOUND }), {
       minItems: settings.dimension,

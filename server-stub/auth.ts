@@ -14,7 +14,7 @@ export type Access = 'officer' | 'participant' | 'participant-or-officer';
 const FIELD = 'headers.authorization';
 
 /** The protection space every 401 names (RFC 7235 §2.2). */
-export const REALM = 'checkin-sim';
+const REALM = 'checkin-sim';
 
 /**
  * The `WWW-Authenticate` challenge of a 401 (RFC 6750 §3): the realm alone when the request carried
@@ -34,7 +34,7 @@ function unauthenticated(code: 'SRV_ERR_UNAUTHENTICATED' | 'SRV_ERR_TOKEN_INVALI
  * Splits `Authorization: <scheme> <credentials>`. The scheme is matched case-insensitively
  * (RFC 7235 §2.1: `bearer`, `Bearer` and `BEARER` are one scheme) and may be followed by more than one space.
  */
-export function parseAuthorization(header: string): { scheme: string; credentials: string } {
+function parseAuthorization(header: string): { scheme: string; credentials: string } {
   const match = /^([^ \t]+)[ \t]*(.*)$/s.exec(header.trim());
   return { scheme: (match?.[1] ?? '').toLowerCase(), credentials: match?.[2] ?? '' };
 }

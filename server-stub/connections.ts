@@ -17,7 +17,7 @@ type HttpSettings = ServerOptions['http'];
  * How often Node checks the request and headers timeouts (its default, 30 s, would let a 10 s
  * timeout fire up to 40 s late): a tenth of the shorter timeout, between 50 ms and 1 s.
  */
-export function timeoutCheckIntervalMs(settings: HttpSettings): number {
+function timeoutCheckIntervalMs(settings: HttpSettings): number {
   const timeouts = [settings.requestTimeoutMs, settings.headersTimeoutMs].filter((ms) => ms > 0);
   if (timeouts.length === 0) return 1000;
   return Math.min(1000, Math.max(50, Math.floor(Math.min(...timeouts) / 10)));

@@ -35,7 +35,7 @@ export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataV
   return new ServerError('SRV_ERR_VALIDATION', issue.expected, issue.field);
 }
 
-export function toServerError(error: FastifyError | ServerError | Error): ServerError {
+function toServerError(error: FastifyError | ServerError | Error): ServerError {
   if (error instanceof ServerError) return error;
   const code = (error as FastifyError).code;
   const known = code === undefined ? undefined : FRAMEWORK_ERRORS[code];
@@ -53,7 +53,7 @@ function errorHeaders(error: ServerError): Record<string, string> {
   return headers;
 }
 
-export function sendError(error: ServerError, reply: FastifyReply): FastifyReply {
+function sendError(error: ServerError, reply: FastifyReply): FastifyReply {
   return reply.code(error.statusCode).headers(errorHeaders(error)).send(error.toBody());
 }
 
@@ -130,7 +130,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
  * contract's body and `Connection: close`, then a half-close; what the client still sends is read and
  * dropped until it closes its side, for at most 2 s, so the answer is not lost to a reset.
  */
-export function answerOnSocket(socket: Duplex, error: ServerError): void {
+function answerOnSocket(socket: Duplex, error: ServerError): void {
   const body = JSON.stringify(error.toBody());
   const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...errorHeaders(error), connection: 'close' };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');

@@ -21,7 +21,7 @@ export interface LingerLimits {
   maxBytes: number;
 }
 
-export const LINGER_LIMITS: LingerLimits = { maxMs: 2000, maxBytes: 16 * 1024 * 1024 };
+const LINGER_LIMITS: LingerLimits = { maxMs: 2000, maxBytes: 16 * 1024 * 1024 };
 /** How often the bytes read during a linger are counted. */
 const CHECK_MS = 25;
 

@@ -20,8 +20,7 @@ export interface PersonalDataSettings {
 export const PERSONAL_DATA_KINDS = ['location', 'device_model', 'personal_record', 'time_zone'] as const;
 
 /** Why a request or connection was refused: checkin_requests_shed_total's `reason` label. */
-export const SHED_REASONS = ['overloaded', 'rate_limited', 'concurrency_limited', 'request_timeout', 'max_connections'] as const;
-export type ShedReason = (typeof SHED_REASONS)[number];
+const SHED_REASONS = ['overloaded', 'rate_limited', 'concurrency_limited', 'request_timeout', 'max_connections'] as const;
 
 /**
  * The server's Prometheus metrics, in a registry of its own (two apps in one process do not share

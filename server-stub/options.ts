@@ -18,7 +18,7 @@ const DAY_SECONDS = 86_400;
  * then frozen. The verdict policy is the scenario file's own `policy` section, so a server started
  * with a scenario's policy judges exactly as sim mode does.
  */
-export const ServerOptionsSchema = Type.Object(
+const ServerOptionsSchema = Type.Object(
   {
     policy: ScenarioSchema.properties.policy,
     dimension: Type.Integer({ minimum: 3, maximum: 4096, default: 128, description: 'length of templates and samples' }),

@@ -25,7 +25,7 @@ export interface PersonalRecord {
   caseNumber: string;
 }
 
-export const CASE_NUMBER_PREFIX = 'SYN-';
+const CASE_NUMBER_PREFIX = 'SYN-';
 export const CASE_NUMBER_PATTERN = '^SYN-[0-9]{8}-[0-9]$';
 export const PHONE_NUMBER_PATTERN = '^\\([2-9][0-9]{2}\\) 555-01[0-9]{2}$';
 export const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
@@ -55,7 +55,7 @@ export function syntheticCaseNumber(serial: number): string {
 }
 
 /** Whether `text` (already matching DATE_PATTERN) names a day of the Gregorian calendar. */
-export function isCalendarDate(text: string): boolean {
+function isCalendarDate(text: string): boolean {
   const [year, month, day] = text.split('-').map(Number) as [number, number, number];
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;

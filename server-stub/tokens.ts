@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * no dots (the API's id pattern), so the token splits unambiguously. Tokens are checked without a
  * store lookup, which keeps authentication off the database.
  */
-export type TokenCheck =
+type TokenCheck =
   | { ok: true; participantId: string }
   | { ok: false; reason: 'invalid' | 'expired' };
 

@@ -40,7 +40,7 @@ export function describeSchemaError(error: ErrorObject, root: string): FieldIssu
 }
 
 /** `/participants/2/template` under `body` → `body.participants[2].template`. */
-export function formatPath(root: string, instancePath: string): string {
+function formatPath(root: string, instancePath: string): string {
   if (instancePath === '') return root;
   let path = root;
   for (const raw of instancePath.slice(1).split('/')) {

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { section } from '../../scenarios/common/schema-section.ts';
 
 /** The API routes a fault can target, by the name each route declares in its config. */
-export const FAULT_ROUTES = ['enrol', 'enrolBulk', 'openWindow', 'openWindowsBulk', 'openPrompts', 'checkin', 'call', 'status', 'history', 'closeDue'] as const;
+const FAULT_ROUTES = ['enrol', 'enrolBulk', 'openWindow', 'openWindowsBulk', 'openPrompts', 'checkin', 'call', 'status', 'history', 'closeDue'] as const;
 export type FaultRoute = (typeof FAULT_ROUTES)[number];
 
 const milliseconds = (description: string) => Type.Integer({ minimum: 0, maximum: 600_000, default: 0, description });

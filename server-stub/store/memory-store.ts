@@ -33,6 +33,7 @@ interface ParticipantState {
  * heap by the instant their retention counts from, re-queued when a later window moved it on.
  */
 export function createMemoryStore(): Store {
+  // Long on purpose: the Store's methods close over the maps, heaps and queue declared here, a few lines each.
   const secret = randomBytes(32);
   const participants = new Map<string, ParticipantState>();
   const due = new MinHeap<WindowRecord>(compareDue);

@@ -102,14 +102,14 @@ export interface StoreCounts {
 }
 
 /** A personal record as held, with the retention instant of the participant's last activity. */
-export interface HeldPersonalRecord {
+interface HeldPersonalRecord {
   record: PersonalRecord;
   /** Retention time of the participant's latest enrolment or window close; retention counts from it. */
   activeUntil: number;
 }
 
 /** Retention-clock cutoffs of a purge: personal data older than these is deleted. */
-export interface RetentionCutoffs {
+interface RetentionCutoffs {
   /** Locations and device models of check-ins made before this. */
   checkIns: number;
   /** Personal records and time zones of participants whose last activity was before this. */

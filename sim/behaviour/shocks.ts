@@ -9,14 +9,14 @@ import type { Scenario } from '../../scenarios/schema.ts';
  * drawn from the scenario's own stream), so every shard sees the same calendar and participants stay
  * independent of one another. Spans are [start, end) in virtual time.
  */
-export interface BadReleaseSpan {
+interface BadReleaseSpan {
   phoneModel: number;
   start: number;
   end: number;
   crashProbability: number;
 }
 
-export interface CarrierOutageSpan {
+interface CarrierOutageSpan {
   carrier: number;
   /** Time zone index, or -1 for every region. */
   timeZone: number;
@@ -24,7 +24,7 @@ export interface CarrierOutageSpan {
   end: number;
 }
 
-export interface BackendOutageSpan {
+interface BackendOutageSpan {
   start: number;
   end: number;
 }

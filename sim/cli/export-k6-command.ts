@@ -4,7 +4,7 @@ import { loadScenario } from '../../scenarios/index.ts';
 import { DAY_MS } from '../virtual-time.ts';
 import { integerFlag, positiveNumberFlag } from '../../scenarios/common/flag-parsers.ts';
 import { BASELINE_SCENARIO } from './run-command.ts';
-import { DEFAULT_CHUNK_SIZE, writeExport } from '../k6/write-export.ts';
+import { DEFAULT_CHUNK_SIZE, writeExport } from '../load-export/write-export.ts';
 import { REFERENCE_SERVER_FILE } from '../../scenarios/k6/lib/export-format.ts';
 
 interface ExportFlags {

@@ -7,7 +7,7 @@ import { formatSummaryTables } from '../report/summary-table.ts';
 import { writeRunReport } from '../report/run-report.ts';
 import { buildPerf } from '../metrics/summary.ts';
 import { emptyMetrics } from '../metrics/shard-metrics.ts';
-import { replayExport } from '../k6/replay-export.ts';
+import { replayExport } from '../load-export/replay-export.ts';
 
 interface ReplayFlags {
   out?: string;

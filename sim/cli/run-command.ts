@@ -5,9 +5,9 @@ import { Command, Option } from 'commander';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
 import { runDrive } from '../drive/run-drive.ts';
-import { HarnessMetrics, runLabelOf } from '../metrics/harness-prometheus.ts';
+import { DriverMetrics, runLabelOf } from '../metrics/driver-prometheus.ts';
 import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
-import { startLiveHarnessMetrics, type LiveHarnessMetrics } from '../metrics/harness-metrics-server.ts';
+import { startLiveDriverMetrics, type LiveDriverMetrics } from '../metrics/driver-metrics-server.ts';
 import { buildPerf, buildSummary, type Perf, type Summary } from '../metrics/summary.ts';
 import { formatSummaryTables } from '../report/summary-table.ts';
 import { writeRunReportOf } from '../report/run-report.ts';
@@ -128,11 +128,11 @@ async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string,
 }
 
 /** `--metrics-port`: the harness's metrics, labelled with this run, served from before the run starts. */
-async function startMetrics(scenario: Scenario, flags: RunFlags): Promise<LiveHarnessMetrics | undefined> {
+async function startMetrics(scenario: Scenario, flags: RunFlags): Promise<LiveDriverMetrics | undefined> {
   if (flags.metricsPort === undefined) return undefined;
-  const metrics = new HarnessMetrics({ run: runLabelOf(scenario, new Date()), scenario: scenario.name }, scenario.policy);
+  const metrics = new DriverMetrics({ run: runLabelOf(scenario, new Date()), scenario: scenario.name }, scenario.policy);
   try {
-    const live = await startLiveHarnessMetrics(metrics, flags.metricsPort, flags.metricsHost);
+    const live = await startLiveDriverMetrics(metrics, flags.metricsPort, flags.metricsHost);
     process.stderr.write(`metrics: ${live.endpoint.url}/metrics (run="${metrics.labels.run}", scenario="${metrics.labels.scenario}"); server targets: ${live.endpoint.url}/targets\n`);
     return live;
   } catch (error) {

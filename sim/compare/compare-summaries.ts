@@ -3,9 +3,9 @@ import { ALL_CAUSES, CLASS_LABEL } from '../report/cause-classes.ts';
 import { differenceInterval, poissonRate, quantileInterval, wilsonRate, type Estimate, type Interval } from '../metrics/intervals.ts';
 import type { Summary } from '../metrics/summary.ts';
 
-export type Better = 'lower' | 'higher';
+type Better = 'lower' | 'higher';
 /** What B's figure is, next to A's. */
-export type Verdict = 'better' | 'worse' | 'within noise' | 'no data' | 'not assessed';
+type Verdict = 'better' | 'worse' | 'within noise' | 'no data' | 'not assessed';
 
 export interface FigureComparison {
   key: string;
@@ -23,7 +23,7 @@ export interface FigureComparison {
   digits: number;
 }
 
-export interface RunIdentity {
+interface RunIdentity {
   run: string;
   scenario: string;
   mode: string;

@@ -89,7 +89,7 @@ export function peakRate(scenario: Scenario): PeakRate {
  * The busiest span of `bins` whole bins: where it starts and how many requests per participant it
  * holds (a sliding-window maximum over prefix sums).
  */
-export function busiestSpan(peak: PeakRate, bins: number): { from: number; perParticipant: number } {
+function busiestSpan(peak: PeakRate, bins: number): { from: number; perParticipant: number } {
   const curve = peak.perParticipantPerBin;
   const width = Math.max(1, Math.min(bins, curve.length));
   let sum = curve.slice(0, width).reduce((total, value) => total + value, 0);
@@ -106,7 +106,7 @@ export function busiestSpan(peak: PeakRate, bins: number): { from: number; perPa
  * driving the busiest span of the schedule that the step covers (bisection: the rate grows with the
  * compression, since a longer span holds more requests).
  */
-export function stepFor(peak: PeakRate, participants: number, targetRps: number, seconds: number): { compression: number; from: number } {
+function stepFor(peak: PeakRate, participants: number, targetRps: number, seconds: number): { compression: number; from: number } {
   const binMs = peak.binMinutes * MINUTE_MS;
   const rateAt = (compression: number) => (participants * busiestSpan(peak, Math.ceil((seconds * 1000 * compression) / binMs)).perParticipant) / seconds;
   let low = 1;

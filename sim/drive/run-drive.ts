@@ -40,7 +40,7 @@ export interface DriveOptions {
   metricsSink?: DriveMetricsSink;
 }
 
-export interface DriveProgress {
+interface DriveProgress {
   virtualDone: number;
   virtualTotal: number;
   requestsPerSecond: number;

@@ -16,7 +16,7 @@ export interface LoadSummary {
   aborted?: string;
 }
 
-export interface LoadSecond {
+interface LoadSecond {
   second: number;
   /** Requests due in this second. */
   intendedRps: number;

@@ -11,19 +11,19 @@ export type RunMode = 'sim' | 'drive' | 'k6';
 /** A rate is a fraction (0..1), or null when its denominator is zero (nothing to divide). */
 export type Rate = number | null;
 
-export interface ClassFigures {
+interface ClassFigures {
   total: number;
   rate: Rate;
 }
 
-export interface SegmentFigures {
+interface SegmentFigures {
   windows: number;
   falseFailures: number;
   rate: Rate;
   byClass: Record<CauseClass, ClassFigures>;
 }
 
-export interface DayFigures {
+interface DayFigures {
   day: number;
   windows: number;
   falseFailures: number;
@@ -230,7 +230,7 @@ export function buildPerf(metrics: MetricsData, run: { wallMs: number; peakRssMb
 }
 
 /** SHA-256 of the JSON of a summary without its digest and wall-clock `load` (keys in the contract's fixed order). */
-export function digestOf(results: object): string {
+function digestOf(results: object): string {
   return createHash('sha256').update(JSON.stringify(results)).digest('hex');
 }
 

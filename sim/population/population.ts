@@ -120,7 +120,7 @@ export function buildPopulation(scenario: Scenario, firstId: number, size: numbe
  * initial share s, otherwise during the period T so that the enrolled share at t is s^(1-t/T)
  * (exponential) or s + (1-s)·t/T (linear). Inverse-CDF of one uniform.
  */
-export function enrolmentTime(draw: number, enrolment: Scenario['population']['enrolment'], periodMs: number): number {
+function enrolmentTime(draw: number, enrolment: Scenario['population']['enrolment'], periodMs: number): number {
   const share = enrolment.initialShare;
   if (draw < share) return 0;
   const fraction = enrolment.curve === 'linear' ? (draw - share) / (1 - share) : 1 - Math.log(draw) / Math.log(share);

@@ -1,17 +1,7 @@
-import { MODALITIES } from '../../scenarios/vocabulary.ts';
 import { Faker, ar, base, en, en_US, es_MX, fr, pt_BR, ru, zh_CN, type LocaleDefinition, type Randomizer } from '@faker-js/faker';
 import { syntheticCaseNumber, type PersonalRecord } from '../../server-stub/personal-record.ts';
 import { keyedUniform, RandomStream } from '../rng/index.ts';
-import {
-  CARRIERS,
-  CONNECTIVITY_CLASSES,
-  DEVICE_TIERS,
-  LANGUAGES,
-  PHONE_MODELS,
-  TIME_ZONES,
-  WORK_SHIFTS,
-  type TimeZoneName,
-} from '../../scenarios/catalog.ts';
+import { LANGUAGES, TIME_ZONES, type TimeZoneName } from '../../scenarios/catalog.ts';
 import type { Population } from './population.ts';
 
 /**
@@ -21,23 +11,6 @@ import type { Population } from './population.ts';
  * enrolment files. Everything is a pure function of (seed, participant id): faker draws from a stream
  * keyed by both, so the same participant gets the same record in every run and every process.
  */
-
-/** What a person reading a report or an event sees of one synthetic participant. */
-export interface SyntheticProfileCard {
-  participantId: number;
-  /** Always ends in "(synthetic)": no card can be mistaken for a real person. */
-  displayName: string;
-  /** In the 555-0100…555-0199 block, which is reserved for fiction. */
-  phoneNumber: string;
-  language: string;
-  timeZone: string;
-  phoneModel: string;
-  deviceTier: string;
-  carrier: string;
-  connectivity: string;
-  workShift: string;
-  modality: string;
-}
 
 /** Ages are counted to this fixed day, not to today, so a record does not change with the date of the run. */
 const REFERENCE_DAY = new Date(Date.UTC(2025, 0, 1));
@@ -148,23 +121,5 @@ export function syntheticPersonalRecord(seed: number, population: Population, ro
     },
     office: `${officeCity} field office`,
     caseNumber: syntheticCaseNumber((participantId * CASE_SERIAL_STRIDE + caseOffset) % 1e8),
-  };
-}
-
-/** The card of participant `population.firstId + row`: its record's name and phone, and its profile. */
-export function syntheticProfileCard(seed: number, population: Population, row: number): SyntheticProfileCard {
-  const record = syntheticPersonalRecord(seed, population, row);
-  return {
-    participantId: population.firstId + row,
-    displayName: `${record.name} (synthetic)`,
-    phoneNumber: record.phoneNumber,
-    language: LANGUAGES[population.language[row]!]!.name,
-    timeZone: TIME_ZONES[population.timeZone[row]!]!.name,
-    phoneModel: PHONE_MODELS[population.phoneModel[row]!]!.name,
-    deviceTier: DEVICE_TIERS[population.deviceTier[row]!]!,
-    carrier: CARRIERS[population.carrier[row]!]!.name,
-    connectivity: CONNECTIVITY_CLASSES[population.connectivity[row]!]!,
-    workShift: WORK_SHIFTS[population.workShift[row]!]!,
-    modality: MODALITIES[population.modality[row]!]!,
   };
 }

@@ -24,12 +24,6 @@ export function round(value: number, digits = 4): number {
   return Math.round(value * factor) / factor;
 }
 
-/** A rate as a percentage; a rate with no denominator (null) prints as a dash. */
-export function percent(rate: number | null, digits = 2): string {
-  if (rate === null) return '—';
-  return `${(100 * rate).toFixed(digits)} %`;
-}
-
 export function count(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }

@@ -66,7 +66,7 @@ export async function runAndWriteSweep(plan: SweepPlan, outDir: string, options:
 }
 
 /** `p03_faceThreshold=0.3_graceMinutes=15`: the point's number, then its values by short field name. */
-export function pointFolder(point: GridPoint): string {
+function pointFolder(point: GridPoint): string {
   const values = Object.entries(point.values).map(([field, value]) => `${field.split('.').at(-1)}=${String(value).replace(/[^A-Za-z0-9.+-]/g, '-')}`);
   return [`p${String(point.index).padStart(2, '0')}`, ...values].join('_');
 }

@@ -136,7 +136,7 @@ describe('the direction of imports between folders', () => {
     expect(importAllowed('scenarios/k6/lib/k6-summary.ts', 'scenarios/vocabulary.ts')).toBe(true);
     expect(importAllowed('dashboards/panels.ts', 'scenarios/k6/lib/harness-metric-specs.ts')).toBe(true);
     expect(importAllowed('scenarios/schema.ts', 'sim/population/catalog.ts')).toBe(false);
-    expect(importAllowed('server-stub/metrics.ts', 'sim/metrics/harness-prometheus.ts')).toBe(false);
+    expect(importAllowed('server-stub/metrics.ts', 'sim/metrics/driver-prometheus.ts')).toBe(false);
     expect(importAllowed('scenarios/common/coded-error.ts', 'scenarios/vocabulary.ts')).toBe(false);
     expect(importAllowed('scenarios/k6/lib/k6-summary.ts', 'scenarios/schema.ts')).toBe(false);
     expect(importAllowed('dashboards/panels.ts', 'scenarios/schema.ts')).toBe(false);

@@ -29,7 +29,7 @@ export type K6MetricType = 'counter' | 'gauge';
  * mapping"): the `k6_` prefix, then a Counter's `_total`; a Gauge gets no suffix (a unit suffix is
  * only for units k6 knows, and a custom Gauge that is not a time has none).
  */
-export function k6RemoteWriteName(name: string, type: K6MetricType): string {
+function k6RemoteWriteName(name: string, type: K6MetricType): string {
   return type === 'counter' ? `k6_${name}_total` : `k6_${name}`;
 }
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HarnessMetrics } from '../../sim/metrics/harness-prometheus.ts';
+import { DriverMetrics } from '../../sim/metrics/driver-prometheus.ts';
 import { emptyMetrics } from '../../sim/metrics/shard-metrics.ts';
 import { enrol, faceCheckIn, openWindow, postCheckIn, testServer, unitVector } from '../server-stub/server-fixtures.ts';
 import { K6_RULES_FILE } from '../../dashboards/k6-recording-rules.ts';
@@ -25,7 +25,7 @@ describe('promtool check metrics', () => {
   });
 
   it("passes on the harness's /metrics, every metric present", async () => {
-    const metrics = new HarnessMetrics({ run: 'promtool-run', scenario: 'baseline' }, { faceThreshold: 0.325, voiceThreshold: 0.325 });
+    const metrics = new DriverMetrics({ run: 'promtool-run', scenario: 'baseline' }, { faceThreshold: 0.325, voiceThreshold: 0.325 });
     const data = emptyMetrics(2);
     data.windowsByIntent[0] = 10;
     data.falseFailuresByCause[2] = 1;

@@ -14,9 +14,3 @@ export function wilsonInterval(successes: number, trials: number, z = Z_999): { 
   const half = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / (1 + z2 / trials);
   return { low: centre - half, high: centre + half };
 }
-
-/** Whether an observed count is consistent with success probability p at the stated confidence. */
-export function consistentWithProbability(successes: number, trials: number, p: number, z = Z_999): boolean {
-  const { low, high } = wilsonInterval(successes, trials, z);
-  return p >= low && p <= high;
-}

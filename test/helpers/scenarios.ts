@@ -4,7 +4,7 @@ import { loadScenario, type Scenario } from '../../scenarios/index.ts';
  * Overrides that switch off every source of failure except those a test turns back on, so that a
  * validity test compares one mechanism with its analytic value.
  */
-export const QUIET: Record<string, unknown> = {
+const QUIET: Record<string, unknown> = {
   'population.modality': { app: 1, phone: 0 },
   'population.enrolledMonthsAgoMax': 0,
   'population.hearingDaysAhead': { min: 10_000, max: 10_000 },

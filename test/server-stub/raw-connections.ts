@@ -8,7 +8,7 @@ import { connect } from 'node:net';
  */
 
 /** What one raw connection got: the first answer (if any) and when the connection ended, in ms from `t0`. */
-export interface RawOutcome {
+interface RawOutcome {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
  * server answers and closes.
  */
 
-export interface RawResponse {
+interface RawResponse {
   status: number;
   /** Lower-case names; the value of the last occurrence. */
   headers: Record<string, string>;
@@ -115,7 +115,7 @@ export function rawExchange(port: number, request: string | Buffer, options: Raw
 }
 
 /** One response at the start of `bytes` when it is all there (Content-Length framing, as every answer of the server has). */
-export function parseResponse(bytes: Buffer): { response: RawResponse; length: number } | undefined {
+function parseResponse(bytes: Buffer): { response: RawResponse; length: number } | undefined {
   const headEnd = bytes.indexOf('\r\n\r\n');
   if (headEnd < 0) return undefined;
   const [statusLine = '', ...lines] = bytes.subarray(0, headEnd).toString('latin1').split('\r\n');

@@ -1,5 +1,5 @@
-import { JUDGEMENTS, verificationCause, type FailureCause } from '../../vocabulary.ts';
-import type { AttemptLabel, Judgement, Modality, VerdictName } from './export-format.ts';
+import { JUDGEMENTS, verificationCause, type FailureCause, type SampleModality } from '../../vocabulary.ts';
+import type { AttemptLabel, Judgement, VerdictName } from './export-format.ts';
 
 /**
  * What a scheduled attempt's answer means, judged against its ground-truth label, in the same terms
@@ -19,7 +19,7 @@ export type ReplyOutcome =
   | { outcome: 'too_late'; errorKind: string };
 
 /** k6's error_code for a request that timed out. */
-export const K6_REQUEST_TIMEOUT = 1050;
+const K6_REQUEST_TIMEOUT = 1050;
 
 /** An HTTP answer (status 0: no answer; then `errorCode` says why, as k6's `error_code`). */
 export function interpretReply(status: number, body: unknown, errorCode?: number): ReplyOutcome {
@@ -56,7 +56,7 @@ export function answeredAsExpected(label: AttemptLabel, reply: ReplyOutcome): bo
 }
 
 /** The cause a failed attempt gives its window (the life's `responseCause`). */
-export function causeOf(reply: ReplyOutcome, modality: Modality): FailureCause | null {
+export function causeOf(reply: ReplyOutcome, modality: SampleModality): FailureCause | null {
   switch (reply.outcome) {
     case 'server_error':
       return 'server_error';

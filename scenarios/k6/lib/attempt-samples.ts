@@ -25,7 +25,7 @@ export interface AttemptTiming {
 }
 
 /** A similarity this far from the expectation's means the server scores otherwise. */
-export const SCORE_TOLERANCE = 1e-6;
+const SCORE_TOLERANCE = 1e-6;
 
 export function attemptSamples(label: AttemptLabel, reply: ReplyOutcome, timing: AttemptTiming): Sample[] {
   const samples: Sample[] = [

@@ -19,7 +19,7 @@
  * denominator here is small (k6 itself computes these with int64).
  */
 
-export interface Rational {
+interface Rational {
   readonly n: number;
   readonly d: number;
 }
@@ -36,7 +36,7 @@ function gcd(a: number, b: number): number {
   return x;
 }
 
-export function rational(n: number, d = 1): Rational {
+function rational(n: number, d = 1): Rational {
   if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d) || d === 0) throw new Error(`not a rational number: ${n}/${d}`);
   const sign = d < 0 ? -1 : 1;
   const divisor = gcd(n, d) || 1;
@@ -49,12 +49,12 @@ const ZERO = rational(0);
 const ONE = rational(1);
 
 /** k6's RatString: "n/d", or "n" for whole numbers. */
-export function ratString(value: Rational): string {
+function ratString(value: Rational): string {
   return value.d === 1 ? String(value.n) : `${value.n}/${value.d}`;
 }
 
 /** A percentage ("25%", whole numbers only, as k6), a fraction ("1/4") or a decimal ("0.25"). */
-export function parseRational(text: string): Rational {
+function parseRational(text: string): Rational {
   const value = text.trim();
   let match = /^(\d+)%$/.exec(value);
   if (match) return rational(Number(match[1]), 100);
@@ -68,7 +68,7 @@ export function parseRational(text: string): Rational {
   throw new Error(`'${text}' is not a valid percentage, decimal, fraction or interval value`);
 }
 
-export function segment(from: Rational, to: Rational): ExecutionSegment {
+function segment(from: Rational, to: Rational): ExecutionSegment {
   if (compare(from, ZERO) < 0) throw new Error(`segment start value must be at least 0 but was ${ratString(from)}`);
   if (compare(from, to) >= 0) throw new Error(`segment start(${ratString(from)}) must be less than its end(${ratString(to)})`);
   if (compare(to, ONE) > 0) throw new Error(`segment end value can't be more than 1 but was ${ratString(to)}`);
@@ -84,7 +84,7 @@ export function parseSegment(text: string | null | undefined): ExecutionSegment 
 }
 
 /** `--execution-segment-sequence`: "r1,r2,…,rn" for (r1, r2], (r2, r3], …; empty for none. */
-export function parseSequence(text: string | null | undefined): ExecutionSegment[] {
+function parseSequence(text: string | null | undefined): ExecutionSegment[] {
   if (text === undefined || text === null || text.trim() === '') return [];
   const points = text.split(',').map(parseRational);
   if (points.length < 2) throw new Error(`at least 2 points are needed for an execution segment sequence, ${points.length} given`);
@@ -95,7 +95,7 @@ export function segmentString(value: ExecutionSegment): string {
   return `${ratString(value.from)}:${ratString(value.to)}`;
 }
 
-export function segmentLength(value: ExecutionSegment): Rational {
+function segmentLength(value: ExecutionSegment): Rational {
   return sub(value.to, value.from);
 }
 
@@ -113,7 +113,7 @@ export function equalSplit(parts: number): { segments: string[]; sequence: strin
  * `offsets[i]` is [start, gap1, …, gapK]: the first iteration it takes in each block of `lcd`, then the
  * gaps to its next ones, the last gap leading into the next block.
  */
-export class SegmentSequence {
+class SegmentSequence {
   readonly lcd: number;
   private readonly offsets: number[][];
 
@@ -227,7 +227,7 @@ export function tupleForValue(tuple: ExecutionTuple, value: number): ExecutionTu
  * k6's SegmentedIndex: `next()` gives the instance's next iteration as (scaled, unscaled), both from 1;
  * `exec.scenario.iterationInInstance` is scaled − 1 and `iterationInTest` is unscaled − 1.
  */
-export class SegmentedIndex {
+class SegmentedIndex {
   private readonly start: number;
   private readonly gaps: number[];
   private scaled = 0;

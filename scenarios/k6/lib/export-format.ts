@@ -34,8 +34,6 @@ export type { Judgement };
 export type ExpectedOutcome = Judgement | 'too_late' | 'server_error';
 /** A window's verdict. */
 export type VerdictName = Verdict;
-/** What an attempt's sample is: a face image or a voice recording. */
-export type Modality = SampleModality;
 /** The ground truth of a window that sends attempts (an evaded window sends none). */
 export type AttemptIntent = Exclude<Intent, 'evaded'>;
 
@@ -45,7 +43,7 @@ export interface AttemptLabel {
   /** Index of the window in the participant's schedule, and of the attempt in the window (from 0). */
   window: number;
   attempt: number;
-  modality: Modality;
+  modality: SampleModality;
   expected: ExpectedOutcome;
   /** The similarity a fault-free server computes (judged attempts). */
   similarity?: number;
@@ -68,7 +66,7 @@ export interface AttemptEntry {
   label: AttemptLabel;
 }
 
-export interface WindowToRegister {
+interface WindowToRegister {
   participantId: string;
   windowId: string;
   kind: 'scheduled' | 'adhoc';
@@ -90,7 +88,7 @@ export interface Enrolment {
 }
 
 /** The personal record enrolment carries, as the reference server's schema takes it. */
-export interface PersonalRecord {
+interface PersonalRecord {
   name: string;
   dateOfBirth: string;
   language: string;
@@ -108,7 +106,7 @@ export interface ChunkRef {
   bytes: number;
 }
 
-export interface RateCurveJson {
+interface RateCurveJson {
   bucketMs: number;
   counts: number[];
 }

@@ -2,7 +2,7 @@ import { CAUSE_CLASSES, CAUSE_CLASS_OF, type CauseClass, type FailureCause } fro
 
 /**
  * The harness's Prometheus metrics: names, types, labels, help and histogram bounds. Drive runs expose
- * them (sim/metrics/harness-prometheus.ts) and k6 runs push them (harness-samples.ts); they live in the
+ * them (sim/metrics/driver-prometheus.ts) and k6 runs push them (harness-samples.ts); they live in the
  * k6 library because the k6 scripts may import nothing outside it but the shared vocabulary
  * (scenarios/vocabulary.ts). The table of harness metrics in docs/observability.md is the contract, and a
  * test keeps it in step with `HARNESS_METRICS`.

@@ -1,9 +1,9 @@
-import { FAILURE_CAUSES, type FailureCause } from '../../vocabulary.ts';
+import { FAILURE_CAUSES, type FailureCause, type SampleModality } from '../../vocabulary.ts';
 import { reckonWindow, type ReplyOutcome } from './attempt-outcome.ts';
 import { HARNESS_SPECS, falseFailureLabels } from './harness-metric-specs.ts';
 import { K6_HARNESS, type K6HarnessMetric } from './k6-harness-metrics.ts';
 import type { Sample } from './attempt-samples.ts';
-import type { AttemptLabel, Modality } from './export-format.ts';
+import type { AttemptLabel } from './export-format.ts';
 
 /**
  * The harness metrics a k6 run feeds, under names that remote write turns into `k6_` + the harness
@@ -69,7 +69,7 @@ const LATE: Sample = { metric: K6_HARNESS.late.name, value: 1 };
 const FALSE_ACCEPT: Sample = { metric: K6_HARNESS.falseAccepts.name, value: 1 };
 const LAG = new CumulativeBuckets(K6_HARNESS.lag, HARNESS_SPECS.lag.buckets);
 const LATENCY = new CumulativeBuckets(K6_HARNESS.latency, HARNESS_SPECS.latency.buckets);
-const scoreBuckets = (source: string): Record<Modality, CumulativeBuckets> => ({
+const scoreBuckets = (source: string): Record<SampleModality, CumulativeBuckets> => ({
   face: new CumulativeBuckets(K6_HARNESS.scores, HARNESS_SPECS.scores.buckets, { source, modality: 'face' }),
   voice: new CumulativeBuckets(K6_HARNESS.scores, HARNESS_SPECS.scores.buckets, { source, modality: 'voice' }),
 });

@@ -46,7 +46,7 @@ export function submetric(metric: string, tag: string, value: string): string {
 }
 
 /** The intents of the windows k6 reckons: those that send attempts (an evaded window sends none). */
-export const ATTEMPT_INTENTS: readonly AttemptIntent[] = INTENTS.filter((intent): intent is AttemptIntent => intent !== 'evaded');
+const ATTEMPT_INTENTS: readonly AttemptIntent[] = INTENTS.filter((intent): intent is AttemptIntent => intent !== 'evaded');
 
 export function shiftTag(intent: AttemptIntent, from: VerdictName, to: VerdictName): string {
   return `${intent}_${from}_to_${to}`;

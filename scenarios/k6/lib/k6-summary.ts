@@ -25,9 +25,9 @@ import type { VerdictName } from './export-format.ts';
  */
 
 /** A fraction, or null when its denominator is zero (sim/metrics/summary.ts). */
-export type Rate = number | null;
+type Rate = number | null;
 
-export interface ClassFigures {
+interface ClassFigures {
   total: number;
   rate: Rate;
 }
@@ -66,7 +66,7 @@ export interface K6RunContext {
   droppedIterations?: number;
 }
 
-export const AS_SCHEDULED = ['escalations', 'burden', 'peopleAffected', 'falseFailures.bySegment', 'daily', 'scores'];
+const AS_SCHEDULED = ['escalations', 'burden', 'peopleAffected', 'falseFailures.bySegment', 'daily', 'scores'];
 
 const ms = (value: number | undefined) => Math.round((value ?? 0) * 1000) / 1000;
 const ratio = (numerator: number, denominator: number): Rate => (denominator === 0 ? null : numerator / denominator);

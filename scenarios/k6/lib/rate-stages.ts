@@ -20,7 +20,7 @@ import type { ArrivalStage } from './execution-segments.ts';
 export const SEGMENT_LCM = 840;
 
 /** Most buckets in a curve; longer tests get longer buckets. */
-export const MAX_BUCKETS = 10_000;
+const MAX_BUCKETS = 10_000;
 
 export interface RateCurve {
   bucketMs: number;

@@ -57,7 +57,7 @@ export function defaultRunLabel(manifest: ExportManifest): string {
 }
 
 /** k6's default system tags without `scenario` (the checkin-sim scenario takes that label) and `url` (one per participant). */
-export const SYSTEM_TAGS = ['proto', 'subproto', 'status', 'method', 'name', 'group', 'check', 'error', 'error_code', 'tls_version', 'service', 'expected_response'];
+const SYSTEM_TAGS = ['proto', 'subproto', 'status', 'method', 'name', 'group', 'check', 'error', 'error_code', 'tls_version', 'service', 'expected_response'];
 
 /** The options of scenarios/k6/checkin-load.ts. */
 export function loadOptions(manifest: ExportManifest, env: RunEnvironment) {

@@ -1,6 +1,6 @@
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { HarnessMetrics } from '../../../sim/metrics/harness-prometheus.ts';
+import { DriverMetrics } from '../../../sim/metrics/driver-prometheus.ts';
 import { CAUSE_CLASS_OF, FAILURE_CAUSES } from '../../../scenarios/vocabulary.ts';
 import { emptyMetrics } from '../../../sim/metrics/shard-metrics.ts';
 import { attemptSamples, type Sample } from '../../../scenarios/k6/lib/attempt-samples.ts';
@@ -97,7 +97,7 @@ describe('the harness-named samples of a k6 run', () => {
   });
 
   it("fill the latency and lag buckets as the harness's own histograms do, on the same bounds", async () => {
-    const harness = new HarnessMetrics({ run: 'r', scenario: 's' }, { faceThreshold: 0.325, voiceThreshold: 0.3 });
+    const harness = new DriverMetrics({ run: 'r', scenario: 's' }, { faceThreshold: 0.325, voiceThreshold: 0.3 });
     harness.begin({ data: emptyMetrics(1), targetUrl: 'http://127.0.0.1:1', compression: 1440, lateAfterMs: 10 });
     const samples = harnessStandingSamples(1440, { faceThreshold: 0.325, voiceThreshold: 0.3 });
     // Values on and around the bounds, and past the last one.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../scenarios/index.ts';
 import { DAY_MS } from '../../../sim/virtual-time.ts';
-import { writeExport } from '../../../sim/k6/write-export.ts';
+import { writeExport } from '../../../sim/load-export/write-export.ts';
 import {
   arrivalTimesNs,
   equalSplit,

@@ -5,7 +5,7 @@ import { CLI_ERRORS } from '../../../sim/cli/cli-errors.ts';
 import { SWEEP_ERRORS } from '../../../sim/sweep/sweep-errors.ts';
 import { COMPARE_ERRORS } from '../../../sim/compare/compare-errors.ts';
 import { DRIVE_ERRORS } from '../../../sim/backends/drive-errors.ts';
-import { K6_EXPORT_ERRORS } from '../../../sim/k6/k6-export-errors.ts';
+import { K6_EXPORT_ERRORS } from '../../../sim/load-export/k6-export-errors.ts';
 
 const errorsPage = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
 const documented = new Map(

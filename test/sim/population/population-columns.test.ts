@@ -3,7 +3,7 @@ import { loadScenario } from '../../../scenarios/index.ts';
 import { buildPopulation } from '../../../sim/population/population.ts';
 import { DEVICE_TIERS } from '../../../scenarios/catalog.ts';
 import { MODALITIES } from '../../../scenarios/vocabulary.ts';
-import { syntheticProfileCard } from '../../../sim/population/profile-card.ts';
+import { syntheticPersonalRecord } from '../../../sim/population/profile-card.ts';
 import { enrolledTemplate } from '../../../sim/population/template.ts';
 import { wilsonInterval } from '../../helpers/intervals.ts';
 
@@ -44,14 +44,12 @@ describe('population', () => {
     expect(Math.max(...population.checkInHour)).toBeLessThanOrEqual(latest);
   });
 
-  it('makes display profiles on demand, seeded and clearly synthetic', () => {
+  it('makes personal records on demand, seeded and clearly synthetic', () => {
     const population = buildPopulation(scenario, 100, 10);
-    const card = syntheticProfileCard(scenario.seed, population, 3);
-    expect(card).toEqual(syntheticProfileCard(scenario.seed, population, 3));
-    expect(card.participantId).toBe(103);
-    expect(card.displayName).toMatch(/\(synthetic\)$/);
-    expect(card.phoneNumber).toMatch(/^\(\d{3}\) 555-01\d{2}$/);
-    expect(syntheticProfileCard(scenario.seed + 1, population, 3).displayName).not.toBe(card.displayName);
+    const record = syntheticPersonalRecord(scenario.seed, population, 3);
+    expect(record).toEqual(syntheticPersonalRecord(scenario.seed, population, 3));
+    expect(record.phoneNumber).toMatch(/^\(\d{3}\) 555-01\d{2}$/);
+    expect(syntheticPersonalRecord(scenario.seed + 1, population, 3).name).not.toBe(record.name);
   });
 
   it('derives an enrolled template: a unit vector, the same for the same participant', () => {

@@ -77,7 +77,7 @@ export function handBuiltSummary(options: FixtureOptions = {}): Summary {
 }
 
 /** Causes of every class, the person class the largest, so that sorting by count alone would put it first. */
-export const MIXED_CAUSES: Causes = {
+const MIXED_CAUSES: Causes = {
   notification_not_delivered: 12,
   liveness_false_reject: 3,
   battery_dead: 5,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../scenarios/index.ts';
-import { writeExport } from '../../../sim/k6/write-export.ts';
-import { replayExport } from '../../../sim/k6/replay-export.ts';
-import { K6ExportError } from '../../../sim/k6/k6-export-errors.ts';
+import { writeExport } from '../../../sim/load-export/write-export.ts';
+import { replayExport } from '../../../sim/load-export/replay-export.ts';
+import { K6ExportError } from '../../../sim/load-export/k6-export-errors.ts';
 import { runCli } from '../../helpers/cli.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-k6-bad-'));

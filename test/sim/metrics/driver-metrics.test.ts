@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { HarnessMetrics, runLabelOf } from '../../../sim/metrics/harness-prometheus.ts';
+import { DriverMetrics, runLabelOf } from '../../../sim/metrics/driver-prometheus.ts';
 import { HARNESS_METRICS } from '../../../scenarios/k6/lib/harness-metric-specs.ts';
 import { k6RecordingRules } from '../../../dashboards/k6-recording-rules.ts';
-import { serveHarnessMetrics, serverTargets } from '../../../sim/metrics/harness-metrics-server.ts';
+import { serveDriverMetrics, serverTargets } from '../../../sim/metrics/driver-metrics-server.ts';
 import { emptyMetrics } from '../../../sim/metrics/shard-metrics.ts';
 import { CAUSE_CLASS_OF, CAUSE_INDEX, FAILURE_CAUSES } from '../../../scenarios/vocabulary.ts';
 
@@ -17,7 +17,7 @@ function value(text: string, name: string, labels = ''): number | undefined {
 
 describe('harness metrics', () => {
   it('count a scheduled request as intended once its instant has passed, sent or not', async () => {
-    const metrics = new HarnessMetrics({ run: 'r', scenario: 's' }, POLICY);
+    const metrics = new DriverMetrics({ run: 'r', scenario: 's' }, POLICY);
     metrics.begin({ data: emptyMetrics(1), targetUrl: 'http://127.0.0.1:1', compression: 1000, lateAfterMs: 10 });
     const now = performance.now();
     metrics.scheduled(now - 50); // already due
@@ -31,7 +31,7 @@ describe('harness metrics', () => {
   });
 
   it('count sends, late sends, answers, errors by kind, and latency from the intended instant', async () => {
-    const metrics = new HarnessMetrics({ run: 'r', scenario: 's' }, POLICY);
+    const metrics = new DriverMetrics({ run: 'r', scenario: 's' }, POLICY);
     metrics.begin({ data: emptyMetrics(1), targetUrl: 'http://127.0.0.1:1', compression: 1000, lateAfterMs: 10 });
     metrics.sent(1_000, 1_005);
     metrics.sent(1_000, 1_020); // late: 20 ms > 10 ms
@@ -52,7 +52,7 @@ describe('harness metrics', () => {
   });
 
   it("read the run's counts and score bins when scraped, every cause present from 0 with its class", async () => {
-    const metrics = new HarnessMetrics({ run: 'r', scenario: 's' }, POLICY);
+    const metrics = new DriverMetrics({ run: 'r', scenario: 's' }, POLICY);
     const data = emptyMetrics(1);
     metrics.begin({ data, targetUrl: 'http://127.0.0.1:1', compression: 1000, lateAfterMs: 10 });
     const before = await metrics.exposition();
@@ -73,14 +73,14 @@ describe('harness metrics', () => {
   });
 
   it('name the driven server for Prometheus HTTP service discovery, with the run labels', async () => {
-    const metrics = new HarnessMetrics({ run: runLabelOf({ name: 'baseline', seed: 42 }, new Date(Date.UTC(2025, 0, 2, 3, 4, 5))), scenario: 'baseline' }, POLICY);
+    const metrics = new DriverMetrics({ run: runLabelOf({ name: 'baseline', seed: 42 }, new Date(Date.UTC(2025, 0, 2, 3, 4, 5))), scenario: 'baseline' }, POLICY);
     expect(metrics.labels.run).toBe('baseline-seed42-20250102T030405Z');
     expect(serverTargets(metrics)).toEqual([]);
     metrics.begin({ data: emptyMetrics(1), targetUrl: 'https://checkin.example:8443', compression: 1, lateAfterMs: 10 });
     expect(serverTargets(metrics)).toEqual([
       { targets: ['checkin.example:8443'], labels: { __scheme__: 'https', __metrics_path__: '/metrics', run: 'baseline-seed42-20250102T030405Z', scenario: 'baseline' } },
     ]);
-    const endpoint = await serveHarnessMetrics(metrics, 0, '127.0.0.1');
+    const endpoint = await serveDriverMetrics(metrics, 0, '127.0.0.1');
     try {
       const sd = await fetch(`${endpoint.url}/targets`);
       expect(sd.headers.get('content-type')).toBe('application/json');

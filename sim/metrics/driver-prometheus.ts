@@ -7,8 +7,9 @@ import type { Scenario } from '../../scenarios/schema.ts';
 import { HARNESS_SPECS as SPECS, falseFailureLabels, type HarnessMetricSpec } from '../../scenarios/k6/lib/harness-metric-specs.ts';
 
 /**
- * The harness's own Prometheus metrics during a drive run, exposed by `--metrics-port` and labelled
- * with `run` and `scenario` (registry default labels: nothing to look up per request). Their names,
+ * The load driver's own Prometheus metrics during a drive run, exposed by `--metrics-port` and
+ * labelled with `run` and `scenario` (registry default labels: nothing to look up per request). Their
+ * names keep the `checkin_harness_` prefix the dashboards and recording rules read. Their names,
  * labels and buckets are in scenarios/k6/lib/harness-metric-specs.ts, shared with the k6 script, which
  * pushes the same names through remote write.
  *
@@ -18,12 +19,12 @@ import { HARNESS_SPECS as SPECS, falseFailureLabels, type HarnessMetricSpec } fr
  *   `MetricsData` when Prometheus scrapes, so the simulation's hot path pays nothing for them.
  */
 
-export const HARNESS_PREFIX = 'checkin_harness_';
+const HARNESS_PREFIX = 'checkin_harness_';
 
 /** The intended counter releases scheduled requests in slots of this many wall ms. */
 const SLOT_MS = 100;
 
-export interface HarnessLabels {
+export interface DriverLabels {
   run: string;
   scenario: string;
 }
@@ -33,9 +34,9 @@ export function runLabelOf(scenario: Pick<Scenario, 'name' | 'seed'>, startedAt:
   return `${scenario.name}-seed${scenario.seed}-${startedAt.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
 }
 
-export class HarnessMetrics implements DriveMetricsSink {
+export class DriverMetrics implements DriveMetricsSink {
   readonly registry = new Registry();
-  readonly labels: Readonly<HarnessLabels>;
+  readonly labels: Readonly<DriverLabels>;
   private run: DriveRunStart | undefined;
   private targetUrl: string | undefined;
   private readonly latency: Histogram;
@@ -54,7 +55,7 @@ export class HarnessMetrics implements DriveMetricsSink {
   private releasedSlots = 0;
   private intendedCount = 0;
 
-  constructor(labels: HarnessLabels, policy: Pick<Scenario['policy'], 'faceThreshold' | 'voiceThreshold'>) {
+  constructor(labels: DriverLabels, policy: Pick<Scenario['policy'], 'faceThreshold' | 'voiceThreshold'>) {
     this.labels = Object.freeze({ ...labels });
     this.registry.setDefaultLabels({ run: labels.run, scenario: labels.scenario });
     collectProcessMetrics(this.registry, HARNESS_PREFIX);

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HarnessMetrics } from './harness-prometheus.ts';
+import type { DriverMetrics } from './driver-prometheus.ts';
 
-export interface HarnessMetricsEndpoint {
+export interface DriverMetricsEndpoint {
   /** Base URL, e.g. `http://127.0.0.1:9464`. */
   readonly url: string;
   close(): Promise<void>;
@@ -15,14 +15,14 @@ export interface TargetGroup {
 }
 
 /**
- * Serves the harness's metrics while a drive run lasts:
+ * Serves the driver's metrics while a drive run lasts:
  * - `GET /metrics`: the exposition, labelled with `run` and `scenario`;
  * - `GET /targets`: Prometheus HTTP service discovery of the server being driven, whose own
  *   `/metrics` knows nothing of runs: the target group carries the `run` and `scenario` labels, so
  *   Prometheus attaches them to every server series it scrapes, and finds the child server's port.
  *   Empty until the run has started.
  */
-export function serveHarnessMetrics(metrics: HarnessMetrics, port: number, host: string): Promise<HarnessMetricsEndpoint> {
+export function serveDriverMetrics(metrics: DriverMetrics, port: number, host: string): Promise<DriverMetricsEndpoint> {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' || (path !== '/metrics' && path !== '/targets')) {
@@ -50,7 +50,7 @@ export function serveHarnessMetrics(metrics: HarnessMetrics, port: number, host:
 }
 
 /** The driven server as an HTTP SD target group, labelled with the run. */
-export function serverTargets(metrics: HarnessMetrics): TargetGroup[] {
+export function serverTargets(metrics: DriverMetrics): TargetGroup[] {
   const target = metrics.target;
   if (target === undefined) return [];
   const url = new URL(target);
@@ -69,16 +69,16 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-export interface LiveHarnessMetrics {
-  readonly metrics: HarnessMetrics;
-  readonly endpoint: HarnessMetricsEndpoint;
+export interface LiveDriverMetrics {
+  readonly metrics: DriverMetrics;
+  readonly endpoint: DriverMetricsEndpoint;
   /** Keeps the endpoint up `lingerS` more seconds (so the last counts get scraped), then closes it. */
   finish(lingerS: number): Promise<void>;
 }
 
-/** The harness's metrics for one drive run, served at `host:port` until `finish`. */
-export async function startLiveHarnessMetrics(metrics: HarnessMetrics, port: number, host: string): Promise<LiveHarnessMetrics> {
-  const endpoint = await serveHarnessMetrics(metrics, port, host);
+/** The driver's metrics for one drive run, served at `host:port` until `finish`. */
+export async function startLiveDriverMetrics(metrics: DriverMetrics, port: number, host: string): Promise<LiveDriverMetrics> {
+  const endpoint = await serveDriverMetrics(metrics, port, host);
   return {
     metrics,
     endpoint,

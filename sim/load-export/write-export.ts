@@ -34,14 +34,14 @@ import type { Scenario } from '../../scenarios/schema.ts';
  * temporary sibling folder, renamed to --out at the end, and removed if anything fails.
  */
 
-export interface ExportLimits {
+interface ExportLimits {
   /** Largest chunk file: k6 parses each whole into a SharedArray. */
   maxChunkBytes: number;
   /** Most attempt chunk files in one export. */
   maxChunks: number;
 }
 
-export const DEFAULT_LIMITS: ExportLimits = { maxChunkBytes: 64 * 1024 * 1024, maxChunks: 2_000 };
+const DEFAULT_LIMITS: ExportLimits = { maxChunkBytes: 64 * 1024 * 1024, maxChunks: 2_000 };
 export const DEFAULT_CHUNK_SIZE = 5_000;
 const REGISTRATION_BATCHES_PER_CHUNK = 25;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -62,7 +62,7 @@ export interface ExportResult {
   bytes: number;
 }
 
-export const NOTES = [
+const NOTES = [
   'The schedule is what a fault-free server would see: each participant\'s life run against the in-process server (the shared policy), without the scenario\'s own server errors or backend outages, every attempt that reaches the server recorded with its answer as the ground truth.',
   'The schedule is fixed. When the real server fails an attempt, the retry a person would make next is not planned in k6 (it is not in the schedule), and the attempts that follow are sent as scheduled. k6 therefore counts failures per scheduled attempt, and reckons each window from its last scheduled attempt; summary.json applies those shifts to the expectation.',
   'Iteration i of the attempts scenario sends entry i (exec.scenario.iterationInTest), so k6 instances split the schedule with --execution-segment; maxVUs is a multiple of 840 so that up to 8 equal segments each take exactly their share.',

@@ -6,7 +6,7 @@ import { loadScenario } from '../../../scenarios/index.ts';
 import type { Enrolment, ExportManifest } from '../../../scenarios/k6/lib/export-format.ts';
 import { buildPopulation } from '../../../sim/population/population.ts';
 import { syntheticPersonalRecord } from '../../../sim/population/profile-card.ts';
-import { writeExport } from '../../../sim/k6/write-export.ts';
+import { writeExport } from '../../../sim/load-export/write-export.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-k6-records-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

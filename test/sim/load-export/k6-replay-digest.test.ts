@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSummary } from '../../../sim/metrics/summary.ts';
-import { writeExport } from '../../../sim/k6/write-export.ts';
-import { replayExport } from '../../../sim/k6/replay-export.ts';
-import { buildSchedule } from '../../../sim/k6/build-schedule.ts';
+import { writeExport } from '../../../sim/load-export/write-export.ts';
+import { replayExport } from '../../../sim/load-export/replay-export.ts';
+import { buildSchedule } from '../../../sim/load-export/build-schedule.ts';
 import { summarise } from '../../helpers/run.ts';
 import { compressionFor, drive, smallScenario } from '../drive/drive-fixtures.ts';
 

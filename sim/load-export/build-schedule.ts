@@ -48,7 +48,7 @@ class WindowOutcomes extends ShardMetrics {
   }
 }
 
-export function expectedOutcomeOf(response: AttemptResponse): ExpectedOutcome {
+function expectedOutcomeOf(response: AttemptResponse): ExpectedOutcome {
   return response.outcome === 'judged' ? response.judgement : response.outcome;
 }
 

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+
+/**
+ * The sqlite store's tables and indexes, created when missing, and the migrations of databases
+ * written by earlier versions. See sqlite-store.ts for what the tables hold and why they are keyed so.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS participants (
+  participant_id TEXT PRIMARY KEY, template BLOB NOT NULL, voice_template BLOB, time_zone TEXT,
+  enrolled_at INTEGER NOT NULL, failed_streak INTEGER NOT NULL, escalations INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS windows (
+  participant_id TEXT NOT NULL, window_id TEXT NOT NULL, kind TEXT NOT NULL, opened_at INTEGER NOT NULL,
+  closes_at INTEGER NOT NULL, attempts_used INTEGER NOT NULL, matched INTEGER NOT NULL,
+  verdict TEXT, reason TEXT, closed_at INTEGER, seq INTEGER NOT NULL,
+  PRIMARY KEY (participant_id, window_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS windows_due ON windows (closes_at, participant_id, opened_at, window_id) WHERE verdict IS NULL;
+CREATE TABLE IF NOT EXISTS attempts (
+  participant_id TEXT NOT NULL, attempt_id TEXT NOT NULL, window_id TEXT NOT NULL, modality TEXT NOT NULL,
+  at INTEGER NOT NULL, attempt_number INTEGER NOT NULL, judgement TEXT NOT NULL, similarity REAL NOT NULL,
+  liveness_score REAL NOT NULL, reason TEXT NOT NULL, lat REAL, lon REAL, device TEXT, poor_light INTEGER,
+  call_direction TEXT, call_duration_s REAL, seq INTEGER NOT NULL, fingerprint BLOB,
+  PRIMARY KEY (participant_id, attempt_id)
+) WITHOUT ROWID;
+DROP INDEX IF EXISTS attempts_located;
+CREATE INDEX IF NOT EXISTS attempts_personal ON attempts (at) WHERE lat IS NOT NULL OR device IS NOT NULL;
+CREATE TABLE IF NOT EXISTS personal_data (participant_id TEXT PRIMARY KEY, record TEXT, active_until INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS personal_data_due ON personal_data (active_until);
+CREATE TABLE IF NOT EXISTS escalations (participant_id TEXT NOT NULL, window_id TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS escalations_of ON escalations (participant_id);
+`;
+
+/**
+ * Opens (creating when missing) the database file in WAL mode, with the tables of SCHEMA and the
+ * migrations applied. The personal-data migration runs after the token secret is read or made, as it
+ * always has: both write `meta`.
+ */
+export function openDatabase(file: string, synchronous: 'normal' | 'full'): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536'); // KiB: keeps the hot pages of a large fleet in memory
+  db.exec(SCHEMA);
+  migrateAttemptFingerprints(db);
+  return db;
+}
+
+export function loadOrCreateSecret(db: Database.Database): Buffer {
+  const existing = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('token-secret') as Buffer | undefined;
+  if (existing !== undefined) return existing;
+  const secret = randomBytes(32);
+  db.prepare('INSERT INTO meta VALUES (?, ?)').run('token-secret', secret);
+  return secret;
+}
+
+export function readMeta(db: Database.Database, key: string): unknown {
+  return db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key);
+}
+
+/**
+ * Databases written before personal data had its own table kept time zones forever: give each such
+ * participant a row, retention counting from its last window's close (or its enrolment). Once.
+ */
+export function migratePersonalData(db: Database.Database): void {
+  if (readMeta(db, 'personal-data') !== undefined) return;
+  db.transaction(() => {
+    db.exec(`INSERT OR IGNORE INTO personal_data
+      SELECT p.participant_id, NULL, max(p.enrolled_at, coalesce((SELECT max(w.closes_at) FROM windows w WHERE w.participant_id = p.participant_id), 0))
+      FROM participants p WHERE p.time_zone IS NOT NULL`);
+    db.prepare('INSERT INTO meta VALUES (?, ?)').run('personal-data', 1);
+  })();
+}
+
+/**
+ * Databases written before attempts kept their request's fingerprint get the column, empty for the
+ * attempts already there (those replay on window and modality alone, as they did). Adding a nullable
+ * column is a change of the schema only: it rewrites no row, so it is as quick on a large file.
+ */
+function migrateAttemptFingerprints(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('attempts')").all();
+  if (!columns.some((column) => column.name === 'fingerprint')) db.exec('ALTER TABLE attempts ADD COLUMN fingerprint BLOB');
+}
