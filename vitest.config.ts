@@ -12,7 +12,7 @@ const SLOW_TESTS = [
   'test/sim/cli/{compiled-cli,cli-bad-input,help-and-version}.test.ts',
   'test/sim/compare/compare-cli.test.ts',
   'test/sim/engine/run-determinism.test.ts',
-  'test/sim/k6/{k6-replay-digest,k6-export-bad-input}.test.ts',
+  'test/sim/load-export/{k6-replay-digest,k6-export-bad-input}.test.ts',
   'test/server-stub/{slow-clients-and-floods,timeouts-and-slots,input-fuzz,serve-command,store-durability}.test.ts',
 ];
 

@@ -16,9 +16,9 @@ export class RunLeftovers {
     process.env.TMPDIR = this.tempRoot;
   }
 
-  /** Temp folders and files left in the run's temp folder. */
+  /** Temp folders and files left in the run's temp folder (tsx's compile cache, tsx-<uid>, is tsx's own). */
   tempEntries(): string[] {
-    return readdirSync(this.tempRoot);
+    return readdirSync(this.tempRoot).filter((name) => !/^tsx-\d+$/.test(name));
   }
 
   /** Processes started by the run that still run: pid and command line. */
@@ -28,7 +28,10 @@ export class RunLeftovers {
     for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)) {
       try {
         if (!readFileSync(`/proc/${pid}/environ`, 'utf8').includes(marker)) continue;
-        running.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim().slice(0, 160)}`);
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+        // vitest's own workers may still be exiting when the teardown runs.
+        if (command.includes('node_modules/vitest/')) continue;
+        running.push(`${pid}: ${command.slice(0, 160)}`);
       } catch {
         // gone meanwhile, or not ours to read
       }

@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /** Debian packages the browser and end-to-end tests run, and the files that show each is there. */
-const SYSTEM_TOOLS = [
+export const SYSTEM_TOOLS = [
   { debianPackage: 'chromium', files: ['/usr/bin/chromium'], neededBy: 'test/browser (reports opened in Chromium)' },
   { debianPackage: 'prometheus', files: ['/usr/bin/prometheus', '/usr/bin/promtool'], neededBy: 'test/e2e (dashboards against a real Prometheus)' },
 ] as const;
 
 type SystemTool = (typeof SYSTEM_TOOLS)[number];
 
-function missingTools(present: (file: string) => boolean = existsSync): SystemTool[] {
+export function missingTools(present: (file: string) => boolean = existsSync): SystemTool[] {
   return SYSTEM_TOOLS.filter((tool) => !tool.files.every(present));
 }
 
