@@ -1,4 +1,4 @@
-import type { Judgement, SampleModality, Verdict } from '../scenarios/vocabulary.ts';
+import type { SampleModality, Verdict } from '../scenarios/vocabulary.ts';
 import {
   admitAttempt,
   advanceStreak,
@@ -11,6 +11,7 @@ import {
 } from './policy/index.ts';
 import { attemptFingerprint, type FingerprintedAttempt } from './attempt-fingerprint.ts';
 import { ServerError } from './errors.ts';
+import { attemptOutcome, judgementReason, verdictReason, windowView, type AttemptOutcome, type WindowView } from './service-views.ts';
 import { coarsenLocation } from './location.ts';
 import { checkPersonalRecord, type PersonalRecord } from './personal-record.ts';
 import { createRetentionClock, type Clock, type RetentionClock } from './clock.ts';
@@ -56,25 +57,6 @@ export interface WindowInput {
 /** An attempt as a route hands it on: what its fingerprint covers (the location as sent: it is coarsened before it is stored, and `accuracyM` counts only toward the fingerprint), and its id. */
 export interface AttemptInput extends FingerprintedAttempt {
   attemptId: string;
-}
-
-export interface WindowView {
-  windowId: string;
-  kind: WindowKind;
-  state: 'pending' | 'open' | 'closing' | 'closed';
-  openedAt: number;
-  closesAt: number;
-  attemptsUsed: number;
-  attemptsLeft: number;
-  matched: boolean;
-  verdict?: Verdict | undefined;
-  reason?: string | undefined;
-}
-
-/** What a check-in answers: the record's public fields, whether it was a replay, and the window now. */
-export interface AttemptOutcome extends Pick<AttemptRecord, 'participantId' | 'attemptId' | 'windowId' | 'modality' | 'at' | 'attemptNumber' | 'judgement' | 'similarity' | 'reason'> {
-  replayed: boolean;
-  window: WindowView;
 }
 
 export interface CloseSummary {
@@ -222,7 +204,7 @@ export class CheckInService {
       judgement,
       similarity,
       livenessScore: input.livenessScore,
-      reason: this.judgementReason(input.modality, judgement, similarity, input.livenessScore),
+      reason: judgementReason(this.settings.policy, input.modality, judgement, similarity, input.livenessScore),
       location: input.location === undefined ? undefined : coarsenLocation(input.location.lat, input.location.lon, this.settings.locationPrecisionDeg),
       device: input.device,
       poorLight: input.poorLight,
@@ -233,7 +215,7 @@ export class CheckInService {
     this.store.insertAttempt(record);
     this.metrics.observeAttempt(input.modality, judgement, similarity);
     const counted = { ...window, attemptsUsed: window.attemptsUsed + 1, matched: window.matched || judgement === 'match' };
-    return outcome(record, false, this.view(counted, now));
+    return attemptOutcome(record, false, this.view(counted, now));
   }
 
   /**
@@ -360,57 +342,11 @@ export class CheckInService {
     }
     this.metrics.observeAttempt(input.modality, 'replayed');
     const window = this.store.window(previous.participantId, previous.windowId)!;
-    return outcome(previous, true, this.view(window, this.clock.now()));
-  }
-
-  private judgementReason(modality: SampleModality, judgement: Judgement, similarity: number, livenessScore: number): string {
-    const policy = this.settings.policy;
-    if (judgement === 'not_live') return `liveness ${livenessScore} < liveness threshold ${policy.livenessThreshold}`;
-    const threshold = modality === 'face' ? policy.faceThreshold : policy.voiceThreshold;
-    return `similarity ${similarity.toFixed(4)} ${judgement === 'match' ? '≥' : '<'} ${modality} threshold ${threshold}`;
+    return attemptOutcome(previous, true, this.view(window, this.clock.now()));
   }
 
   private view(window: WindowRecord, now: number): WindowView {
-    const state = window.verdict !== undefined ? 'closed' : now < window.openedAt ? 'pending' : now > window.closesAt ? 'closing' : 'open';
-    return {
-      windowId: window.windowId,
-      kind: window.kind,
-      state,
-      openedAt: window.openedAt,
-      closesAt: window.closesAt,
-      attemptsUsed: window.attemptsUsed,
-      attemptsLeft: Math.max(0, this.settings.policy.maxAttempts - window.attemptsUsed),
-      matched: window.matched,
-      verdict: window.verdict,
-      reason: window.reason,
-    };
-  }
-}
-
-function outcome(record: AttemptRecord, replayed: boolean, window: WindowView): AttemptOutcome {
-  return {
-    participantId: record.participantId,
-    attemptId: record.attemptId,
-    windowId: record.windowId,
-    modality: record.modality,
-    at: record.at,
-    attemptNumber: record.attemptNumber,
-    judgement: record.judgement,
-    similarity: record.similarity,
-    reason: record.reason,
-    replayed,
-    window,
-  };
-}
-
-function verdictReason(verdict: Verdict, window: WindowRecord): string {
-  switch (verdict) {
-    case 'verified':
-      return `an attempt matched (${window.attemptsUsed} judged)`;
-    case 'rejected':
-      return `${window.attemptsUsed} attempt(s) judged, none matched`;
-    case 'missed':
-      return `no attempt judged before the window closed at ${window.closesAt}`;
+    return windowView(window, now, this.settings.policy.maxAttempts);
   }
 }
 
