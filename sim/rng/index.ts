@@ -1,2 +1,2 @@
 export { RandomStream } from './random-stream.ts';
-export { participantStream, scenarioStream, keyedUniform, type StreamPurpose } from './stream-keys.ts';
+export { participantStream, scenarioStream, studyStream, keyedUniform, type StreamPurpose } from './stream-keys.ts';
