@@ -157,8 +157,8 @@ function writeOutputs(outDir: string, summary: Summary, perf: Perf, extraLines: 
     ...(summary.verification ? [formatStudyLine(summary.verification)] : []),
     `summary: ${join(outDir, 'summary.json')}`,
     ...extraLines,
-    `digest ${summary.digest}`,
     ...(summary.verification ? [`verification digest ${summary.verification.digest}`] : []),
+    `digest ${summary.digest}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
