@@ -287,7 +287,7 @@ export const ScenarioSchema = Type.Object(
           maximum: 100_000_000,
           default: 250_000,
           description:
-            'impostor windows of random strangers per modality (250,000 keeps the study within a fifth of a sweep and resolves false-match rates to ~4e-5; 10,000,000 resolves ~1e-6 at 40× the time, ~10 s a modality)',
+            'impostor windows of random strangers per modality (250,000 keeps the study within a fifth of a sweep and resolves false-match rates to ~4e-5; 10,000,000 resolves ~1e-6 at 40× the time, ~15 s a modality)',
         }),
         lookAlikeWindows: Type.Integer({
           minimum: 1000,
@@ -305,13 +305,13 @@ export const ScenarioSchema = Type.Object(
                 minimum: 1,
                 maximum: 1.5,
                 default: 1,
-                description: "multiplier on the noise σ of the group's samples (1–1.08 spans false non-match ×1–3 at the operating point, CALIBRATION: NIST-8280)",
+                description: "multiplier on the noise σ of the group's samples (about 1–1.1 spans false non-match ×1–3 per attempt at 0.325 in the default mix, CALIBRATION: NIST-8280)",
               }),
               impostorCorrelation: Type.Number({
                 minimum: 0,
                 maximum: 0.5,
                 default: 0,
-                description: "template correlation of a random impostor of the group's accounts (0–0.2 spans false match ×1–100 at the operating point, CALIBRATION: NIST-8280)",
+                description: "template correlation of a random impostor of the group's accounts (about 0–0.26 spans false match ×1–100 per attempt at 0.325 in the default mix, CALIBRATION: NIST-8280)",
               }),
             },
             { additionalProperties: false },
