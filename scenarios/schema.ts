@@ -272,6 +272,55 @@ export const ScenarioSchema = Type.Object(
       lookAlikeCorrelation: Type.Number({ minimum: 0, maximum: 1, default: 0.12, description: 'template correlation of a look-alike impostor (CALIBRATION: look-alikes raise false matches ~11×)' }),
     }),
 
+    verification: section(
+      'the verification study run beside the fleet at every run and sweep point: genuine and impostor scores from the same score model, on streams of its own, to resolve rates the fleet is too small to see (DESIGN.md, "Verification study"); it changes no fleet result',
+      {
+        genuineWindows: Type.Integer({
+          minimum: 1000,
+          maximum: 100_000_000,
+          default: 200_000,
+          description:
+            'genuine windows per modality, each of policy.maxAttempts attempts (200,000 resolves false non-match rates to ~5e-5; 1,000,000, the size the study is designed for, to ~1e-5 at 5× the time)',
+        }),
+        impostorWindows: Type.Integer({
+          minimum: 1000,
+          maximum: 100_000_000,
+          default: 250_000,
+          description:
+            'impostor windows of random strangers per modality (250,000 keeps the study within a fifth of a sweep and resolves false-match rates to ~4e-5; 10,000,000 resolves ~1e-6 at 40× the time, ~15 s a modality)',
+        }),
+        lookAlikeWindows: Type.Integer({
+          minimum: 1000,
+          maximum: 100_000_000,
+          default: 50_000,
+          description: 'impostor windows of look-alikes per modality (they match ~11× as often, so fewer resolve the same relative precision)',
+        }),
+        nightAttemptShare: probability('share of selfie attempts made 19:00–07:00 local, when poor light is likelier (ASSUMPTION)', 0.1),
+        groups: Type.Array(
+          Type.Object(
+            {
+              name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: 'a synthetic label (kebab-case); nothing models a real person' }),
+              share: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'share of participants in the group (relative weights, normalised; > 0)' }),
+              genuineNoiseFactor: Type.Number({
+                minimum: 1,
+                maximum: 1.5,
+                default: 1,
+                description: "multiplier on the noise σ of the group's samples (about 1–1.1 spans false non-match ×1–3 per attempt at 0.325 in the default mix, CALIBRATION: NIST-8280)",
+              }),
+              impostorCorrelation: Type.Number({
+                minimum: 0,
+                maximum: 0.5,
+                default: 0,
+                description: "template correlation of a random impostor of the group's accounts (about 0–0.26 spans false match ×1–100 per attempt at 0.325 in the default mix, CALIBRATION: NIST-8280)",
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [], description: 'synthetic demographic groups with score differentials, for the study alone (empty: no groups)' },
+        ),
+      },
+    ),
+
     backend: section('the in-process server of sim mode', {
       errorRate: probability('server error per attempt outside outages (ASSUMPTION)', 0.001),
     }),

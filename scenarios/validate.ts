@@ -51,6 +51,13 @@ function crossFieldIssues(candidate: unknown, schemaIssues: readonly ScenarioIss
     const high = numberAt(highPath);
     if (low !== undefined && high !== undefined && low > high) issues.push({ path: lowPath, message: `expected ≤ ${highName} (${high}), got ${low}` });
   };
+  const groups = valueAt(candidate, 'verification.groups');
+  if (Array.isArray(groups) && clean('verification.groups')) {
+    const names = groups.map((group: unknown) => (isRecord(group) ? group.name : undefined));
+    names.forEach((name, index) => {
+      if (typeof name === 'string' && names.indexOf(name) < index) issues.push({ path: `verification.groups.${index}.name`, message: `expected a name no other group has, got ${JSON.stringify(name)} again` });
+    });
+  }
   ordered('population.hearingDaysAhead.min', 'population.hearingDaysAhead.max', 'max');
   ordered('schedule.checkInHourLocal.earliest', 'schedule.checkInHourLocal.latest', 'latest');
   return issues;

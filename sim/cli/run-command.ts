@@ -10,6 +10,8 @@ import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
 import { startLiveDriverMetrics, type LiveDriverMetrics } from '../metrics/driver-metrics-server.ts';
 import { buildPerf, buildSummary, type Perf, type Summary } from '../metrics/summary.ts';
 import { formatSummaryTables } from '../report/summary-table.ts';
+import { addVerificationStudy } from '../verification/study-summary.ts';
+import { formatStudyLine } from '../verification/study-line.ts';
 import { writeRunReportOf } from '../report/run-report.ts';
 import { CliError } from './cli-errors.ts';
 import { integerFlag, positiveNumberFlag, urlFlag } from '../../scenarios/common/flag-parsers.ts';
@@ -91,9 +93,9 @@ async function runSim(scenario: Scenario, flags: RunFlags, outDir: string): Prom
     onProgress: (done, total) => progress.update(done, total),
   });
   progress.stop();
-  const summary = buildSummary(scenario, 'sim', result.metrics);
+  const { summary, verificationMs } = withStudy(scenario, buildSummary(scenario, 'sim', result.metrics));
   const extra = flags.events ? [`events:  ${join(outDir, 'events.ndjson')} (${result.eventsWritten.toLocaleString('en-US')} events)`] : [];
-  writeOutputs(outDir, summary, buildPerf(result.metrics, result), extra);
+  writeOutputs(outDir, summary, { ...buildPerf(result.metrics, result), verificationMs }, extra);
 }
 
 async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string, metricsSink?: DriveMetricsSink): Promise<void> {
@@ -120,8 +122,8 @@ async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string,
       ),
   });
   progress.stop();
-  const summary = buildSummary(scenario, 'drive', result.metrics, result.load);
-  const perf = buildPerf(result.metrics, { wallMs: result.wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, workers: 1 });
+  const { summary, verificationMs } = withStudy(scenario, buildSummary(scenario, 'drive', result.metrics, result.load));
+  const perf = { ...buildPerf(result.metrics, { wallMs: result.wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, workers: 1 }), verificationMs };
   const extra = result.abortedBy ? [`PARTIAL RESULTS: the run stopped early. ${result.abortedBy.message}`] : [];
   writeOutputs(outDir, summary, perf, extra);
   if (result.abortedBy) throw result.abortedBy;
@@ -140,10 +142,24 @@ async function startMetrics(scenario: Scenario, flags: RunFlags): Promise<LiveDr
   }
 }
 
+/** The summary with the verification study beside the fleet, and the study's wall time. */
+function withStudy(scenario: Scenario, summary: Summary): { summary: Summary; verificationMs: number } {
+  const started = performance.now();
+  const withVerification = addVerificationStudy(scenario, summary);
+  return { summary: withVerification, verificationMs: Math.round(performance.now() - started) };
+}
+
 function writeOutputs(outDir: string, summary: Summary, perf: Perf, extraLines: string[]): void {
   writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(outDir, 'perf.json'), `${JSON.stringify(perf, null, 2)}\n`);
-  const lines = [formatSummaryTables(summary, perf), `summary: ${join(outDir, 'summary.json')}`, ...extraLines, `digest ${summary.digest}`];
+  const lines = [
+    formatSummaryTables(summary, perf),
+    ...(summary.verification ? [formatStudyLine(summary.verification)] : []),
+    `summary: ${join(outDir, 'summary.json')}`,
+    ...extraLines,
+    ...(summary.verification ? [`verification digest ${summary.verification.digest}`] : []),
+    `digest ${summary.digest}`,
+  ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -212,7 +212,52 @@ export const HEADLINE_FIGURES: readonly FigureDefinition[] = [
     digits: 1,
     estimate: (s) => quantileInterval(delayTable(s), 0.9, s.escalations.detected, 0),
   },
+  ...studyFigures(),
 ];
+
+/**
+ * The verification study's figures (summary.json's `verification`), when both runs have one: the
+ * per-window rates at each run's face threshold and the expected counts a year, in their own
+ * intervals (Clopper–Pearson for the rates).
+ */
+function studyFigures(): FigureDefinition[] {
+  const per100k = (estimate: { value: number; low: number; high: number }): Estimate => scaled({ value: estimate.value, low: estimate.low, high: estimate.high }, 100_000);
+  const yearly = (estimate: { value: number; low: number; high: number }): Estimate => ({ value: estimate.value, low: estimate.low, high: estimate.high });
+  return [
+    {
+      key: 'studyFaceFalseMatchPerWindow',
+      label: 'study: false match per window, face',
+      unit: 'per 100,000 impostor windows',
+      better: 'lower',
+      digits: 2,
+      estimate: (s) => (s.verification ? per100k(s.verification.face.atThreshold.window.falseMatch) : null),
+    },
+    {
+      key: 'studyFaceFalseNonMatchPerWindow',
+      label: 'study: false non-match per window, face',
+      unit: 'per 100,000 genuine windows',
+      better: 'lower',
+      digits: 1,
+      estimate: (s) => (s.verification ? per100k(s.verification.face.atThreshold.window.falseNonMatch) : null),
+    },
+    {
+      key: 'studyFalseAcceptsPerYear',
+      label: 'study: expected false accepts',
+      unit: 'per year, this fleet',
+      better: 'lower',
+      digits: 2,
+      estimate: (s) => (s.verification ? yearly(s.verification.fleet.falseAcceptsPerYear) : null),
+    },
+    {
+      key: 'studyVerificationFalseFailuresPerYear',
+      label: 'study: expected verification false failures',
+      unit: 'per year, this fleet',
+      better: 'lower',
+      digits: 0,
+      estimate: (s) => (s.verification ? yearly(s.verification.fleet.verificationFalseFailuresPerYear) : null),
+    },
+  ];
+}
 
 /** Drive-mode figures: single measurements with no sample to put an interval on. */
 const LOAD_FIGURES: readonly { key: string; label: string; unit: string; better: Better; digits: number; pick: (load: NonNullable<Summary['load']>) => number }[] = [
@@ -267,6 +312,12 @@ function notesFor(a: Summary, b: Summary, load: boolean): string[] {
     notes.push(`The runs differ in size (${a.participants} × ${a.days} days vs ${b.participants} × ${b.days} days): counts are compared per 1,000 participant-months, rates as rates.`);
   }
   if (a.burden.officerMinutes > 0 || b.burden.officerMinutes > 0) notes.push('Officer minutes are a sum of call-back lengths with no count to put an interval on: they are shown with their difference but no interval or verdict.');
+  if (a.verification && b.verification) {
+    notes.push(
+      'Study figures come from the verification study beside each fleet (summary.json `verification`): rates per window at the face threshold with Clopper–Pearson intervals, and what they mean a year for each fleet; a run without a study shows no data.',
+    );
+    if (a.verification.digest === b.verification.digest) notes.push('The two verification studies have the same digest: their figures are identical.');
+  }
   if (load) notes.push('Drive-mode figures (request rate, latency, errors) are single measurements: they are shown with their difference but no interval or verdict.');
   else if (a.load || b.load) notes.push('Only one run has drive-mode figures; they are not compared.');
   return notes;

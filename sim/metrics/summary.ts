@@ -5,6 +5,7 @@ import { INTENT, SCORE_BINS, SCORE_BIN_WIDTH, SCORE_HISTOGRAMS, VERDICT, type Me
 import { HOUR_MS } from '../virtual-time.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import type { LoadSummary } from './load-metrics.ts';
+import type { VerificationSection } from './verification-types.ts';
 
 export type RunMode = 'sim' | 'drive' | 'k6';
 
@@ -85,6 +86,11 @@ export interface Summary {
   };
   daily: DayFigures[];
   scores: { binWidth: number } & Record<(typeof SCORE_HISTOGRAMS)[number], ScoreHistogram>;
+  /**
+   * The verification study beside the fleet (sim/verification): outside the fleet's `digest`, with a
+   * digest of its own; absent from summaries written before the study, and from k6's expected summary.
+   */
+  verification?: VerificationSection;
   /** Drive and k6 modes: what the load did, in wall-clock terms (outside the digest). */
   load?: LoadSummary;
 }
@@ -97,6 +103,8 @@ export interface Perf {
   workers: number;
   draws: number;
   participantDays: number;
+  /** Wall time of the verification study, when the command ran one. */
+  verificationMs?: number;
 }
 
 export function buildSummary(scenario: Scenario, mode: RunMode, metrics: MetricsData, load?: LoadSummary): Summary {
@@ -236,8 +244,14 @@ function digestOf(results: object): string {
 
 /** Recomputes a summary's digest from its own fields, e.g. to check a file has not been edited. */
 export function digestOfSummary(summary: Summary): string {
-  const { digest: _digest, load: _load, ...rest } = summary;
+  const { digest: _digest, load: _load, verification: _verification, ...rest } = summary;
   return digestOf(rest);
+}
+
+/** The summary with its verification section, placed after the fleet's figures and before `load`. */
+export function withVerification(summary: Summary, verification: VerificationSection): Summary {
+  const { load, verification: _previous, ...fleet } = summary;
+  return { ...fleet, verification, ...(load && { load }) };
 }
 
 const DELAY_QUANTILES = Array.from({ length: 20 }, (_, index) => (index + 1) / 20);

@@ -18,6 +18,14 @@ export function scenarioStream(seed: number, purpose: StreamPurpose): RandomStre
 }
 
 /**
+ * A stream of the verification study (sim/verification): keyed apart from every fleet stream, so the
+ * study draws nothing the fleet draws, and by its own `part` (modality, stratum, chunk, role).
+ */
+export function studyStream(seed: number, part: string): RandomStream {
+  return new RandomStream(`${seed}/verification/${part}`);
+}
+
+/**
  * A uniform on [0, 1) that is a pure function of its integer keys (a 32-bit avalanche hash, the
  * finaliser of MurmurHash3 applied per key). Used where a draw must not depend on any stream's
  * position: the server side of the in-process backend, whose faults must not shift the client's draws.

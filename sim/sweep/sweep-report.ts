@@ -94,7 +94,7 @@ export function sweepCharts(input: SweepReportInput): ChartDefinition[] {
         yTitle: ['false accepts', '(% of impostor windows)'],
         pick: (row) => percentOf(row.falseAcceptRate),
       }),
-      sweepDetChart(input),
+      ...(input.points.every((point) => point.summary.verification) ? [studyFalseMatchChart(input), studyDetChart(input)] : [sweepDetChart(input)]),
     );
   }
   if (fields.some((field) => field.startsWith('policy.'))) charts.push(frontierChart(input.grid, rows));
@@ -187,6 +187,69 @@ function sweepDetChart(input: SweepReportInput): ChartDefinition {
   });
 }
 
+/** The study's false-match rate per window at each point's face threshold, on a log scale. */
+function studyFalseMatchChart(input: SweepReportInput): ChartDefinition {
+  const chart = metricChart(input, {
+    id: 'sweep-study-false-match',
+    title: 'False-match rate per window, verification study (face)',
+    guide:
+      "From the verification study beside the fleet (summary.json's verification section): the share of impostor windows (random strangers and look-alikes in the scenario's mix) that any attempt matches, at each point's face threshold, with a 95 % interval, on a log scale. The fleet's own false-accept chart above rests on its few impostor windows; this one resolves the rate.",
+    yTitle: ['false matches per impostor window', '(study, log scale)'],
+    pick: (row) => (row.study && row.study.face.windowFalseMatch.high > 0 ? floored(row.study.face.windowFalseMatch) : null),
+  });
+  const spec = chart.spec as { layer: { encoding: { y: Record<string, unknown> } }[] };
+  for (const layer of spec.layer) layer.encoding.y = { ...layer.encoding.y, scale: { type: 'log' } };
+  return chart;
+}
+
+/** A rate for a log axis: a zero estimate or bound drawn at a tenth of its upper bound. */
+function floored(rate: { value: number; low: number; high: number }): { value: number; low: number; high: number } {
+  const floor = rate.high / 10;
+  return { value: Math.max(rate.value, floor), low: Math.max(rate.low, floor), high: rate.high };
+}
+
+/** The DET curve of the verification study, per attempt, with every swept threshold marked on it. */
+function studyDetChart(input: SweepReportInput): ChartDefinition {
+  const modalities = [
+    { name: 'face (selfie)', key: 'face' as const, field: 'policy.faceThreshold' },
+    { name: 'voice (call)', key: 'voice' as const, field: 'policy.voiceThreshold' },
+  ];
+  const rates = (m: (typeof modalities)[number]) => {
+    const byThreshold = new Map<number, { fmr: number; fnmr: number }>();
+    for (const point of input.points) {
+      for (const row of point.summary.verification![m.key].curve) byThreshold.set(row.threshold, { fmr: row.attempt.falseMatch.value, fnmr: row.attempt.falseNonMatch.value });
+    }
+    return byThreshold;
+  };
+  const curve = modalities.flatMap((m) =>
+    [...rates(m)]
+      .filter(([, rate]) => rate.fmr > 0 && rate.fnmr > 0)
+      .sort(([a], [b]) => a - b)
+      .map(([, rate]) => ({ modality: m.name, fmr: round(100 * rate.fmr, 8), fnmr: round(100 * rate.fnmr, 8) })),
+  );
+  const design = input.points[0]!.summary.verification!.design;
+  const xMin = floorDecade(Math.min(...curve.map((point) => point.fmr), 100 / design.impostorWindows));
+  const yMin = floorDecade(Math.min(...curve.map((point) => point.fnmr), 100 / design.genuineWindows));
+  const swept = modalities.filter((m) => input.grid.some((field) => field.field === m.field));
+  const markers = swept.flatMap((m) => {
+    const byThreshold = rates(m);
+    return [...new Set(input.points.map((point) => point.thresholds[m.key]))].map((threshold) => {
+      const rate = byThreshold.get(threshold)!;
+      return { modality: m.name, label: String(threshold), fmr: Math.max(xMin, round(100 * rate.fmr, 8)), fnmr: Math.max(yMin, round(100 * rate.fnmr, 8)) };
+    });
+  });
+  return detSpec({
+    id: 'sweep-det-curve',
+    title: 'DET curve with the swept thresholds',
+    subtitle: 'per attempt, from the verification study',
+    guide: `Each dot is one swept threshold (labelled), every one of them, on the curve of the verification study: moving right along the curve admits more impostors and fails fewer genuine people. From ${design.genuineWindows.toLocaleString('en-US')} genuine windows and ${(design.impostorWindows + design.lookAlikeWindows).toLocaleString('en-US')} impostor windows a modality (first attempts; impostors in the scenario's mix of strangers and look-alikes); a dot on an edge stands for 0.`,
+    curve,
+    markers,
+    xMin,
+    yMin,
+  });
+}
+
 /**
  * Burden against detection: each point's false escalations (burden on compliant people) against the
  * median time to detect an absconder; the line joins the points no other point beats on both.
@@ -263,5 +326,25 @@ function headlineRows(input: SweepReportInput): HeadlineRow[] {
       ? [{ label: 'false-failure rate, all causes', value: `${pct(Math.min(...allCauses))} to ${pct(Math.max(...allCauses))}`, note: 'over the points; it also counts phones, the schedule and people who did not answer' }]
       : []),
     ...(fewestFalseEscalations ? [{ label: 'fewest false escalations', value: `${fewestFalseEscalations.falseEscalationsPer1000.value.toFixed(1)} per 1,000`, note: fewestFalseEscalations.label }] : []),
+    ...studyHeadlines(input),
   ];
+}
+
+/** The verification study at each distinct face threshold of the grid: false matches per window, resolved. */
+function studyHeadlines(input: SweepReportInput): HeadlineRow[] {
+  if (!input.grid.some((field) => THRESHOLD_FIELDS.includes(field.field))) return [];
+  const seen = new Set<number>();
+  return input.points.flatMap(({ row }) => {
+    if (!row.study || seen.has(row.study.face.threshold)) return [];
+    seen.add(row.study.face.threshold);
+    const { threshold, windowFalseMatch: fm, windowFalseNonMatch: fnm } = row.study.face;
+    const e = (value: number) => (value === 0 ? '0' : value.toExponential(1));
+    return [
+      {
+        label: `study at face threshold ${threshold}`,
+        value: `false match ${e(fm.value)} (${e(fm.low)}–${e(fm.high)}) per window`,
+        note: `false non-match ${e(fnm.value)} (${e(fnm.low)}–${e(fnm.high)}); a year: ${row.study.falseAcceptsPerYear.value.toFixed(1)} false accepts, ${Math.round(row.study.verificationFalseFailuresPerYear.value).toLocaleString('en-US')} verification false failures`,
+      },
+    ];
+  });
 }

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { poissonRate, wilsonRate, type Estimate } from '../metrics/intervals.ts';
 import type { CauseClass } from '../../scenarios/vocabulary.ts';
 import type { Rate, Summary } from '../metrics/summary.ts';
+import type { VerificationSection } from '../metrics/verification-types.ts';
 import type { GridField, GridPoint, GridValue } from './grid.ts';
 
 /**
@@ -52,6 +53,32 @@ export interface SweepRow {
   inPersonVisitsPer1000: Estimate & { count: number };
   hoursLostPerParticipant: number;
   digest: string;
+  /** The verification study at this point's thresholds (summary.json's `verification`), or null without one. */
+  study: SweepStudy | null;
+}
+
+/** A study rate with its interval (Clopper–Pearson, 95 %; a mixture of impostor kinds for false matches). */
+interface StudyRate {
+  value: number;
+  low: number;
+  high: number;
+}
+
+interface SweepStudyModality {
+  threshold: number;
+  attemptFalseMatch: StudyRate;
+  attemptFalseNonMatch: StudyRate;
+  windowFalseMatch: StudyRate;
+  windowFalseNonMatch: StudyRate;
+}
+
+interface SweepStudy {
+  face: SweepStudyModality;
+  voice: SweepStudyModality;
+  /** Expected a year for this point's fleet, both modalities. */
+  falseAcceptsPerYear: StudyRate;
+  verificationFalseFailuresPerYear: StudyRate;
+  digest: string;
 }
 
 export interface SweepDocument {
@@ -92,7 +119,58 @@ export function sweepRow(point: GridPoint, summary: Summary): SweepRow {
     inPersonVisitsPer1000: { count: burden.inPersonVisits, ...rounded(poissonRate(burden.inPersonVisits, thousands)) },
     hoursLostPerParticipant: round(burden.minutesLost / 60 / Math.max(summary.participants, 1)),
     digest: summary.digest,
+    study: summary.verification ? sweepStudy(summary.verification) : null,
   };
+}
+
+function sweepStudy(section: VerificationSection): SweepStudy {
+  const pick = ({ value, low, high }: StudyRate): StudyRate => ({ value, low, high });
+  const modality = (name: 'face' | 'voice'): SweepStudyModality => {
+    const { threshold, atThreshold } = section[name];
+    return {
+      threshold,
+      attemptFalseMatch: pick(atThreshold.attempt.falseMatch),
+      attemptFalseNonMatch: pick(atThreshold.attempt.falseNonMatch),
+      windowFalseMatch: pick(atThreshold.window.falseMatch),
+      windowFalseNonMatch: pick(atThreshold.window.falseNonMatch),
+    };
+  };
+  return {
+    face: modality('face'),
+    voice: modality('voice'),
+    falseAcceptsPerYear: pick(section.fleet.falseAcceptsPerYear),
+    verificationFalseFailuresPerYear: pick(section.fleet.verificationFalseFailuresPerYear),
+    digest: section.digest,
+  };
+}
+
+/** The study's columns, after the fleet's: per modality, the threshold and four rates; then the fleet a year. */
+const STUDY_RATES = [
+  ['fmr_attempt', 'attemptFalseMatch'],
+  ['fnmr_attempt', 'attemptFalseNonMatch'],
+  ['fmr_window', 'windowFalseMatch'],
+  ['fnmr_window', 'windowFalseNonMatch'],
+] as const;
+
+function studyHeader(): string[] {
+  const withInterval = (name: string) => [name, `${name}_low`, `${name}_high`];
+  return [
+    ...(['face', 'voice'] as const).flatMap((modality) => [`study_${modality}_threshold`, ...STUDY_RATES.flatMap(([name]) => withInterval(`study_${modality}_${name}`))]),
+    ...withInterval('study_false_accepts_per_year'),
+    ...withInterval('study_verification_false_failures_per_year'),
+    'study_digest',
+  ];
+}
+
+function studyCells(study: SweepStudy | null): (string | number)[] {
+  if (!study) return studyHeader().map(() => '');
+  const cells = (rate: StudyRate) => [rate.value, rate.low, rate.high];
+  return [
+    ...(['face', 'voice'] as const).flatMap((modality) => [study[modality].threshold, ...STUDY_RATES.flatMap(([, key]) => cells(study[modality][key]))]),
+    ...cells(study.falseAcceptsPerYear),
+    ...cells(study.verificationFalseFailuresPerYear),
+    study.digest,
+  ];
 }
 
 export function sweepJson(document: SweepDocument): string {
@@ -136,6 +214,7 @@ export function sweepCsv(document: SweepDocument): string {
     'detection_delay_p90_h',
     'hours_lost_per_participant',
     'digest',
+    ...studyHeader(),
   ];
   const lines = document.points.map((row) =>
     [
@@ -153,6 +232,7 @@ export function sweepCsv(document: SweepDocument): string {
       row.detectionDelayHours.p90 ?? '',
       row.hoursLostPerParticipant,
       row.digest,
+      ...studyCells(row.study),
     ]
       .map(csvCell)
       .join(','),
@@ -173,6 +253,7 @@ export function formatSweepTable(document: SweepDocument): string {
       'all causes',
       'people affected',
       'false accepts',
+      'study: false match / window, face (95 % CI)',
       'false escalations /1k',
       'escalation precision',
       'detected',
@@ -192,6 +273,7 @@ export function formatSweepTable(document: SweepDocument): string {
       pct(row.falseFailureRate.value),
       pct(row.peopleAffectedShare.value),
       `${row.falseAcceptRate.count} (${pct(row.falseAcceptRate.value)})`,
+      row.study ? `${scientific(row.study.face.windowFalseMatch.value)} (${scientific(row.study.face.windowFalseMatch.low)}–${scientific(row.study.face.windowFalseMatch.high)})` : '—',
       row.falseEscalationsPer1000.value.toFixed(1),
       pct(row.escalationPrecision.value, 1),
       pct(row.absconderDetectedShare.value, 1),
@@ -200,6 +282,10 @@ export function formatSweepTable(document: SweepDocument): string {
     ]);
   }
   return table.toString();
+}
+
+function scientific(value: number): string {
+  return value === 0 ? '0' : value.toExponential(1);
 }
 
 /** A rate as a percentage; a dash when there is none. */

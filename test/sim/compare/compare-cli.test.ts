@@ -22,7 +22,7 @@ describe('compare command', () => {
     expect(figureRows[0]).toMatch(/^│ false-failure rate, system \(technology\) \(lower is better\).*│ (better|worse|within noise)/);
     expect(figureRows[4]).toMatch(/^│ false-failure rate, all causes \(lower is better\).*│ (better|worse|within noise)/);
     expect(result.stdout).toMatch(/escalation precision \(higher is better\)/);
-    expect(result.stdout).toMatch(/B is better on \d+, worse on \d+, within noise on \d+ of 19 figures\./);
+    expect(result.stdout).toMatch(/B is better on \d+, worse on \d+, within noise on \d+ of 23 figures\./);
   });
 
   it('prints the same comparison as JSON with --json', () => {
@@ -32,7 +32,8 @@ describe('compare command', () => {
     expect(comparison.a.scenario).toBe('baseline');
     expect(comparison.b.scenario).toBe('bad-release');
     expect(comparison.confidence).toBe(0.95);
-    expect(comparison.figures).toHaveLength(19);
+    expect(comparison.figures).toHaveLength(23);
+    expect(comparison.figures.at(-1)!.key).toBe('studyVerificationFalseFailuresPerYear');
     expect(comparison.figures[0]!.key).toBe('systemFalseFailureRate');
   });
 

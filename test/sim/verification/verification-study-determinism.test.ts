@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../../scenarios/index.ts';
+import { buildSummary } from '../../../sim/metrics/summary.ts';
+import { digestOfSummary } from '../../../sim/metrics/summary.ts';
+import { runSimulation } from '../../../sim/engine/run-simulation.ts';
+import { MODALITIES, STRATA, matchedWindows, runScoreStudy, studyInputs } from '../../../sim/verification/score-study.ts';
+import { addVerificationStudy, studiesFor } from '../../../sim/verification/study-summary.ts';
+
+// What lets one study serve a whole sweep, and keeps the fleet apart from it.
+
+const small = { 'verification.genuineWindows': 3000, 'verification.impostorWindows': 3000, 'verification.lookAlikeWindows': 1000 };
+
+describe('verification study: determinism', () => {
+  it('counts the same at a threshold whatever other thresholds and however many attempts are drawn', () => {
+    const scenario = loadScenario({ overrides: small });
+    const narrow = runScoreStudy(studyInputs(scenario, 3), [0.2, 0.325]);
+    const wide = runScoreStudy(studyInputs(scenario, 5), [0.1, 0.2, 0.3, 0.325, 0.4]);
+    for (const modality of MODALITIES) {
+      for (const stratum of STRATA) {
+        for (const k of [1, 2, 3]) {
+          expect(matchedWindows(wide, modality, stratum, 3, k)).toEqual(matchedWindows(narrow, modality, stratum, 1, k));
+          expect(matchedWindows(wide, modality, stratum, 1, k)).toEqual(matchedWindows(narrow, modality, stratum, 0, k));
+        }
+      }
+    }
+  });
+
+  it("gives a sweep point the section a run of its scenario gets, and leaves the fleet's digest alone", async () => {
+    const scenario = loadScenario({ overrides: { ...small, participants: 300, days: 7, seed: 5 } });
+    const other = loadScenario({ overrides: { ...small, participants: 300, days: 7, seed: 5, 'policy.faceThreshold': 0.4, 'policy.maxAttempts': 5 } });
+    const run = await runSimulation(scenario, { workers: 1 });
+    const fleet = buildSummary(scenario, 'sim', run.metrics);
+    const alone = addVerificationStudy(scenario, fleet);
+    const shared = studiesFor([other, scenario]);
+    expect(shared.size).toBe(1);
+    const inSweep = addVerificationStudy(scenario, fleet, shared);
+    expect(JSON.stringify(inSweep)).toBe(JSON.stringify(alone));
+    expect(alone.digest).toBe(fleet.digest);
+    expect(digestOfSummary(alone)).toBe(fleet.digest);
+    expect(alone.verification!.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(alone).slice(-2)).toEqual(['scores', 'verification']);
+  });
+});
