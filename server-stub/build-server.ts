@@ -31,6 +31,7 @@ const REDACTED = ['req.body', 'body', '*.sample', '*.template', '*.voiceTemplate
  * here and closes with the app.
  */
 export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildDependencies = {}): FastifyInstance {
+  // Long on purpose: the hooks and plugins in the order fastify runs them, which is what they mean.
   const options = resolveOptions(input);
   const context = createServerContext(options);
   const logger: FastifyServerOptions['logger'] =

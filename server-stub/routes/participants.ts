@@ -6,6 +6,7 @@ const security = [{ bearer: [] }];
 
 /** Enrolment (one or in bulk, with the personal record) and the officer's view of a participant. */
 export function participantRoutes(schemas: ApiSchemas) {
+  // Long on purpose: one route declaration after another, each a schema and a call into the service.
   return async function routes(app: FastifyInstance): Promise<void> {
     const { service, options } = app.checkin;
 

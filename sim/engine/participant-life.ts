@@ -46,6 +46,8 @@ const PHONE = MODALITIES.indexOf('phone');
  * that kept the person from a judged attempt.
  */
 export function* participantLife(context: LifeContext, row: number): Generator<CheckInAttempt, void, AttemptResponse> {
+  // Long on purpose: one generator holds a life's state across its windows and attempts; split into
+  // helpers, that state would live in closures or objects on the hottest path of a run.
   const { scenario, population, shocks, caseloads } = context;
   const { behaviour, policy, biometrics } = scenario;
   const { pushLateDelay, sameCauseOnRetry } = scenario.glitches;

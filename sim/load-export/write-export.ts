@@ -71,6 +71,7 @@ const NOTES = [
 
 /** Writes an export of the scenario; throws K6ExportError (and leaves no file behind) on bad input. */
 export function writeExport(scenario: Scenario, options: ExportOptions): ExportResult {
+  // Long on purpose: the export's files in the order they are written, so that a refusal leaves none behind.
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const outDir = resolve(options.outDir);
   refuseOccupied(outDir);

@@ -108,6 +108,7 @@ export interface Perf {
 }
 
 export function buildSummary(scenario: Scenario, mode: RunMode, metrics: MetricsData, load?: LoadSummary): Summary {
+  // Long on purpose: summary.json declared whole, its keys in the order they are written (the digest is of those bytes).
   const complied = metrics.windowsByIntent[INTENT.complied]!;
   const impostor = metrics.windowsByIntent[INTENT.impostor]!;
   const falseFailureTotal = sum(metrics.falseFailuresByCause);
