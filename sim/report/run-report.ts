@@ -4,7 +4,8 @@ import { ALL_CAUSES, CLASS_MEANING, classRows } from './cause-classes.ts';
 import { count, hours, rateWithInterval } from './chart-helpers.ts';
 import { htmlPage, type RenderedChart } from './html-page.ts';
 import { renderSvg } from './render-svg.ts';
-import { runCharts, type RunThresholds } from './run-charts.ts';
+import { runCharts } from './run-charts.ts';
+import type { RunThresholds } from './det-chart.ts';
 import type { ChartDefinition, HeadlineRow } from './report-types.ts';
 import type { Summary } from '../metrics/summary.ts';
 

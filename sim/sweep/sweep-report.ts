@@ -5,7 +5,7 @@ import { lines, round } from '../report/chart-helpers.ts';
 import { addHistograms, detCurve, operatingPoint, total } from '../report/det-curve.ts';
 import { htmlPage } from '../report/html-page.ts';
 import { renderCharts, REPORT_FILE } from '../report/run-report.ts';
-import { detSpec, floorDecade } from '../report/run-charts.ts';
+import { detSpec, floorDecade } from '../report/det-chart.ts';
 import type { ChartDefinition, HeadlineRow } from '../report/report-types.ts';
 import type { Summary } from '../metrics/summary.ts';
 import type { GridField } from './grid.ts';
