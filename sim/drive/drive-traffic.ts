@@ -7,6 +7,7 @@ import { REGISTRATION_LEAD_MS, WINDOW_BATCH } from './load-test-server.ts';
 import { participantIdOf } from '../../scenarios/k6/lib/export-format.ts';
 import type { DriveClock } from './drive-clock.ts';
 import type { DriveLives, FleetWindow } from './drive-lives.ts';
+import type { Population } from '../population/population.ts';
 import type { LoadRecorder } from '../metrics/load-metrics.ts';
 import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
 import type { HttpBackend, WindowRegistration } from '../backends/http.ts';
@@ -44,7 +45,7 @@ export class DriveTraffic {
   /** Registrations of the windows in batches, each due REGISTRATION_LEAD_MS before its first window opens; then the lives' first attempts. */
   scheduleStart(windows: readonly FleetWindow[], firstAttempts: readonly (CheckInAttempt | undefined)[]): void {
     const { sender, clock } = this.parts;
-    for (const batch of registrationBatches(windows, clock)) sender.schedule(batch.due, REGISTRATION, batch.value);
+    for (const batch of registrationBatches(windows, clock, this.parts.lives.fleet.population)) sender.schedule(batch.due, REGISTRATION, batch.value);
     firstAttempts.forEach((attempt, row) => attempt && this.scheduleAttempt(row, attempt));
   }
 
@@ -80,12 +81,13 @@ export class DriveTraffic {
     const sentAt = performance.now();
     recorder.sent(dueWall, sentAt);
     sink?.sent(dueWall, sentAt);
+    const participant = lives.fleet.population.idOf(row);
     const request = {
       attempt,
-      participantId: participantIdOf(row),
+      participantId: participantIdOf(participant),
       token: tokens[row]!,
       sample: this.basisOf(row).vectorFor(attempt.sample),
-      location: attempt.modality === 'face' ? syntheticLocation(scenario.seed, row, lives.fleet.population.timeZone[row]!) : undefined,
+      location: attempt.modality === 'face' ? syntheticLocation(scenario.seed, participant, lives.fleet.population.timeZone[row]!) : undefined,
     };
     const answered = backend.submit(request).then((response) => {
       const answeredAt = performance.now();
@@ -106,7 +108,7 @@ export class DriveTraffic {
   private basisOf(row: number): SampleBasis {
     let basis = this.bases.get(row);
     if (!basis) {
-      basis = new SampleBasis(enrolledTemplate(this.parts.scenario.seed, row, this.parts.scenario.biometrics.dimension));
+      basis = new SampleBasis(enrolledTemplate(this.parts.scenario.seed, this.parts.lives.fleet.population.idOf(row), this.parts.scenario.biometrics.dimension));
       this.bases.set(row, basis);
     }
     return basis;
@@ -114,7 +116,7 @@ export class DriveTraffic {
 }
 
 /** Windows in registration batches sorted by opening, each due well before the first of its windows opens. */
-function registrationBatches(windows: readonly FleetWindow[], clock: DriveClock): { due: number; value: Due }[] {
+function registrationBatches(windows: readonly FleetWindow[], clock: DriveClock, population: Population): { due: number; value: Due }[] {
   const sorted = [...windows].sort((a, b) => a.window.opensAt - b.window.opensAt || a.row - b.row);
   const leadVirtual = REGISTRATION_LEAD_MS * clock.compression;
   const batches: { due: number; value: Due }[] = [];
@@ -125,7 +127,7 @@ function registrationBatches(windows: readonly FleetWindow[], clock: DriveClock)
       value: {
         kind: REGISTRATION,
         windows: slice.map(({ row, index, window }) => ({
-          participantId: participantIdOf(row),
+          participantId: participantIdOf(population.idOf(row)),
           windowId: String(index),
           kind: window.kind,
           openedAt: clock.toServer(window.opensAt),

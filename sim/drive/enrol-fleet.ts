@@ -14,8 +14,8 @@ export async function enrolFleet(backend: HttpBackend, scenario: Scenario, popul
     const batch = Array.from({ length: Math.min(ENROL_BATCH, population.size - first) }, (_, index) => {
       const row = first + index;
       return {
-        participantId: participantIdOf(row),
-        template: Array.from(enrolledTemplate(scenario.seed, row, scenario.biometrics.dimension)),
+        participantId: participantIdOf(population.idOf(row)),
+        template: Array.from(enrolledTemplate(scenario.seed, population.idOf(row), scenario.biometrics.dimension)),
         timeZone: TIME_ZONES[population.timeZone[row]!]!.name,
         // Made here, per batch, as the server stores them: sim mode never makes one.
         personalRecord: syntheticPersonalRecord(scenario.seed, population, row),

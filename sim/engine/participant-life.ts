@@ -51,7 +51,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
   const { scenario, population, shocks, caseloads } = context;
   const { behaviour, policy, biometrics } = scenario;
   const { pushLateDelay, sameCauseOnRetry } = scenario.glitches;
-  const id = population.firstId + row;
+  const id = population.idOf(row);
   const listener = context.listeners(row, id);
   const stream = participantStream(scenario.seed, 'life', id);
   const zone = TIME_ZONES[population.timeZone[row]!]!;

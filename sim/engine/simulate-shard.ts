@@ -33,13 +33,13 @@ export interface ShardHooks {
 export function simulateShard(scenario: Scenario, spec: ShardSpec, hooks: ShardHooks = {}): ShardResult {
   const { onProgress, onAttempt } = hooks;
   const events = spec.eventsDirectory === undefined ? undefined : new EventRecorder(spec.eventsDirectory, spec.shardIndex, Date.parse(`${scenario.startDate}T00:00:00Z`));
-  const { shocks, metrics, caseloads, lifeOf } = createFleet(scenario, spec, { events });
+  const { population, shocks, metrics, caseloads, lifeOf } = createFleet(scenario, spec, { events });
   const backend: SyncBackend = new InProcessBackend(scenario.policy, shocks, scenario.backend.errorRate, scenario.seed);
 
   for (let row = 0; row < spec.size; row++) {
     const life = lifeOf(row);
     for (let step = life.next(); !step.done; step = life.next(backend.submit(step.value))) onAttempt?.(step.value);
-    if (caseloads.closesCaseload(spec.firstId + row) || row === spec.size - 1) {
+    if (caseloads.closesCaseload(population.idOf(row)) || row === spec.size - 1) {
       caseloads.settle();
       events?.maybeFlush();
     }

@@ -27,6 +27,7 @@ import {
 } from '../../scenarios/k6/lib/export-format.ts';
 import { bucketMsFor, rateCurveOf, vusFor } from '../../scenarios/k6/lib/rate-stages.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import type { Population } from '../population/population.ts';
 
 /**
  * `checkin-sim export-k6`: the schedule of build-schedule.ts as the files scenarios/k6 reads (see
@@ -90,7 +91,7 @@ export function writeExport(scenario: Scenario, options: ExportOptions): ExportR
 
   const { compression } = options;
   const leadVirtual = REGISTRATION_LEAD_MS * compression;
-  const registrations = registrationBatches(schedule.windows, leadVirtual);
+  const registrations = registrationBatches(schedule.windows, leadVirtual, schedule.population);
   // Instant 0 is the first registration's: nothing is sent before it (as drive mode's clock starts there).
   const originVirtualMs = Math.floor(registrations[0]?.due ?? 0);
   const offsetOf = (virtual: number) => Math.round(((virtual - originVirtualMs) / compression) * 1000) / 1000;
@@ -147,8 +148,8 @@ export function writeExport(scenario: Scenario, options: ExportOptions): ExportR
       const batch: Enrolment[] = Array.from({ length: Math.min(enrolBatch, schedule.population.size - first) }, (_, index) => {
         const row = first + index;
         return {
-          participantId: participantIdOf(row),
-          template: Array.from(enrolledTemplate(scenario.seed, row, scenario.biometrics.dimension)),
+          participantId: participantIdOf(schedule.population.idOf(row)),
+          template: Array.from(enrolledTemplate(scenario.seed, schedule.population.idOf(row), scenario.biometrics.dimension)),
           timeZone: TIME_ZONES[schedule.population.timeZone[row]!]!.name,
           personalRecord: syntheticPersonalRecord(scenario.seed, schedule.population, row),
         };
@@ -237,20 +238,21 @@ function sizeOf(bytes: number): string {
 function attemptEntry(scenario: Scenario, schedule: BuiltSchedule, scheduled: ScheduledAttempt, offsetMs: number, bases: Map<number, SampleBasis>): AttemptEntry {
   const { row, attempt, label } = scheduled;
   let basis = bases.get(row);
-  if (!basis) bases.set(row, (basis = new SampleBasis(enrolledTemplate(scenario.seed, row, scenario.biometrics.dimension))));
-  const request = attemptRequest(participantIdOf(row), attempt, basis.vectorFor(attempt.sample), attempt.modality === 'face' ? syntheticLocation(scenario.seed, row, schedule.population.timeZone[row]!) : undefined);
+  const participant = schedule.population.idOf(row);
+  if (!basis) bases.set(row, (basis = new SampleBasis(enrolledTemplate(scenario.seed, participant, scenario.biometrics.dimension))));
+  const request = attemptRequest(participantIdOf(participant), attempt, basis.vectorFor(attempt.sample), attempt.modality === 'face' ? syntheticLocation(scenario.seed, participant, schedule.population.timeZone[row]!) : undefined);
   return { offsetMs, participant: row, request: { method: 'POST', ...request }, label };
 }
 
 /** Windows in registration batches sorted by opening, each due `leadVirtual` before its first window opens (as drive mode). */
-function registrationBatches(windows: readonly ScheduledWindow[], leadVirtual: number): { due: number; windows: RegistrationBatch['windows'] }[] {
+function registrationBatches(windows: readonly ScheduledWindow[], leadVirtual: number, population: Population): { due: number; windows: RegistrationBatch['windows'] }[] {
   const sorted = [...windows].sort((a, b) => a.window.opensAt - b.window.opensAt || a.row - b.row);
   const batches: { due: number; windows: RegistrationBatch['windows'] }[] = [];
   for (let first = 0; first < sorted.length; first += WINDOW_BATCH) {
     const slice = sorted.slice(first, first + WINDOW_BATCH);
     batches.push({
       due: slice[0]!.window.opensAt - leadVirtual,
-      windows: slice.map(({ row, index, window }) => ({ participantId: participantIdOf(row), windowId: String(index), kind: window.kind, opensAtMs: window.opensAt })),
+      windows: slice.map(({ row, index, window }) => ({ participantId: participantIdOf(population.idOf(row)), windowId: String(index), kind: window.kind, opensAtMs: window.opensAt })),
     });
   }
   return batches;

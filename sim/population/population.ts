@@ -64,6 +64,14 @@ export class Population {
     this.hearingAt = new Float64Array(size);
     this.abscondAt = new Float64Array(size);
   }
+
+  /**
+   * The participant of a row: the number that keys its random streams in every mode, and (as
+   * `p<number>`) its id on a server.
+   */
+  idOf(row: number): number {
+    return this.firstId + row;
+  }
 }
 
 /** Builds participants [firstId, firstId + size) of a scenario. */
@@ -82,7 +90,7 @@ export function buildPopulation(scenario: Scenario, firstId: number, size: numbe
   const periodMs = scenario.days * DAY_MS;
 
   for (let row = 0; row < size; row++) {
-    const stream = participantStream(scenario.seed, 'profile', firstId + row);
+    const stream = participantStream(scenario.seed, 'profile', population.idOf(row));
     population.timeZone[row] = stream.pickCumulative(tables.timeZone);
     const tier = stream.pickCumulative(tables.deviceTier);
     population.deviceTier[row] = tier;
@@ -104,7 +112,7 @@ export function buildPopulation(scenario: Scenario, firstId: number, size: numbe
     if (enrolment.initialShare < 1) {
       // Joiners draw from a stream of their own, so that the profile stream, and with it every other
       // column, is the same as in a run where everyone is enrolled from the start.
-      const joinsAt = enrolmentTime(participantStream(scenario.seed, 'enrolment', firstId + row).uniform(), enrolment, periodMs);
+      const joinsAt = enrolmentTime(participantStream(scenario.seed, 'enrolment', population.idOf(row)).uniform(), enrolment, periodMs);
       if (joinsAt > 0) {
         population.enrolledAt[row] = joinsAt;
         population.hearingAt[row] = population.hearingAt[row]! + joinsAt;

@@ -88,14 +88,14 @@ const namer = (locale: LocaleDefinition): Faker => {
 };
 
 /**
- * The personal record an officer would hold of participant `population.firstId + row`: a name in the
+ * The personal record an officer would hold of participant `population.idOf(row)`: a name in the
  * participant's language, a date of birth (18 to 70 years old on 2025-01-01), an address in the state
  * of the office they report to, a phone number in the fictional 555-01XX block of that office's area
  * code, and a case number `SYN-NNNNNNNN-C` unique within the run. Valid for the reference server's
  * schema (server-stub/api-schemas.ts), whose case-number and phone patterns refuse anything real.
  */
 export function syntheticPersonalRecord(seed: number, population: Population, row: number): PersonalRecord {
-  const participantId = population.firstId + row;
+  const participantId = population.idOf(row);
   personalRecordsMade.count++;
   // Alea's first draw is nearly linear in the last character of its key: lead the key with a hash.
   stream = new RandomStream(`${keyedUniform(seed, participantId, RECORD_KEY, 0)}/${seed}/${participantId}`);
