@@ -8,6 +8,10 @@ const SLOW_TESTS = [
   'test/e2e/**',
   'test/browser/**',
   '**/validity-*.test.ts',
+  // Statistical-scale: whole simulated fleets, held to model-derived intervals or run twice to compare bytes.
+  'test/sim/engine/{cause-attribution,one-impostor-per-window,schedule-waking-hours}.test.ts',
+  'test/scenarios/scenario-effects.test.ts',
+  'test/sim/sweep/sweep-determinism.test.ts',
   'test/sim/drive/**',
   'test/sim/cli/{compiled-cli,cli-bad-input,help-and-version}.test.ts',
   'test/sim/compare/compare-cli.test.ts',
