@@ -28,7 +28,7 @@ const server = await runServerBench({ ...(rounds !== undefined && { rounds }), .
 process.stdout.write(`${formatServerBench(server)}\n\n`);
 const driver = await runDriverBench({ ...(rounds !== undefined && { rounds }), ...(durationSeconds !== undefined && { durationSeconds }) });
 process.stdout.write(`${formatDriverBench(driver)}\n`);
-const run: BenchRun = { machine: machineNow, command: ['npm run bench --', ...argv.filter((_, index) => index !== jsonIndex && index !== jsonIndex + 1)].join(' '), sim, server, driver };
+const run: BenchRun = { machine: machineNow, command: ['npm run bench --', ...argv.filter((_, index) => jsonIndex < 0 || (index !== jsonIndex && index !== jsonIndex + 1))].join(' '), sim, server, driver };
 if (jsonFile !== undefined) writeFileSync(jsonFile, `${JSON.stringify(run, null, 2)}\n`);
 if (write) {
   const page = fileURLToPath(new URL('../../docs/performance.md', import.meta.url));
