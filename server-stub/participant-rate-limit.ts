@@ -21,8 +21,8 @@ export function registerParticipantRateLimit(scope: FastifyInstance, settings: S
     const id = (request.params as { id: string }).id;
     const now = performance.now();
     let window = windows.get(id);
+    windows.delete(id);
     if (window === undefined || window.resetsAt <= now) window = { count: 0, resetsAt: now + timeWindowMs };
-    else windows.delete(id);
     windows.set(id, window);
     if (windows.size > trackedParticipants) windows.delete(windows.keys().next().value!);
     if (++window.count <= max) return done();
