@@ -1,4 +1,4 @@
-import { drawGenuineSample, drawImpostorRho, drawImpostorSample, sampleSimilarity } from '../behaviour/biometrics.ts';
+import { drawImpostorRho } from '../behaviour/biometrics.ts';
 import { studyStream, type RandomStream } from '../rng/index.ts';
 import { DEVICE_TIERS, cumulativeShares } from '../../scenarios/catalog.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
@@ -68,7 +68,7 @@ export function studyKey(inputs: StudyInputs): string {
  * windows had exactly i thresholds at or below their best score over those attempts. A window matches
  * at threshold j (0-based, ascending) when its i > j.
  */
-interface StratumCounts {
+export interface StratumCounts {
   windows: number[];
   /** index ((g · attempts) + (k − 1)) · (T + 1) + i. */
   bins: Float64Array;
@@ -85,75 +85,113 @@ export interface ScoreStudy {
   scores: number;
 }
 
+/** One chunk of a study: the unit of work a thread draws, with streams of its own. */
+export interface StudyChunk {
+  modality: StudyModality;
+  stratum: Stratum;
+  chunk: number;
+  windows: number;
+}
+
 const YEAR_DAYS = 365;
 const MONTH_DAYS = 30;
 
-export function runScoreStudy(inputs: StudyInputs, thresholdList: readonly number[], modalities: readonly StudyModality[] = MODALITIES): ScoreStudy {
-  const thresholds = [...new Set(thresholdList)].sort((a, b) => a - b);
-  const groups = inputs.verification.groups.length > 0 ? inputs.verification.groups : [{ name: 'all', share: 1, genuineNoiseFactor: 1, impostorCorrelation: 0 }];
-  const groupCumulative = cumulativeShares(groups.map((group) => group.share));
-  const tierCumulative = cumulativeShares(DEVICE_TIERS.map((tier) => inputs.deviceTier[tier]));
+/** Ascending, distinct: the form every count is kept in. */
+export function sortedThresholds(thresholdList: readonly number[]): number[] {
+  return [...new Set(thresholdList)].sort((a, b) => a - b);
+}
+
+function studyGroups(inputs: StudyInputs): StudyInputs['verification']['groups'] {
+  return inputs.verification.groups.length > 0 ? inputs.verification.groups : [{ name: 'all', share: 1, genuineNoiseFactor: 1, impostorCorrelation: 0 }];
+}
+
+/** Every chunk of a study, modality by modality, stratum by stratum, in chunk order. */
+export function studyChunks(inputs: StudyInputs, modalities: readonly StudyModality[] = MODALITIES): StudyChunk[] {
   const sizes: Record<Stratum, number> = {
     genuine: inputs.verification.genuineWindows,
     random: inputs.verification.impostorWindows,
     lookAlike: inputs.verification.lookAlikeWindows,
   };
-  const width = thresholds.length + 1;
-  const { attempts } = inputs;
-  let scores = 0;
-  const counts = {} as ScoreStudy['counts'];
-  for (const modality of MODALITIES) {
-    counts[modality] = {} as Record<Stratum, StratumCounts>;
+  const chunks: StudyChunk[] = [];
+  for (const modality of modalities) {
     for (const stratum of STRATA) {
-      const result: StratumCounts = { windows: groups.map(() => 0), bins: new Float64Array(groups.length * attempts * width) };
-      counts[modality][stratum] = result;
-      // A test may draw one modality alone; the other's counts stay empty.
-      if (!modalities.includes(modality)) continue;
       for (let chunk = 0, first = 0; first < sizes[stratum]; chunk++, first += CHUNK_WINDOWS) {
-        const windows = Math.min(CHUNK_WINDOWS, sizes[stratum] - first);
-        scores += drawChunk(inputs, modality, stratum, chunk, windows, { thresholds, groups, groupCumulative, tierCumulative, result });
+        chunks.push({ modality, stratum, chunk, windows: Math.min(CHUNK_WINDOWS, sizes[stratum] - first) });
       }
     }
   }
+  return chunks;
+}
+
+/** The study in the calling thread. */
+export function runScoreStudy(inputs: StudyInputs, thresholdList: readonly number[], modalities: readonly StudyModality[] = MODALITIES): ScoreStudy {
+  const thresholds = sortedThresholds(thresholdList);
+  const chunks = studyChunks(inputs, modalities);
+  return assembleStudy(inputs, thresholds, chunks, chunks.map((chunk) => countChunk(inputs, thresholds, chunk)));
+}
+
+/**
+ * A study from its chunks' counts, however they were drawn: counts are whole numbers far below 2^53,
+ * so their sums are exact and the same in any order. Strata without chunks (a modality left out) stay
+ * empty.
+ */
+export function assembleStudy(inputs: StudyInputs, thresholds: number[], chunks: readonly StudyChunk[], chunkCounts: readonly StratumCounts[]): ScoreStudy {
+  const groups = studyGroups(inputs);
+  const size = groups.length * inputs.attempts * (thresholds.length + 1);
+  const counts = {} as ScoreStudy['counts'];
+  for (const modality of MODALITIES) {
+    counts[modality] = {} as Record<Stratum, StratumCounts>;
+    for (const stratum of STRATA) counts[modality][stratum] = { windows: groups.map(() => 0), bins: new Float64Array(size) };
+  }
+  let scores = 0;
+  chunks.forEach((chunk, index) => {
+    const into = counts[chunk.modality][chunk.stratum];
+    const from = chunkCounts[index]!;
+    from.windows.forEach((windows, group) => (into.windows[group] = into.windows[group]! + windows));
+    for (let i = 0; i < size; i++) into.bins[i] = into.bins[i]! + from.bins[i]!;
+    scores += chunk.windows * inputs.attempts;
+  });
   return { inputs, thresholds, groups: groups.map((group) => group.name), counts, scores };
 }
 
-interface ChunkContext {
-  thresholds: readonly number[];
-  groups: readonly { genuineNoiseFactor: number; impostorCorrelation: number }[];
-  groupCumulative: Float64Array;
-  tierCumulative: Float64Array;
-  result: StratumCounts;
-}
-
-/** Draws one chunk's windows and adds them to the counts; returns the scores drawn. */
-function drawChunk(inputs: StudyInputs, modality: StudyModality, stratum: Stratum, chunk: number, windows: number, context: ChunkContext): number {
+/**
+ * Draws one chunk's windows and counts them (thresholds ascending). The hot loop of the study: the
+ * score is biometrics.ts's, written out here with the same operations in the same order (so the same
+ * bits) and no object per attempt; what does not change within a window is computed once.
+ */
+export function countChunk(inputs: StudyInputs, thresholds: readonly number[], { modality, stratum, chunk, windows }: StudyChunk): StratumCounts {
   const { biometrics, attempts } = inputs;
-  const { thresholds, groups, groupCumulative, tierCumulative, result } = context;
+  const groups = studyGroups(inputs);
+  const groupCumulative = cumulativeShares(groups.map((group) => group.share));
+  const tierCumulative = cumulativeShares(DEVICE_TIERS.map((tier) => inputs.deviceTier[tier]));
   const width = thresholds.length + 1;
+  const result: StratumCounts = { windows: groups.map(() => 0), bins: new Float64Array(groups.length * attempts * width) };
+  const { bins } = result;
   const key = `${modality}/${stratum}/${chunk}`;
   const conditions = studyStream(inputs.seed, `${key}/conditions`);
   const attemptStreams: RandomStream[] = Array.from({ length: attempts }, (_, k) => studyStream(inputs.seed, `${key}/attempt${k + 1}`));
   const face = modality === 'face';
   const impostor = stratum !== 'genuine';
+  const lookAlike = stratum === 'lookAlike';
+  const tierNoise = DEVICE_TIERS.map((tier) => (face ? biometrics.faceNoise * biometrics.tierNoiseFactor[tier] : biometrics.voiceNoise));
+  const genuineNoise = groups.map((group) => group.genuineNoiseFactor);
+  const impostorCorrelation = groups.map((group) => group.impostorCorrelation);
+  const { dimension, hardToMatchShare, hardToMatchNoiseFactor, ageingNoisePerYear, poorCapture, poorCaptureAtNight, poorCaptureNoiseFactor } = biometrics;
   const { nightAttemptShare } = inputs.verification;
+  const { enrolledMonthsAgoMax, days, poorLightOnRetry, lookAlikeCorrelation } = inputs;
   for (let w = 0; w < windows; w++) {
     // The conditions of the window, always the same draws: whose account, on which phone, how long since enrolment, by day or night.
     const tier = conditions.pickCumulative(tierCumulative);
-    const hard = conditions.uniform() < biometrics.hardToMatchShare;
+    const hard = conditions.uniform() < hardToMatchShare;
     const group = conditions.pickCumulative(groupCumulative);
-    const years = (conditions.uniform() * inputs.enrolledMonthsAgoMax * MONTH_DAYS + conditions.uniform() * inputs.days) / YEAR_DAYS;
+    const years = (conditions.uniform() * enrolledMonthsAgoMax * MONTH_DAYS + conditions.uniform() * days) / YEAR_DAYS;
     const night = conditions.uniform() < nightAttemptShare;
-    const { genuineNoiseFactor, impostorCorrelation } = groups[group]!;
-    const correlation = stratum === 'lookAlike' ? inputs.lookAlikeCorrelation : impostorCorrelation;
+    const correlation = lookAlike ? lookAlikeCorrelation : impostorCorrelation[group]!;
     // One impostor answers every attempt of the window, as in the fleet.
-    const rho = impostor ? drawImpostorRho(conditions, biometrics.dimension, correlation > 0, correlation) : 1;
-    const noiseBase =
-      (face ? biometrics.faceNoise * biometrics.tierNoiseFactor[DEVICE_TIERS[tier]!] : biometrics.voiceNoise) *
-      (hard ? biometrics.hardToMatchNoiseFactor : 1) *
-      genuineNoiseFactor *
-      (1 + biometrics.ageingNoisePerYear * years);
-    const poorShare = night ? biometrics.poorCaptureAtNight : biometrics.poorCapture;
+    const rho = impostor ? drawImpostorRho(conditions, dimension, correlation > 0, correlation) : 1;
+    const acrossMean = Math.sqrt(Math.max(0, 1 - rho * rho));
+    const noiseBase = tierNoise[tier]! * (hard ? hardToMatchNoiseFactor : 1) * genuineNoise[group]! * (1 + ageingNoisePerYear * years);
+    const poorShare = night ? poorCaptureAtNight : poorCapture;
     let previousPoor = false;
     let best = 0;
     const offset = group * attempts * width;
@@ -162,18 +200,22 @@ function drawChunk(inputs: StudyInputs, modality: StudyModality, stratum: Stratu
       // An attempt after the first follows a failed one (for any threshold at which it matters).
       const repeatDraw = k === 0 ? 1 : stream.uniform();
       const poorDraw = stream.uniform();
-      const poor: boolean = face && ((previousPoor && repeatDraw < inputs.poorLightOnRetry) || poorDraw < poorShare);
-      const sigma = noiseBase * (poor ? biometrics.poorCaptureNoiseFactor : 1);
-      const sample = impostor ? drawImpostorSample(stream, sigma, biometrics.dimension, rho) : drawGenuineSample(stream, sigma, biometrics.dimension);
-      const index = thresholdsAtOrBelow(thresholds, sampleSimilarity(sample));
+      const poor: boolean = face && ((previousPoor && repeatDraw < poorLightOnRetry) || poorDraw < poorShare);
+      const sigma = noiseBase * (poor ? poorCaptureNoiseFactor : 1);
+      // drawGenuineSample / drawImpostorSample, then sampleSimilarity.
+      const along = rho + sigma * stream.normal();
+      const across = impostor ? acrossMean + sigma * stream.normal() : acrossMean + sigma * 0;
+      const residualNorm = sigma * Math.sqrt(stream.chiSquare(impostor ? dimension - 2 : dimension - 1));
+      const norm = Math.sqrt(along * along + across * across + residualNorm * residualNorm);
+      const index = thresholdsAtOrBelow(thresholds, norm === 0 ? 0 : along / norm);
       if (index > best) best = index;
       const bin = offset + k * width + best;
-      result.bins[bin] = result.bins[bin]! + 1;
+      bins[bin] = bins[bin]! + 1;
       previousPoor = poor;
     }
     result.windows[group] = result.windows[group]! + 1;
   }
-  return windows * attempts;
+  return result;
 }
 
 /** How many of the ascending thresholds are ≤ score (the server matches when score ≥ threshold). */
