@@ -10,7 +10,8 @@ import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
 import { startLiveDriverMetrics, type LiveDriverMetrics } from '../metrics/driver-metrics-server.ts';
 import { buildPerf, buildSummary, type Perf, type Summary } from '../metrics/summary.ts';
 import { formatSummaryTables } from '../report/summary-table.ts';
-import { addVerificationStudy } from '../verification/study-summary.ts';
+import { addVerificationStudy, drawStudies } from '../verification/study-summary.ts';
+import type { ScoreStudy } from '../verification/score-study.ts';
 import { formatStudyLine } from '../verification/study-line.ts';
 import { writeRunReportOf } from '../report/run-report.ts';
 import { CliError } from './cli-errors.ts';
@@ -87,13 +88,16 @@ export function runCommand(): Command {
 
 async function runSim(scenario: Scenario, flags: RunFlags, outDir: string): Promise<void> {
   const progress = createProgress(scenario.name);
+  // With workers, the study's chunks run in threads of their own beside the fleet's shards; with one, in this thread after the fleet.
+  const study = flags.workers > 1 ? timedStudy(scenario, flags.workers) : undefined;
   const result = await runSimulation(scenario, {
     workers: flags.workers,
     eventsFile: flags.events ? join(outDir, 'events.ndjson') : undefined,
     onProgress: (done, total) => progress.update(done, total),
   });
   progress.stop();
-  const { summary, verificationMs } = withStudy(scenario, buildSummary(scenario, 'sim', result.metrics));
+  const { studies, verificationMs } = await (study ?? timedStudy(scenario, 1));
+  const summary = addVerificationStudy(scenario, buildSummary(scenario, 'sim', result.metrics), studies);
   const extra = flags.events ? [`events:  ${join(outDir, 'events.ndjson')} (${result.eventsWritten.toLocaleString('en-US')} events)`] : [];
   writeOutputs(outDir, summary, { ...buildPerf(result.metrics, result), verificationMs }, extra);
 }
@@ -122,7 +126,8 @@ async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string,
       ),
   });
   progress.stop();
-  const { summary, verificationMs } = withStudy(scenario, buildSummary(scenario, 'drive', result.metrics, result.load));
+  const { studies, verificationMs } = await timedStudy(scenario, flags.workers);
+  const summary = addVerificationStudy(scenario, buildSummary(scenario, 'drive', result.metrics, result.load), studies);
   const perf = { ...buildPerf(result.metrics, { wallMs: result.wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, workers: 1 }), verificationMs };
   const extra = result.abortedBy ? [`PARTIAL RESULTS: the run stopped early. ${result.abortedBy.message}`] : [];
   writeOutputs(outDir, summary, perf, extra);
@@ -142,11 +147,11 @@ async function startMetrics(scenario: Scenario, flags: RunFlags): Promise<LiveDr
   }
 }
 
-/** The summary with the verification study beside the fleet, and the study's wall time. */
-function withStudy(scenario: Scenario, summary: Summary): { summary: Summary; verificationMs: number } {
+/** The scenario's verification study and its wall time (`verificationMs` in perf.json). */
+async function timedStudy(scenario: Scenario, workers: number): Promise<{ studies: Map<string, ScoreStudy>; verificationMs: number }> {
   const started = performance.now();
-  const withVerification = addVerificationStudy(scenario, summary);
-  return { summary: withVerification, verificationMs: Math.round(performance.now() - started) };
+  const studies = await drawStudies([scenario], workers);
+  return { studies, verificationMs: Math.round(performance.now() - started) };
 }
 
 function writeOutputs(outDir: string, summary: Summary, perf: Perf, extraLines: string[]): void {

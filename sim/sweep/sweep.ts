@@ -5,7 +5,7 @@ import { writeSweepReport } from './sweep-report.ts';
 import { gridFromScenario, gridPoints, parseGridFlag, type GridField, type GridPoint } from './grid.ts';
 import { runSweep, type SweepRunOptions } from './run-sweep.ts';
 import { SweepError } from './sweep-errors.ts';
-import { addVerificationStudy, studiesFor } from '../verification/study-summary.ts';
+import { addVerificationStudy, drawStudies } from '../verification/study-summary.ts';
 import { sweepCsv, sweepJson, sweepRow, type SweepDocument } from './sweep-table.ts';
 
 export interface SweepPlan {
@@ -37,12 +37,18 @@ export interface SweepOutcome {
 /** Runs a planned sweep and writes sweep.json, sweep.csv, report.html, perf.json and each point's summary. */
 export async function runAndWriteSweep(plan: SweepPlan, outDir: string, options: SweepRunOptions): Promise<SweepOutcome> {
   const started = performance.now();
+  // The verification study, one per distinct score model shared by the points (a threshold or policy grid draws one), in threads of its own beside the points'.
+  let verificationMs = 0;
+  const drawing = drawStudies(
+    plan.points.map((point) => point.scenario),
+    options.workers,
+  ).then((studies) => {
+    verificationMs = performance.now() - started;
+    return studies;
+  });
   const fleet = await runSweep(plan.points, options);
-  // The verification study: one per distinct score model, shared by the points (a threshold or policy grid draws one).
-  const studyStarted = performance.now();
-  const studies = studiesFor(plan.points.map((point) => point.scenario));
+  const studies = await drawing;
   const results = fleet.map((result, index) => ({ ...result, summary: addVerificationStudy(plan.points[index]!.scenario, result.summary, studies) }));
-  const verificationMs = performance.now() - studyStarted;
   const rows = plan.points.map((point, index) => sweepRow(point, results[index]!.summary));
   const document: SweepDocument = { scenario: plan.scenario, seed: plan.seed, confidence: 0.95, grid: plan.grid, points: rows };
 

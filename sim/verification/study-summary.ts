@@ -1,15 +1,12 @@
 import { withVerification, type Summary } from '../metrics/summary.ts';
-import { runScoreStudy, studyInputs, studyKey, type ScoreStudy } from './score-study.ts';
+import { studyInputs, studyKey, type ScoreStudy } from './score-study.ts';
+import { runStudies, type StudyRequest } from './study-pool.ts';
 import { thresholdsFor, verificationSection } from './verification-section.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
-/**
- * Runs the study of one scenario and returns its summary with the `verification` section, or, given
- * studies already drawn (a sweep's, keyed by `studyKey`), reads the one that fits.
- */
-export function addVerificationStudy(scenario: Scenario, summary: Summary, studies?: ReadonlyMap<string, ScoreStudy>): Summary {
-  const study = studies ? findStudy(scenario, studies) : runScoreStudy(studyInputs(scenario), thresholdsFor(scenario));
-  const section = verificationSection(scenario, study, {
+/** A scenario's summary with the `verification` section, read from the studies drawn for it (`drawStudies`). */
+export function addVerificationStudy(scenario: Scenario, summary: Summary, studies: ReadonlyMap<string, ScoreStudy>): Summary {
+  const section = verificationSection(scenario, findStudy(scenario, studies), {
     days: summary.days,
     complied: summary.windows.complied,
     impostor: summary.windows.impostor,
@@ -19,22 +16,23 @@ export function addVerificationStudy(scenario: Scenario, summary: Summary, studi
 }
 
 /**
- * The studies a set of scenarios needs: one per distinct score model and sizes, each drawing the most
- * attempts any of its scenarios allows and counting at every threshold any of them reports. Points of
- * a sweep over thresholds or policy fields share one study.
+ * The studies a set of scenarios needs, keyed by `studyKey`: one per distinct score model and sizes,
+ * each drawing the most attempts any of its scenarios allows and counting at every threshold any of
+ * them reports (points of a sweep over thresholds or policy fields share one), their chunks spread
+ * over `workers` threads.
  */
-export function studiesFor(scenarios: readonly Scenario[]): Map<string, ScoreStudy> {
-  const groups = new Map<string, Scenario[]>();
+export async function drawStudies(scenarios: readonly Scenario[], workers: number): Promise<Map<string, ScoreStudy>> {
+  const members = new Map<string, Scenario[]>();
   for (const scenario of scenarios) {
     const key = studyKey(studyInputs(scenario, 0));
-    groups.set(key, [...(groups.get(key) ?? []), scenario]);
+    members.set(key, [...(members.get(key) ?? []), scenario]);
   }
-  const studies = new Map<string, ScoreStudy>();
-  for (const [key, members] of groups) {
-    const attempts = Math.max(...members.map((scenario) => scenario.policy.maxAttempts));
-    studies.set(key, runScoreStudy(studyInputs(members[0]!, attempts), members.flatMap(thresholdsFor)));
-  }
-  return studies;
+  const requests: StudyRequest[] = [...members.values()].map((group) => ({
+    inputs: studyInputs(group[0]!, Math.max(...group.map((scenario) => scenario.policy.maxAttempts))),
+    thresholds: group.flatMap(thresholdsFor),
+  }));
+  const studies = await runStudies(requests, workers);
+  return new Map([...members.keys()].map((key, index) => [key, studies[index]!]));
 }
 
 function findStudy(scenario: Scenario, studies: ReadonlyMap<string, ScoreStudy>): ScoreStudy {

@@ -4,7 +4,9 @@ import { buildSummary } from '../../../sim/metrics/summary.ts';
 import { digestOfSummary } from '../../../sim/metrics/summary.ts';
 import { runSimulation } from '../../../sim/engine/run-simulation.ts';
 import { MODALITIES, STRATA, matchedWindows, runScoreStudy, studyInputs } from '../../../sim/verification/score-study.ts';
-import { addVerificationStudy, studiesFor } from '../../../sim/verification/study-summary.ts';
+import { addVerificationStudy, drawStudies } from '../../../sim/verification/study-summary.ts';
+import { runStudies } from '../../../sim/verification/study-pool.ts';
+import { thresholdsFor } from '../../../sim/verification/verification-section.ts';
 
 // What lets one study serve a whole sweep, and keeps the fleet apart from it.
 
@@ -25,13 +27,31 @@ describe('verification study: determinism', () => {
     }
   });
 
+  it('draws the same study in one thread as with its chunks spread over worker threads, whatever order they finish in', { timeout: 60_000 }, async () => {
+    // 600,000 random-impostor windows: three chunks a modality, so both workers count chunks of the same stratum.
+    const scenario = loadScenario({ overrides: { ...small, 'verification.impostorWindows': 600_000 } });
+    const request = { inputs: studyInputs(scenario), thresholds: thresholdsFor(scenario) };
+    const [inThread] = await runStudies([request], 1);
+    const [inWorkers] = await runStudies([request], 2);
+    expect(inThread!.scores).toBe((3000 + 600_000 + 1000) * 2 * 3);
+    expect(inWorkers!.scores).toBe(inThread!.scores);
+    for (const modality of MODALITIES) {
+      for (const stratum of STRATA) {
+        expect(inWorkers!.counts[modality][stratum].windows).toEqual(inThread!.counts[modality][stratum].windows);
+        expect([...inWorkers!.counts[modality][stratum].bins]).toEqual([...inThread!.counts[modality][stratum].bins]);
+      }
+    }
+    expect(inThread!.counts.face.random.windows).toEqual([600_000]);
+    expect(matchedWindows(inThread!, 'face', 'random', 0, 3).matched).toBeGreaterThan(0);
+  });
+
   it("gives a sweep point the section a run of its scenario gets, and leaves the fleet's digest alone", async () => {
     const scenario = loadScenario({ overrides: { ...small, participants: 300, days: 7, seed: 5 } });
     const other = loadScenario({ overrides: { ...small, participants: 300, days: 7, seed: 5, 'policy.faceThreshold': 0.4, 'policy.maxAttempts': 5 } });
     const run = await runSimulation(scenario, { workers: 1 });
     const fleet = buildSummary(scenario, 'sim', run.metrics);
-    const alone = addVerificationStudy(scenario, fleet);
-    const shared = studiesFor([other, scenario]);
+    const alone = addVerificationStudy(scenario, fleet, await drawStudies([scenario], 1));
+    const shared = await drawStudies([other, scenario], 1);
     expect(shared.size).toBe(1);
     const inSweep = addVerificationStudy(scenario, fleet, shared);
     expect(JSON.stringify(inSweep)).toBe(JSON.stringify(alone));
