@@ -4,6 +4,7 @@ import type { ServerBenchResult } from './server-throughput.ts';
 import { formatServerBench } from './server-throughput.ts';
 import type { SimBenchResult } from './sim-throughput.ts';
 import { formatSimBench } from './sim-throughput.ts';
+import { formatStudyCostBench, type StudyCostResult } from './study-cost.ts';
 import { describeMachine, formatSpread, type Machine } from './bench-report.ts';
 
 export interface BenchRun {
@@ -11,13 +12,14 @@ export interface BenchRun {
   /** The command that produced the figures, as typed. */
   command: string;
   sim: SimBenchResult;
+  study: StudyCostResult;
   server: ServerBenchResult;
   driver: DriverBenchResult;
 }
 
 /** docs/performance.md, from one run's figures and nothing else: the page is rewritten whole by `npm run bench -- --write`. */
 export function performancePage(run: BenchRun): string {
-  const { sim, server, driver } = run;
+  const { sim, study, server, driver } = run;
   const met = (ok: boolean) => (ok ? 'met' : '**not met**');
   const simTargets = sim.rows.map(
     (row) =>
@@ -38,6 +40,9 @@ export function performancePage(run: BenchRun): string {
     '| what | measured | target | |',
     '|---|---:|---:|---|',
     ...simTargets,
+    ...study.rows
+      .filter((row) => row.command === 'sweep')
+      .map((row) => `| verification study's addition to \`sweep scenarios/${row.scenario}\` | ${(100 * row.addedShare.median).toFixed(1)} % | ≤ ${study.targetShare * 100} % | ${met(row.addedShare.median <= study.targetShare)} |`),
     `| server check-in (memory) / bare POST of the same bodies | ${formatSpread(server.ratios.memoryToBarePost, 2)} | ≥ ${server.targets.memoryToBarePost} | ${met(server.ratios.memoryToBarePost.median >= server.targets.memoryToBarePost)} |`,
     `| server check-in (SQLite) / bare POST of the same bodies | ${formatSpread(server.ratios.sqliteToBarePost, 2)} | ≥ ${server.targets.sqliteToBarePost} | ${met(server.ratios.sqliteToBarePost.median >= server.targets.sqliteToBarePost)} |`,
     `| drive-mode driver rate / autocannon's closed-loop rate | ${formatSpread(driver.figures.rateRatio, 2)} | ≥ ${driver.targets.rateRatio} | ${met(driver.figures.rateRatio.median >= driver.targets.rateRatio)} |`,
@@ -49,6 +54,8 @@ export function performancePage(run: BenchRun): string {
     '[`test/bench/driver-throughput.ts`](../test/bench/driver-throughput.ts) says how).',
     '',
     demote(formatSimBench(sim)),
+    '',
+    demote(formatStudyCostBench(study)),
     '',
     demote(formatServerBench(server)),
     '',

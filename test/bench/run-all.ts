@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { formatSimBench, runSimBench } from './sim-throughput.ts';
+import { formatStudyCostBench, runStudyCostBench } from './study-cost.ts';
 import { formatServerBench, runServerBench } from './server-throughput.ts';
 import { formatDriverBench, runDriverBench } from './driver-throughput.ts';
 import { describeMachine, machine, numberFlag } from './bench-report.ts';
@@ -24,11 +25,13 @@ const machineNow = machine();
 process.stdout.write(`# checkin-sim benchmarks\n${describeMachine(machineNow)}\n\n`);
 const sim = runSimBench({ ...(rounds !== undefined && { runs: rounds }) });
 process.stdout.write(`${formatSimBench(sim)}\n\n`);
+const study = runStudyCostBench({ ...(rounds !== undefined && { rounds }) });
+process.stdout.write(`${formatStudyCostBench(study)}\n\n`);
 const server = await runServerBench({ ...(rounds !== undefined && { rounds }), ...(durationSeconds !== undefined && { durationSeconds }) });
 process.stdout.write(`${formatServerBench(server)}\n\n`);
 const driver = await runDriverBench({ ...(rounds !== undefined && { rounds }), ...(durationSeconds !== undefined && { durationSeconds }) });
 process.stdout.write(`${formatDriverBench(driver)}\n`);
-const run: BenchRun = { machine: machineNow, command: ['npm run bench --', ...argv.filter((_, index) => jsonIndex < 0 || (index !== jsonIndex && index !== jsonIndex + 1))].join(' '), sim, server, driver };
+const run: BenchRun = { machine: machineNow, command: ['npm run bench --', ...argv.filter((_, index) => jsonIndex < 0 || (index !== jsonIndex && index !== jsonIndex + 1))].join(' '), sim, study, server, driver };
 if (jsonFile !== undefined) writeFileSync(jsonFile, `${JSON.stringify(run, null, 2)}\n`);
 if (write) {
   const page = fileURLToPath(new URL('../../docs/performance.md', import.meta.url));
