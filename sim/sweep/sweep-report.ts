@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { lines, round } from '../report/chart-helpers.ts';
-import { addHistograms, detCurve, operatingPoint, total } from '../report/det-curve.ts';
+import { round } from '../report/chart-helpers.ts';
 import { htmlPage } from '../report/html-page.ts';
 import { renderCharts, REPORT_FILE } from '../report/run-report.ts';
-import { detSpec, floorDecade } from '../report/det-chart.ts';
+import { floored, frontierCharts, shortName, THRESHOLD_FIELDS } from './sweep-frontiers.ts';
+import { sweepDetChart } from './sweep-det-charts.ts';
 import type { ChartDefinition, HeadlineRow } from '../report/report-types.ts';
 import type { Summary } from '../metrics/summary.ts';
 import type { GridField } from './grid.ts';
@@ -20,7 +20,6 @@ export interface SweepReportInput {
 }
 
 const WIDTH = 440;
-const THRESHOLD_FIELDS = ['policy.faceThreshold', 'policy.voiceThreshold'];
 
 export async function writeSweepReport(outDir: string, input: SweepReportInput): Promise<string> {
   const file = join(outDir, REPORT_FILE);
@@ -53,7 +52,6 @@ function percentOf(rate: RateEstimate): { value: number; low: number; high: numb
 }
 
 export function sweepCharts(input: SweepReportInput): ChartDefinition[] {
-  const rows = input.points.map((point) => point.row);
   const fields = input.grid.map((field) => field.field);
   const charts = [
     metricChart(input, {
@@ -94,11 +92,11 @@ export function sweepCharts(input: SweepReportInput): ChartDefinition[] {
         yTitle: ['false accepts', '(% of impostor windows)'],
         pick: (row) => percentOf(row.falseAcceptRate),
       }),
-      ...(input.points.every((point) => point.summary.verification) ? [studyFalseMatchChart(input), studyDetChart(input)] : [sweepDetChart(input)]),
+      ...(input.points.every((point) => point.summary.verification) ? [studyFalseMatchChart(input)] : []),
+      sweepDetChart(input),
     );
   }
-  if (fields.some((field) => field.startsWith('policy.'))) charts.push(frontierChart(input.grid, rows));
-  return charts;
+  return [...charts, ...frontierCharts(input)];
 }
 
 interface MetricOptions {
@@ -151,42 +149,6 @@ function metricChart(input: SweepReportInput, options: MetricOptions): ChartDefi
   };
 }
 
-/** The DET curve of all points' scores together, with each point's thresholds marked on it. */
-function sweepDetChart(input: SweepReportInput): ChartDefinition {
-  const binWidth = input.points[0]?.summary.scores.binWidth ?? 0.01;
-  const pooled = (name: keyof Omit<Summary['scores'], 'binWidth'>) => addHistograms(input.points.map((point) => point.summary.scores[name]), binWidth);
-  const modalities = [
-    { name: 'face (selfie)', genuine: pooled('genuineFace'), impostor: pooled('impostorFace'), field: 'policy.faceThreshold', key: 'face' as const },
-    { name: 'voice (call)', genuine: pooled('genuineVoice'), impostor: pooled('impostorVoice'), field: 'policy.voiceThreshold', key: 'voice' as const },
-  ];
-  const usable = modalities.filter((m) => total(m.genuine) > 0 && total(m.impostor) > 0);
-  const curve = usable.flatMap((m) =>
-    detCurve(m.genuine, m.impostor, binWidth)
-      .filter((point) => point.falseMatchRate > 0 && point.falseNonMatchRate > 0)
-      .map((point) => ({ modality: m.name, fmr: round(100 * point.falseMatchRate, 6), fnmr: round(100 * point.falseNonMatchRate, 6) })),
-  );
-  const impostorAttempts = usable.reduce((sum, m) => sum + total(m.impostor), 0);
-  const genuineAttempts = usable.reduce((sum, m) => sum + total(m.genuine), 0);
-  const xMin = floorDecade(Math.min(...curve.map((point) => point.fmr), 100 / Math.max(1, impostorAttempts)));
-  const yMin = floorDecade(Math.min(...curve.map((point) => point.fnmr), 100 / Math.max(1, genuineAttempts)));
-  const swept = usable.filter((m) => input.grid.some((field) => field.field === m.field));
-  const thresholds = swept.flatMap((m) => [...new Set(input.points.map((point) => point.thresholds[m.key]))].map((threshold) => ({ m, threshold })));
-  const markers = thresholds.map(({ m, threshold }) => {
-    const point = operatingPoint(m.genuine, m.impostor, binWidth, threshold);
-    return { modality: m.name, label: String(threshold), fmr: Math.max(xMin, round(100 * point.falseMatchRate, 6)), fnmr: Math.max(yMin, round(100 * point.falseNonMatchRate, 6)) };
-  });
-  return detSpec({
-    id: 'sweep-det-curve',
-    title: 'DET curve with the swept thresholds',
-    subtitle: 'per attempt, from the scores of every point together',
-    guide: `Each dot is one swept threshold (labelled) on the curve of all points' scores: moving right along the curve admits more impostors and fails fewer genuine people. From ${genuineAttempts.toLocaleString('en-US')} genuine and ${impostorAttempts.toLocaleString('en-US')} impostor attempts; a dot on an edge stands for 0.`,
-    curve,
-    markers,
-    xMin,
-    yMin,
-  });
-}
-
 /** The study's false-match rate per window at each point's face threshold, on a log scale. */
 function studyFalseMatchChart(input: SweepReportInput): ChartDefinition {
   const chart = metricChart(input, {
@@ -200,113 +162,6 @@ function studyFalseMatchChart(input: SweepReportInput): ChartDefinition {
   const spec = chart.spec as { layer: { encoding: { y: Record<string, unknown> } }[] };
   for (const layer of spec.layer) layer.encoding.y = { ...layer.encoding.y, scale: { type: 'log' } };
   return chart;
-}
-
-/** A rate for a log axis: a zero estimate or bound drawn at a tenth of its upper bound. */
-function floored(rate: { value: number; low: number; high: number }): { value: number; low: number; high: number } {
-  const floor = rate.high / 10;
-  return { value: Math.max(rate.value, floor), low: Math.max(rate.low, floor), high: rate.high };
-}
-
-/** The DET curve of the verification study, per attempt, with every swept threshold marked on it. */
-function studyDetChart(input: SweepReportInput): ChartDefinition {
-  const modalities = [
-    { name: 'face (selfie)', key: 'face' as const, field: 'policy.faceThreshold' },
-    { name: 'voice (call)', key: 'voice' as const, field: 'policy.voiceThreshold' },
-  ];
-  const rates = (m: (typeof modalities)[number]) => {
-    const byThreshold = new Map<number, { fmr: number; fnmr: number }>();
-    for (const point of input.points) {
-      for (const row of point.summary.verification![m.key].curve) byThreshold.set(row.threshold, { fmr: row.attempt.falseMatch.value, fnmr: row.attempt.falseNonMatch.value });
-    }
-    return byThreshold;
-  };
-  const curve = modalities.flatMap((m) =>
-    [...rates(m)]
-      .filter(([, rate]) => rate.fmr > 0 && rate.fnmr > 0)
-      .sort(([a], [b]) => a - b)
-      .map(([, rate]) => ({ modality: m.name, fmr: round(100 * rate.fmr, 8), fnmr: round(100 * rate.fnmr, 8) })),
-  );
-  const design = input.points[0]!.summary.verification!.design;
-  const xMin = floorDecade(Math.min(...curve.map((point) => point.fmr), 100 / design.impostorWindows));
-  const yMin = floorDecade(Math.min(...curve.map((point) => point.fnmr), 100 / design.genuineWindows));
-  const swept = modalities.filter((m) => input.grid.some((field) => field.field === m.field));
-  const markers = swept.flatMap((m) => {
-    const byThreshold = rates(m);
-    return [...new Set(input.points.map((point) => point.thresholds[m.key]))].map((threshold) => {
-      const rate = byThreshold.get(threshold)!;
-      return { modality: m.name, label: String(threshold), fmr: Math.max(xMin, round(100 * rate.fmr, 8)), fnmr: Math.max(yMin, round(100 * rate.fnmr, 8)) };
-    });
-  });
-  return detSpec({
-    id: 'sweep-det-curve',
-    title: 'DET curve with the swept thresholds',
-    subtitle: 'per attempt, from the verification study',
-    guide: `Each dot is one swept threshold (labelled), every one of them, on the curve of the verification study: moving right along the curve admits more impostors and fails fewer genuine people. From ${design.genuineWindows.toLocaleString('en-US')} genuine windows and ${(design.impostorWindows + design.lookAlikeWindows).toLocaleString('en-US')} impostor windows a modality (first attempts; impostors in the scenario's mix of strangers and look-alikes); a dot on an edge stands for 0.`,
-    curve,
-    markers,
-    xMin,
-    yMin,
-  });
-}
-
-/**
- * Burden against detection: each point's false escalations (burden on compliant people) against the
- * median time to detect an absconder; the line joins the points no other point beats on both.
- * Colour is the first grid field, shape the others, so that points at one place stay readable.
- */
-function frontierChart(grid: readonly GridField[], rows: readonly SweepRow[]): ChartDefinition {
-  const [first, ...rest] = grid;
-  const others = rest.filter((field) => field.values.length > 1);
-  const points = rows
-    .filter((row) => row.detectionDelayHours.p50 !== null)
-    .map((row) => ({
-      colour: first === undefined ? row.label : String(row.values[first.field]),
-      shape: others.map((field) => String(row.values[field.field])).join(' · '),
-      delay: row.detectionDelayHours.p50!,
-      burden: round(row.falseEscalationsPer1000.value, 4),
-    }));
-  const frontier = points
-    .filter((a) => !points.some((b) => b.delay <= a.delay && b.burden <= a.burden && (b.delay < a.delay || b.burden < a.burden)))
-    .sort((a, b) => a.delay - b.delay || a.burden - b.burden);
-  const x = { field: 'delay', type: 'quantitative', title: 'median time to detect an absconder (h)', scale: { zero: false } } as const;
-  const y = { field: 'burden', type: 'quantitative', title: lines('false escalations', '(per 1,000 participants)') } as const;
-  const colourDomain = first === undefined ? undefined : first.values.map(String);
-  const title = 'Burden versus detection';
-  return {
-    id: 'sweep-frontier',
-    title,
-    guide: 'Each mark is one point of the grid: lower means fewer compliant people flagged, further left means absconders are noticed sooner; the dashed line joins the points no other point beats on both, the settings worth choosing between.',
-    spec: {
-      title: { text: title, subtitle: 'false escalations against median detection delay; dashed: the frontier' },
-      width: 340,
-      height: 260,
-      layer: [
-        { data: { values: frontier }, mark: { type: 'line', color: '#e45756', strokeDash: [4, 3] }, encoding: { x, y, order: { field: 'delay', type: 'quantitative' } } },
-        {
-          data: { values: points },
-          mark: { type: 'point', filled: true, size: 70, opacity: 0.85 },
-          encoding: {
-            x,
-            y,
-            color: { field: 'colour', type: 'ordinal', title: shortName(first?.field ?? 'point'), scale: { scheme: 'viridis', ...(colourDomain ? { domain: colourDomain } : {}) }, sort: null, legend: { titleLimit: 200 } },
-            shape: others.length === 0 ? { value: 'circle' } : { field: 'shape', type: 'nominal', title: others.flatMap((field) => shortName(field.field)), legend: { titleLimit: 200 } },
-          },
-        },
-      ],
-    } as TopLevelSpec,
-  };
-}
-
-/** The last part of a field's path in words, on lines of ~16 characters: `policy.graceMinutes` → ['grace minutes']. */
-function shortName(field: string): string[] {
-  const words = (field.split('.').at(-1) ?? field).replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(' ');
-  return words.reduce<string[]>((wrapped, word) => {
-    const last = wrapped.at(-1);
-    if (last !== undefined && last.length + word.length < 16) wrapped[wrapped.length - 1] = `${last} ${word}`;
-    else wrapped.push(word);
-    return wrapped;
-  }, []);
 }
 
 function headlineRows(input: SweepReportInput): HeadlineRow[] {

@@ -130,12 +130,12 @@ describe('report in a browser, network off', () => {
     expect(readFileSync(join(out, 'report.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 
-  it('shows the sweep report with its DET curve and frontier', async () => {
+  it('shows the sweep report with its DET curve and its threshold trade-off', async () => {
     const out = join(OUT, 'sweep');
     const result = runCli(['sweep', 'scenarios/threshold-sweep.yaml', '--grid', 'policy.faceThreshold=0.2,0.325,0.45', '--grid', 'behaviour.impostorPerWindow=0.05', '--participants', '1500', '--days', '14', '--workers', '2', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     const check = await openReport(join(out, 'report.html'), join(out, 'report.png'));
-    expectEveryChartDrawn(check, ['sweep-system-rate', 'sweep-all-causes-rate', 'sweep-people-affected', 'sweep-false-escalations', 'sweep-false-accept-rate', 'sweep-study-false-match', 'sweep-det-curve', 'sweep-frontier']);
+    expectEveryChartDrawn(check, ['sweep-system-rate', 'sweep-all-causes-rate', 'sweep-people-affected', 'sweep-false-escalations', 'sweep-false-accept-rate', 'sweep-study-false-match', 'sweep-det-curve', 'sweep-threshold-frontier']);
     expect(check.charts[0]!.title).toBe('False-failure rate, system (technology), across the grid');
     expect(check.headline.slice(1, 3)).toEqual(['lowest false-failure rate, system', 'highest false-failure rate, system']);
   });
