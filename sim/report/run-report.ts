@@ -5,6 +5,7 @@ import { count, hours, rateWithInterval } from './chart-helpers.ts';
 import { htmlPage, type RenderedChart } from './html-page.ts';
 import { renderSvg } from './render-svg.ts';
 import { runCharts } from './run-charts.ts';
+import { studyHeadlineRows } from './study-rows.ts';
 import type { RunThresholds } from './det-chart.ts';
 import type { ChartDefinition, HeadlineRow } from './report-types.ts';
 import type { Summary } from '../metrics/summary.ts';
@@ -92,6 +93,7 @@ function headlineRows(summary: Summary): HeadlineRow[] {
     { label: 'detection delay p50 / p90', value: `${hours(escalations.detectionDelayHours.p50)} / ${hours(escalations.detectionDelayHours.p90)}`, note: 'from absconding to escalation, detected absconders followed at least two check-in intervals' },
     { label: 'burden', value: `${count(burden.inPersonVisits)} in-person visits, ${count(burden.officerCalls)} officer calls`, note: `${count(burden.minutesLost / 60)} hours lost by compliant people` },
     { label: 'officer time', value: `${count(burden.officerMinutes)} officer minutes`, note: `${count(burden.excusedWindows)} failed windows excused by an officer after a call-back` },
+    ...studyHeadlineRows(summary),
   ];
   const { load } = summary;
   if (load) {
@@ -110,6 +112,7 @@ const RUN_NOTES = [
   "The headline is the system class: what the programme's technology does to people who acted in time. The rate of all causes also counts phones, the schedule and people who did not answer, so it is not a measure of the technology alone.",
   'A false accept is a window answered by an impostor whose verdict was verified; a false escalation is an escalation of someone who had not absconded; escalation precision is the share of escalations that were of absconders.',
   'People affected: participants with at least one false failure in the period. Intervals are 95 % Wilson score intervals; a rate with nothing to divide by is shown as a dash.',
+  "The verification study's rows come from scores drawn beside the fleet from the same score model (summary.json's verification section): per window, with the scenario's retries, 95 % Clopper–Pearson intervals; a group's × is its rate over the whole study's.",
   'The DET curve is drawn from the histograms of similarity scores of every judged attempt (bins of 0.01), not from window verdicts.',
   'Every figure comes from synthetic participants. Inputs that are assumptions, not published figures: how often and how long phones are unusable (device spells), how often a retry meets the same failure, officers\' caseloads, call-back time and answer rate, the shares who call or are sent in person, and most per-attempt failure rates; no operator publishes a check-in failure rate. Every default and its source (or ASSUMPTION) is listed in docs/scenarios.md.',
 ];
