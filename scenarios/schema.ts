@@ -287,7 +287,7 @@ export const ScenarioSchema = Type.Object(
           maximum: 100_000_000,
           default: 250_000,
           description:
-            'impostor windows of random strangers per modality (250,000 keeps the study within a fifth of a sweep and resolves false-match rates to ~4e-5; 10,000,000 resolves ~1e-6 at 40× the time, ~15 s a modality)',
+            'impostor windows of random strangers per modality (250,000 keeps the study within a fifth of a sweep and resolves false-match rates to ~4e-5; 10,000,000 resolves ~1e-6 at 40× the draws, ~10 s of CPU a modality)',
         }),
         lookAlikeWindows: Type.Integer({
           minimum: 1000,
