@@ -64,7 +64,7 @@ function thresholdFrontierChart(input: SweepReportInput): ChartDefinition {
     title,
     guide: `Each mark is one point of the grid, labelled with its ${modality} threshold: further left lets fewer impostors through, lower fails fewer genuine people a year; bars are 95 % intervals, and the dashed line joins the points no other point beats on both. Both figures come from the verification study (a zero false-match estimate is drawn at a tenth of its upper bound); a threshold does not change when an absconder is noticed, so this, not burden against detection, is its trade-off.`,
     spec: {
-      title: { text: title, subtitle: 'verification study: false failures a year against false matches per window; dashed: the frontier' },
+      title: { text: title, subtitle: 'from the verification study; dashed: the frontier' },
       width: 340,
       height: 260,
       layer: [
