@@ -42,7 +42,7 @@ function thresholdFrontierChart(input: SweepReportInput): ChartDefinition {
   const points = input.points.map(({ row }) => {
     const study = row.study!;
     const falseMatch = floored(study[modality].windowFalseMatch);
-    const failures = study.verificationFalseFailuresPerYear;
+    const failures = floored(study.verificationFalseFailuresPerYear);
     return {
       threshold: String(study[modality].threshold),
       shape: others.length === 0 ? 'all points' : others.map((field) => String(row.values[field.field])).join(' · '),
@@ -50,19 +50,20 @@ function thresholdFrontierChart(input: SweepReportInput): ChartDefinition {
       fmr: falseMatch.value,
       fmrLow: falseMatch.low,
       fmrHigh: falseMatch.high,
+      failuresPerYear: study.verificationFalseFailuresPerYear.value,
       failures: round(failures.value, 1),
       failuresLow: round(failures.low, 1),
       failuresHigh: round(failures.high, 1),
     };
   });
-  const frontier = nonDominated(points, (point) => point.rate, (point) => point.failures);
+  const frontier = nonDominated(points, (point) => point.rate, (point) => point.failuresPerYear);
   const x = { field: 'fmr', type: 'quantitative', title: lines('false matches per impostor window', `(study, ${modality}, log scale)`), scale: { type: 'log' } } as const;
-  const y = { field: 'failures', type: 'quantitative', title: lines('verification false failures a year', '(study, this fleet)') } as const;
+  const y = { field: 'failures', type: 'quantitative', title: lines('verification false failures a year', '(study, this fleet, log scale)'), scale: { type: 'log' } } as const;
   const title = 'False failures versus false matches';
   return {
     id: 'sweep-threshold-frontier',
     title,
-    guide: `Each mark is one point of the grid, labelled with its ${modality} threshold: further left lets fewer impostors through, lower fails fewer genuine people a year; bars are 95 % intervals, and the dashed line joins the points no other point beats on both. Both figures come from the verification study (a zero false-match estimate is drawn at a tenth of its upper bound); a threshold does not change when an absconder is noticed, so this, not burden against detection, is its trade-off.`,
+    guide: `Each mark is one point of the grid, labelled with its ${modality} threshold: further left lets fewer impostors through, lower fails fewer genuine people a year; bars are 95 % intervals, and the dashed line joins the points no other point beats on both. Both figures come from the verification study (on log scales: a zero estimate is drawn at a tenth of its upper bound); a threshold does not change when an absconder is noticed, so this, not burden against detection, is its trade-off.`,
     spec: {
       title: { text: title, subtitle: 'from the verification study; dashed: the frontier' },
       width: 340,

@@ -46,15 +46,16 @@ describe('sweep report: the trade-off that fits the grid', () => {
     const input = await inputFor(file, gridFromScenario(loadScenario({ file }).sweep.grid));
     expect(ids(input)).toContain('sweep-threshold-frontier');
     expect(ids(input)).not.toContain('sweep-frontier');
-    const [frontier, , , points] = chart(input, 'sweep-threshold-frontier').layer.map((layer) => layer.data.values as { threshold: string; rate: number; failures: number }[]);
+    const [frontier, , , points] = chart(input, 'sweep-threshold-frontier').layer.map((layer) => layer.data.values as { threshold: string; rate: number; failuresPerYear: number }[]);
     expect(points!.map((point) => point.threshold)).toEqual(['0.15', '0.2', '0.25', '0.3', '0.325', '0.35', '0.4', '0.45']);
     // A higher threshold lets fewer impostors through and fails more genuine people.
     for (let i = 1; i < points!.length; i++) {
       expect(points![i]!.rate).toBeLessThanOrEqual(points![i - 1]!.rate);
-      expect(points![i]!.failures).toBeGreaterThanOrEqual(points![i - 1]!.failures);
+      expect(points![i]!.failuresPerYear).toBeGreaterThanOrEqual(points![i - 1]!.failuresPerYear);
     }
-    expect(points!.at(-1)!.failures).toBeGreaterThan(10 * points![0]!.failures);
-    const beaten = (p: { rate: number; failures: number }) => points!.some((q) => q.rate <= p.rate && q.failures <= p.failures && (q.rate < p.rate || q.failures < p.failures));
+    expect(points!.at(-1)!.failuresPerYear).toBeGreaterThan(10 * points![0]!.failuresPerYear);
+    const beaten = (p: { rate: number; failuresPerYear: number }) =>
+      points!.some((q) => q.rate <= p.rate && q.failuresPerYear <= p.failuresPerYear && (q.rate < p.rate || q.failuresPerYear < p.failuresPerYear));
     expect(frontier!.map((point) => point.threshold)).toEqual(points!.filter((point) => !beaten(point)).map((point) => point.threshold).reverse());
     expect(frontier!.map((point) => point.threshold)).toContain('0.325');
   });
