@@ -27,7 +27,7 @@ export type StudyModality = (typeof MODALITIES)[number];
 export const STRATA = ['genuine', 'random', 'lookAlike'] as const;
 export type Stratum = (typeof STRATA)[number];
 
-/** Windows per chunk: each chunk has streams of its own (the unit a parallel study would split on). */
+/** Windows per chunk: each chunk has streams of its own, and is the unit study-pool.ts hands to a thread. */
 export const CHUNK_WINDOWS = 250_000;
 
 /** What a study draws: the scenario's score model and the study's sizes, never a threshold. */
