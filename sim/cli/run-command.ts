@@ -90,13 +90,17 @@ async function runSim(scenario: Scenario, flags: RunFlags, outDir: string): Prom
   const progress = createProgress(scenario.name);
   // With workers, the study's chunks run in threads of their own beside the fleet's shards; with one, in this thread after the fleet.
   const study = flags.workers > 1 ? timedStudy(scenario, flags.workers) : undefined;
-  const result = await runSimulation(scenario, {
-    workers: flags.workers,
-    eventsFile: flags.events ? join(outDir, 'events.ndjson') : undefined,
-    onProgress: (done, total) => progress.update(done, total),
-  });
+  // Awaited together, so that a failure of either is reported and none is left unhandled.
+  const [result, concurrentStudy] = await Promise.all([
+    runSimulation(scenario, {
+      workers: flags.workers,
+      eventsFile: flags.events ? join(outDir, 'events.ndjson') : undefined,
+      onProgress: (done, total) => progress.update(done, total),
+    }),
+    study,
+  ]);
   progress.stop();
-  const { studies, verificationMs } = await (study ?? timedStudy(scenario, 1));
+  const { studies, verificationMs } = concurrentStudy ?? (await timedStudy(scenario, 1));
   const summary = addVerificationStudy(scenario, buildSummary(scenario, 'sim', result.metrics), studies);
   const extra = flags.events ? [`events:  ${join(outDir, 'events.ndjson')} (${result.eventsWritten.toLocaleString('en-US')} events)`] : [];
   writeOutputs(outDir, summary, { ...buildPerf(result.metrics, result), verificationMs }, extra);

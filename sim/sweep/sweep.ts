@@ -46,8 +46,9 @@ export async function runAndWriteSweep(plan: SweepPlan, outDir: string, options:
     verificationMs = performance.now() - started;
     return studies;
   });
-  const fleet = await runSweep(plan.points, options);
-  const studies = await drawing;
+  // With workers, awaited together, so that a failure of either is reported and none is left unhandled;
+  // with one, the study has run in this thread already and its time is its own.
+  const [studies, fleet] = options.workers > 1 ? await Promise.all([drawing, runSweep(plan.points, options)]) : [await drawing, await runSweep(plan.points, options)];
   const results = fleet.map((result, index) => ({ ...result, summary: addVerificationStudy(plan.points[index]!.scenario, result.summary, studies) }));
   const rows = plan.points.map((point, index) => sweepRow(point, results[index]!.summary));
   const document: SweepDocument = { scenario: plan.scenario, seed: plan.seed, confidence: 0.95, grid: plan.grid, points: rows };
