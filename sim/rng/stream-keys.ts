@@ -9,7 +9,24 @@ export type StreamPurpose = 'profile' | 'life' | 'shocks' | 'template' | 'enrolm
 
 /** The stream of one participant for one purpose: it depends on (seed, purpose, id) only. */
 export function participantStream(seed: number, purpose: StreamPurpose, participantId: number): RandomStream {
-  return new RandomStream(`${seed}/${purpose}/${participantId}`);
+  return new RandomStream(participantKeyPrefix(seed, purpose), participantId);
+}
+
+let prefixSeed = Number.NaN;
+const prefixes = new Map<StreamPurpose, string>();
+
+/** `<seed>/<purpose>/`, made once per seed and purpose rather than for every participant. */
+function participantKeyPrefix(seed: number, purpose: StreamPurpose): string {
+  if (seed !== prefixSeed) {
+    prefixes.clear();
+    prefixSeed = seed;
+  }
+  let prefix = prefixes.get(purpose);
+  if (prefix === undefined) {
+    prefix = `${seed}/${purpose}/`;
+    prefixes.set(purpose, prefix);
+  }
+  return prefix;
 }
 
 /** The scenario's own stream, from which exogenous shocks are drawn before anyone is simulated. */
