@@ -2,7 +2,7 @@ import { participantStream, type RandomStream } from '../rng/index.ts';
 import { DAY_MS, MINUTE_MS } from '../virtual-time.ts';
 import { ENGLISH_LANGUAGE_INDEX, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../../scenarios/catalog.ts';
 import { drawGenuineSample, drawImpostorRho, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
-import { isNightHour, rhythmFor } from '../behaviour/daily-rhythm.ts';
+import { isNightHour, rhythmFor, type DailyRhythm } from '../behaviour/daily-rhythm.ts';
 import { CAUSE_INDEX, MODALITIES, verificationCause } from '../../scenarios/vocabulary.ts';
 import { attemptAfter, lateCause, responseDelayMinutes, retryAt } from '../behaviour/response-delay.ts';
 import { adHocHoursFor, windowsFor, type CheckInWindow } from '../behaviour/schedule.ts';
@@ -55,7 +55,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
   const listener = context.listeners(row, id);
   const stream = participantStream(scenario.seed, 'life', id);
   const zone = TIME_ZONES[population.timeZone[row]!]!;
-  const rhythm = rhythmFor(scenario, zone.utcOffsetHours, population.workShift[row]!);
+  const rhythm = rhythmsByZoneAndShift(scenario)[population.timeZone[row]!]![population.workShift[row]!]!;
   const abscondAt = population.abscondAt[row]!;
   const periodEnd = scenario.days * DAY_MS;
   const until = Math.min(periodEnd, population.hearingAt[row]!);
@@ -235,6 +235,18 @@ function responseCause(response: AttemptResponse, byPhone: boolean): number {
       if (response.judgement === 'match') return NO_CAUSE;
       return CAUSE_INDEX[verificationCause(response.judgement, byPhone ? 'voice' : 'face')];
   }
+}
+
+const rhythmsCache = new WeakMap<Scenario, DailyRhythm[][]>();
+
+/** The daily rhythm of each time zone and work shift (shared by everyone in both, and read only). */
+function rhythmsByZoneAndShift(scenario: Scenario): DailyRhythm[][] {
+  let byZone = rhythmsCache.get(scenario);
+  if (!byZone) {
+    byZone = TIME_ZONES.map((zone) => WORK_SHIFTS.map((_shift, shift) => rhythmFor(scenario, zone.utcOffsetHours, shift)));
+    rhythmsCache.set(scenario, byZone);
+  }
+  return byZone;
 }
 
 const adHocHoursCache = new WeakMap<Scenario, number[][]>();
