@@ -20,15 +20,12 @@ export class RandomStream {
   private c = 1;
   private spareNormal = Number.NaN;
 
-  /**
-   * The stream keyed by `key`, or with `keyNumber` (a non-negative integer) by `key` followed by its
-   * decimal digits: the same stream, without making a string for each of millions of participants.
-   */
-  constructor(key: string, keyNumber = -1) {
+  /** `afterFirstPass`: Mash's state after the key's first pass, when the caller has it (see NumberedStreams). */
+  constructor(key: string, afterFirstPass = mash(AFTER_SPACES, key)) {
     // seedrandom's seeding: Mash three spaces, then subtract Mash of the key from each part.
-    const first = mashKey(AFTER_SPACES, key, keyNumber);
-    const second = mashKey(first, key, keyNumber);
-    const third = mashKey(second, key, keyNumber);
+    const first = afterFirstPass;
+    const second = mash(first, key);
+    const third = mash(second, key);
     this.s0 = fractionAbove(mashOutput(AFTER_ONE_SPACE) - mashOutput(first));
     this.s1 = fractionAbove(mashOutput(AFTER_TWO_SPACES) - mashOutput(second));
     this.s2 = fractionAbove(mashOutput(AFTER_SPACES) - mashOutput(third));
@@ -121,42 +118,40 @@ export class RandomStream {
 }
 
 /**
+ * The streams keyed `<prefix><n>` for many numbers n (one per participant): seeding hashes the key
+ * three times, and the first pass over the prefix, which is the same for all, is done once.
+ */
+export class NumberedStreams {
+  private readonly afterPrefix: number;
+
+  constructor(private readonly prefix: string) {
+    this.afterPrefix = mash(AFTER_SPACES, prefix);
+  }
+
+  stream(n: number): RandomStream {
+    const suffix = String(n);
+    return new RandomStream(this.prefix + suffix, mash(this.afterPrefix, suffix));
+  }
+}
+
+/**
  * Baagoe's Mash hash, as seedrandom's Alea seeds with it: one running state `n` over successive
  * strings; `mash` returns the state after `data`, and `mashOutput` the value Mash returns for it.
  */
 function mash(state: number, data: string): number {
   let n = state;
-  for (let i = 0; i < data.length; i++) n = mashCharCode(n, data.charCodeAt(i));
+  for (let i = 0; i < data.length; i++) {
+    n += data.charCodeAt(i);
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    n += h * 0x100000000; // 2^32
+  }
   return n;
 }
-
-function mashCharCode(state: number, charCode: number): number {
-  let n = state + charCode;
-  let h = 0.02519603282416938 * n;
-  n = h >>> 0;
-  h -= n;
-  h *= n;
-  n = h >>> 0;
-  h -= n;
-  return n + h * 0x100000000; // 2^32
-}
-
-/** Mash of `key` and then, when `keyNumber` ≥ 0, of its decimal digits. */
-function mashKey(state: number, key: string, keyNumber: number): number {
-  let n = mash(state, key);
-  if (keyNumber < 0) return n;
-  let digits = 0;
-  let rest = keyNumber;
-  do {
-    DIGITS[digits++] = rest % 10;
-    rest = Math.floor(rest / 10);
-  } while (rest > 0);
-  while (digits > 0) n = mashCharCode(n, CHAR_CODE_0 + DIGITS[--digits]!);
-  return n;
-}
-
-const DIGITS = new Uint8Array(16);
-const CHAR_CODE_0 = 48;
 
 function mashOutput(state: number): number {
   return (state >>> 0) * 2.3283064365386963e-10; // 2^-32

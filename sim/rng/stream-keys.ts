@@ -1,4 +1,4 @@
-import { RandomStream } from './random-stream.ts';
+import { NumberedStreams, RandomStream } from './random-stream.ts';
 
 /**
  * What a stream is used for. Each purpose gets its own stream so that adding draws to one part of
@@ -9,24 +9,24 @@ export type StreamPurpose = 'profile' | 'life' | 'shocks' | 'template' | 'enrolm
 
 /** The stream of one participant for one purpose: it depends on (seed, purpose, id) only. */
 export function participantStream(seed: number, purpose: StreamPurpose, participantId: number): RandomStream {
-  return new RandomStream(participantKeyPrefix(seed, purpose), participantId);
+  return participantStreams(seed, purpose).stream(participantId);
 }
 
-let prefixSeed = Number.NaN;
-const prefixes = new Map<StreamPurpose, string>();
+let cachedSeed = Number.NaN;
+const streamsByPurpose = new Map<StreamPurpose, NumberedStreams>();
 
-/** `<seed>/<purpose>/`, made once per seed and purpose rather than for every participant. */
-function participantKeyPrefix(seed: number, purpose: StreamPurpose): string {
-  if (seed !== prefixSeed) {
-    prefixes.clear();
-    prefixSeed = seed;
+/** The participants' streams `<seed>/<purpose>/<id>`, made once per seed and purpose rather than for every participant. */
+function participantStreams(seed: number, purpose: StreamPurpose): NumberedStreams {
+  if (seed !== cachedSeed) {
+    streamsByPurpose.clear();
+    cachedSeed = seed;
   }
-  let prefix = prefixes.get(purpose);
-  if (prefix === undefined) {
-    prefix = `${seed}/${purpose}/`;
-    prefixes.set(purpose, prefix);
+  let streams = streamsByPurpose.get(purpose);
+  if (streams === undefined) {
+    streams = new NumberedStreams(`${seed}/${purpose}/`);
+    streamsByPurpose.set(purpose, streams);
   }
-  return prefix;
+  return streams;
 }
 
 /** The scenario's own stream, from which exogenous shocks are drawn before anyone is simulated. */

@@ -22,7 +22,7 @@ describe('seeded streams', () => {
     }
   });
 
-  it("key a participant's stream by the digits of its id, as the whole key written out would", () => {
+  it("seed a participant's stream (prefix hashed once) as seedrandom seeds its whole key", () => {
     for (const id of [0, 7, 10, 99, 123_456, 10_000_000, 2 ** 31 - 1]) {
       const reference = seedrandom.alea(`42/life/${id}`);
       const stream = participantStream(42, 'life', id);
