@@ -13,7 +13,7 @@ import type { Population } from '../population/population.ts';
 import { INTENT, VERDICT } from '../metrics/shard-metrics.ts';
 import type { LifeListeners } from './life-listener.ts';
 import type { Caseloads } from './caseloads.ts';
-import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
+import type { AttemptResponse, CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import { windowVerdict } from '../../server-stub/policy/index.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
@@ -28,6 +28,11 @@ export interface LifeContext {
   caseloads: Caseloads;
   /** Told each participant's windows when its life starts (drive mode registers them with the server). */
   onSchedule?: (row: number, windows: readonly CheckInWindow[]) => void;
+  /**
+   * Sim mode's server, answering in place: with it the life yields nothing and runs to its end in one
+   * step (suspending a generator at every attempt cost sim mode more than the server's answer did).
+   */
+  backend?: SyncBackend;
 }
 
 const YEAR_MS = 365 * DAY_MS;
@@ -35,9 +40,9 @@ const PHONE = MODALITIES.indexOf('phone');
 
 /**
  * One participant's whole period, on the participant's own stream. It yields every attempt that
- * reaches the server and resumes with the server's answer, so the same life runs against the
- * in-process backend (sim mode, driven synchronously) or over HTTP (drive mode, driven by a global
- * clock). Everything on the person's side — notifications, delays, device spells, client-side glitches
+ * reaches the server and resumes with the server's answer, so the same life runs over HTTP (drive
+ * mode, driven by a global clock) or against any other backend; sim mode's in-process backend, given
+ * in the context, answers in place instead. Everything on the person's side — notifications, delays, device spells, client-side glitches
  * and their persistence — happens here; each window's verdict and cause are told to the life's
  * listener (which records them), and the window is handed to the caseloads for the officer's side.
  *
@@ -170,7 +175,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
           if (stageCause === NO_CAUSE) {
             const poorShare = isNightHour(rhythm, at) ? biometrics.poorCaptureAtNight : biometrics.poorCapture;
             const poor: boolean = !byPhone && ((previousPoor && repeatDraw < sameCauseOnRetry.poorLight) || poorDraw < poorShare);
-            const response: AttemptResponse = yield {
+            const attempt: CheckInAttempt = {
               participantId: id,
               windowIndex,
               windowKind: window.kind,
@@ -182,6 +187,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
               sample: drawSample(stream, biometrics, noiseBase * (poor ? biometrics.poorCaptureNoiseFactor : 1), at - enrolledAt, intent === INTENT.impostor, impostorRho),
               livenessScore,
             };
+            const response: AttemptResponse = context.backend ? context.backend.submit(attempt) : yield attempt;
             attemptCause = responseCause(response, byPhone);
             if (response.outcome === 'judged') {
               listener.judged(intent === INTENT.impostor, byPhone, response.similarity);
