@@ -21,6 +21,9 @@ export const SHIFT_HOURS: Record<WorkShift, readonly [number, number] | null> = 
   night: [23, 7],
 };
 
+/** The days of the week, as a scenario names them (Monday first). */
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
 /** US time zones at standard time (no daylight saving: a fixed offset keeps virtual time simple). */
 export const TIME_ZONES = [
   { name: 'eastern', utcOffsetHours: -5, share: 0.45 },

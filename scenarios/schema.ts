@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { section } from './common/schema-section.ts';
-import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES } from './catalog.ts';
+import { CARRIER_NAMES, PHONE_MODEL_NAMES, TIME_ZONE_NAMES, WEEKDAYS } from './catalog.ts';
 
 /**
  * The scenario file's schema: every field, its unit (in its name or description), its bounds and its
@@ -58,8 +58,6 @@ const deviceState = (description: string, hazardPerDay: number, medianHours: num
   });
 
 const dayInPeriod = (description: string) => Type.Number({ minimum: 0, description });
-
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 /** A value a sweep grid can give a field: what a scalar field of this schema holds. */
 const GridValue = Type.Union([Type.Number(), Type.Boolean(), Type.String()]);

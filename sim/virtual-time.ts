@@ -6,7 +6,10 @@ export const DAY_MS = 24 * HOUR_MS;
 /** Local hour of day (fractional, 0 ≤ h < 24) at virtual time `at` for a fixed UTC offset. */
 export function localHour(at: number, utcOffsetHours: number): number {
   const local = at + utcOffsetHours * HOUR_MS;
-  return (((local % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
+  // The engine's instants are whole milliseconds, for which flooring is exact and much faster than
+  // the modulo of doubles (a call into the C library); both give the same value.
+  const sinceMidnight = Number.isInteger(local) ? local - Math.floor(local / DAY_MS) * DAY_MS : ((local % DAY_MS) + DAY_MS) % DAY_MS;
+  return sinceMidnight / HOUR_MS;
 }
 
 /** Whether a local hour lies in [from, to), where the range may wrap past midnight. */

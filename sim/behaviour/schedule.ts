@@ -33,17 +33,17 @@ export interface ScheduleInput {
 export function windowsFor(stream: RandomStream, input: ScheduleInput, scenario: Scenario): CheckInWindow[] {
   const { schedule, policy, days } = scenario;
   const periodMs = days * DAY_MS;
-  const scheduled: CheckInWindow[] = [];
+  const windows: CheckInWindow[] = [];
   const everyMs = schedule.checkInEveryDays * DAY_MS;
   const enrolledFrom = input.from ?? 0;
   const firstAt = input.checkInDay * DAY_MS + (input.checkInHour - input.utcOffsetHours) * HOUR_MS;
   for (let opensAt = firstAt; opensAt < input.until; opensAt = Math.round(opensAt + everyMs)) {
     if (opensAt < enrolledFrom) continue;
     const window = makeWindow('scheduled', opensAt, policy);
-    if (scheduled.length === 0 || window.opensAt >= scheduled[scheduled.length - 1]!.closesAt) scheduled.push(window);
+    if (windows.length === 0 || window.opensAt >= windows[windows.length - 1]!.closesAt) windows.push(window);
   }
 
-  const adHoc: CheckInWindow[] = [];
+  // Ad-hoc windows join the scheduled ones in time order, each after any that open at the same instant.
   const hours = input.adHocHours;
   const meanGapMs = schedule.adHocPromptsPerWeek > 0 ? (7 * DAY_MS) / schedule.adHocPromptsPerWeek : Number.POSITIVE_INFINITY;
   for (let at = stream.exponential(meanGapMs); at < periodMs; at += stream.exponential(meanGapMs)) {
@@ -54,10 +54,9 @@ export function windowsFor(stream: RandomStream, input: ScheduleInput, scenario:
     const opensAt = Math.round(day * DAY_MS + (localHour - input.utcOffsetHours) * HOUR_MS);
     if (hours.length === 0 || opensAt < enrolledFrom || opensAt >= input.until) continue;
     const window = makeWindow('adhoc', opensAt, policy);
-    if (!overlapsAny(window, scheduled) && !overlapsAny(window, adHoc)) adHoc.push(window);
+    if (!overlapsAny(window, windows)) insertInTimeOrder(windows, window);
   }
-  if (adHoc.length === 0) return scheduled;
-  return [...scheduled, ...adHoc].sort((a, b) => a.opensAt - b.opensAt);
+  return windows;
 }
 
 /**
@@ -74,6 +73,12 @@ export function adHocHoursFor(scenario: Scenario, rhythm: DailyRhythm): number[]
 
 function makeWindow(kind: WindowKind, opensAt: number, policy: VerdictPolicy): CheckInWindow {
   return { kind, opensAt, closesAt: windowClosesAt(opensAt, kind, policy) };
+}
+
+function insertInTimeOrder(windows: CheckInWindow[], window: CheckInWindow): void {
+  let index = windows.length;
+  while (index > 0 && windows[index - 1]!.opensAt > window.opensAt) index--;
+  windows.splice(index, 0, window);
 }
 
 function overlapsAny(window: CheckInWindow, others: readonly CheckInWindow[]): boolean {

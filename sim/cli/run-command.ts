@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
-import { runDrive } from '../drive/run-drive.ts';
-import { DriverMetrics, runLabelOf } from '../metrics/driver-prometheus.ts';
 import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
-import { startLiveDriverMetrics, type LiveDriverMetrics } from '../metrics/driver-metrics-server.ts';
+import type { LiveDriverMetrics } from '../metrics/driver-metrics-server.ts';
 import { buildPerf, buildSummary, type Perf, type Summary } from '../metrics/summary.ts';
 import { formatSummaryTables } from '../report/summary-table.ts';
 import { addVerificationStudy, drawStudies } from '../verification/study-summary.ts';
@@ -113,6 +111,8 @@ async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string,
     throw new CliError('CLI_ERR_USAGE', "--officer-token: expected the target server's officer token with --target (or $CHECKIN_OFFICER_TOKEN)");
   }
   const progress = createProgress(`${scenario.name} (drive ×${Math.round(compression)})`, 'virtual hours');
+  // Drive mode's modules (HTTP client, HDR histograms, faker) are loaded only for a drive run: a sim run starts without them.
+  const { runDrive } = await import('../drive/run-drive.ts');
   const result = await runDrive(scenario, {
     ...(metricsSink && { metricsSink }),
     compression,
@@ -141,6 +141,8 @@ async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string,
 /** `--metrics-port`: the harness's metrics, labelled with this run, served from before the run starts. */
 async function startMetrics(scenario: Scenario, flags: RunFlags): Promise<LiveDriverMetrics | undefined> {
   if (flags.metricsPort === undefined) return undefined;
+  const { DriverMetrics, runLabelOf } = await import('../metrics/driver-prometheus.ts');
+  const { startLiveDriverMetrics } = await import('../metrics/driver-metrics-server.ts');
   const metrics = new DriverMetrics({ run: runLabelOf(scenario, new Date()), scenario: scenario.name }, scenario.policy);
   try {
     const live = await startLiveDriverMetrics(metrics, flags.metricsPort, flags.metricsHost);

@@ -7,7 +7,7 @@ import { ListenerPair, type LifeListeners } from './life-listener.ts';
 import { MetricsListener } from './metrics-listener.ts';
 import { EventLogListener } from './event-log-listener.ts';
 import type { EventRecorder } from './event-log.ts';
-import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
+import type { AttemptResponse, CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 /** Participants `firstId` to `firstId + size - 1`. */
@@ -22,6 +22,8 @@ export interface FleetOptions {
   /** The event log, when one is written. */
   events?: EventRecorder;
   onSchedule?: LifeContext['onSchedule'];
+  /** Sim mode's server, made from the run's shocks, which then answers each life's attempts in place (see LifeContext). */
+  backendOf?: (shocks: ShockCalendar) => SyncBackend;
 }
 
 export interface Fleet {
@@ -47,6 +49,7 @@ export function createFleet(scenario: Scenario, range: FleetRange = { firstId: 0
   const listeners: LifeListeners = events
     ? (row, id) => new ListenerPair(new MetricsListener(metrics, population, row), new EventLogListener(events, id))
     : (row) => new MetricsListener(metrics, population, row);
-  const context: LifeContext = { scenario, population, shocks, listeners, caseloads, onSchedule: options.onSchedule };
+  const backend = options.backendOf?.(shocks);
+  const context: LifeContext = { scenario, population, shocks, listeners, caseloads, onSchedule: options.onSchedule, backend };
   return { population, shocks, metrics, caseloads, lifeOf: (row) => participantLife(context, row) };
 }

@@ -2,7 +2,7 @@ import { participantStream, type RandomStream } from '../rng/index.ts';
 import { DAY_MS, MINUTE_MS } from '../virtual-time.ts';
 import { ENGLISH_LANGUAGE_INDEX, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../../scenarios/catalog.ts';
 import { drawGenuineSample, drawImpostorRho, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
-import { isNightHour, rhythmFor } from '../behaviour/daily-rhythm.ts';
+import { isNightHour, rhythmFor, type DailyRhythm } from '../behaviour/daily-rhythm.ts';
 import { CAUSE_INDEX, MODALITIES, verificationCause } from '../../scenarios/vocabulary.ts';
 import { attemptAfter, lateCause, responseDelayMinutes, retryAt } from '../behaviour/response-delay.ts';
 import { adHocHoursFor, windowsFor, type CheckInWindow } from '../behaviour/schedule.ts';
@@ -13,7 +13,7 @@ import type { Population } from '../population/population.ts';
 import { INTENT, VERDICT } from '../metrics/shard-metrics.ts';
 import type { LifeListeners } from './life-listener.ts';
 import type { Caseloads } from './caseloads.ts';
-import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
+import type { AttemptResponse, CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import { windowVerdict } from '../../server-stub/policy/index.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
@@ -28,6 +28,11 @@ export interface LifeContext {
   caseloads: Caseloads;
   /** Told each participant's windows when its life starts (drive mode registers them with the server). */
   onSchedule?: (row: number, windows: readonly CheckInWindow[]) => void;
+  /**
+   * Sim mode's server, answering in place: with it the life yields nothing and runs to its end in one
+   * step (suspending a generator at every attempt cost sim mode more than the server's answer did).
+   */
+  backend?: SyncBackend;
 }
 
 const YEAR_MS = 365 * DAY_MS;
@@ -35,9 +40,9 @@ const PHONE = MODALITIES.indexOf('phone');
 
 /**
  * One participant's whole period, on the participant's own stream. It yields every attempt that
- * reaches the server and resumes with the server's answer, so the same life runs against the
- * in-process backend (sim mode, driven synchronously) or over HTTP (drive mode, driven by a global
- * clock). Everything on the person's side — notifications, delays, device spells, client-side glitches
+ * reaches the server and resumes with the server's answer, so the same life runs over HTTP (drive
+ * mode, driven by a global clock) or against any other backend; sim mode's in-process backend, given
+ * in the context, answers in place instead. Everything on the person's side — notifications, delays, device spells, client-side glitches
  * and their persistence — happens here; each window's verdict and cause are told to the life's
  * listener (which records them), and the window is handed to the caseloads for the officer's side.
  *
@@ -55,7 +60,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
   const listener = context.listeners(row, id);
   const stream = participantStream(scenario.seed, 'life', id);
   const zone = TIME_ZONES[population.timeZone[row]!]!;
-  const rhythm = rhythmFor(scenario, zone.utcOffsetHours, population.workShift[row]!);
+  const rhythm = rhythmsByZoneAndShift(scenario)[population.timeZone[row]!]![population.workShift[row]!]!;
   const abscondAt = population.abscondAt[row]!;
   const periodEnd = scenario.days * DAY_MS;
   const until = Math.min(periodEnd, population.hearingAt[row]!);
@@ -170,7 +175,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
           if (stageCause === NO_CAUSE) {
             const poorShare = isNightHour(rhythm, at) ? biometrics.poorCaptureAtNight : biometrics.poorCapture;
             const poor: boolean = !byPhone && ((previousPoor && repeatDraw < sameCauseOnRetry.poorLight) || poorDraw < poorShare);
-            const response: AttemptResponse = yield {
+            const attempt: CheckInAttempt = {
               participantId: id,
               windowIndex,
               windowKind: window.kind,
@@ -182,6 +187,7 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
               sample: drawSample(stream, biometrics, noiseBase * (poor ? biometrics.poorCaptureNoiseFactor : 1), at - enrolledAt, intent === INTENT.impostor, impostorRho),
               livenessScore,
             };
+            const response: AttemptResponse = context.backend ? context.backend.submit(attempt) : yield attempt;
             attemptCause = responseCause(response, byPhone);
             if (response.outcome === 'judged') {
               listener.judged(intent === INTENT.impostor, byPhone, response.similarity);
@@ -235,6 +241,18 @@ function responseCause(response: AttemptResponse, byPhone: boolean): number {
       if (response.judgement === 'match') return NO_CAUSE;
       return CAUSE_INDEX[verificationCause(response.judgement, byPhone ? 'voice' : 'face')];
   }
+}
+
+const rhythmsCache = new WeakMap<Scenario, DailyRhythm[][]>();
+
+/** The daily rhythm of each time zone and work shift (shared by everyone in both, and read only). */
+function rhythmsByZoneAndShift(scenario: Scenario): DailyRhythm[][] {
+  let byZone = rhythmsCache.get(scenario);
+  if (!byZone) {
+    byZone = TIME_ZONES.map((zone) => WORK_SHIFTS.map((_shift, shift) => rhythmFor(scenario, zone.utcOffsetHours, shift)));
+    rhythmsCache.set(scenario, byZone);
+  }
+  return byZone;
 }
 
 const adHocHoursCache = new WeakMap<Scenario, number[][]>();

@@ -3,6 +3,7 @@ import type { MetricsData } from '../metrics/shard-metrics.ts';
 import { EventRecorder } from './event-log.ts';
 import { createFleet } from './fleet.ts';
 import type { CheckInAttempt, SyncBackend } from '../backends/backend.ts';
+import type { ShockCalendar } from '../behaviour/shocks.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 export interface ShardSpec {
@@ -33,12 +34,21 @@ export interface ShardHooks {
 export function simulateShard(scenario: Scenario, spec: ShardSpec, hooks: ShardHooks = {}): ShardResult {
   const { onProgress, onAttempt } = hooks;
   const events = spec.eventsDirectory === undefined ? undefined : new EventRecorder(spec.eventsDirectory, spec.shardIndex, Date.parse(`${scenario.startDate}T00:00:00Z`));
-  const { population, shocks, metrics, caseloads, lifeOf } = createFleet(scenario, spec, { events });
-  const backend: SyncBackend = new InProcessBackend(scenario.policy, shocks, scenario.backend.errorRate, scenario.seed);
+  const backendOf = (shocks: ShockCalendar): SyncBackend => {
+    const server = new InProcessBackend(scenario.policy, shocks, scenario.backend.errorRate, scenario.seed);
+    if (!onAttempt) return server;
+    return {
+      submit: (attempt) => {
+        onAttempt(attempt);
+        return server.submit(attempt);
+      },
+    };
+  };
+  const { population, metrics, caseloads, lifeOf } = createFleet(scenario, spec, { events, backendOf });
 
   for (let row = 0; row < spec.size; row++) {
-    const life = lifeOf(row);
-    for (let step = life.next(); !step.done; step = life.next(backend.submit(step.value))) onAttempt?.(step.value);
+    // The in-process backend answers every attempt in place: one step runs the whole life.
+    lifeOf(row).next();
     if (caseloads.closesCaseload(population.idOf(row)) || row === spec.size - 1) {
       caseloads.settle();
       events?.maybeFlush();

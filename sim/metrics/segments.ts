@@ -36,7 +36,7 @@ export const SEGMENT_NAMES: readonly string[] = SEGMENT_DIMENSIONS.flatMap((dime
 
 /** Writes the segment numbers of one participant into `into` (one per dimension). */
 export function segmentsOf(population: Population, row: number, into: Int32Array): void {
-  SEGMENT_DIMENSIONS.forEach((dimension, index) => {
-    into[index] = DIMENSION_OFFSETS[index]! + population[dimension.column][row]!;
-  });
+  for (let index = 0; index < SEGMENT_DIMENSIONS.length; index++) {
+    into[index] = DIMENSION_OFFSETS[index]! + population[SEGMENT_DIMENSIONS[index]!.column][row]!;
+  }
 }

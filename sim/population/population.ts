@@ -3,7 +3,7 @@ import { participantStream } from '../rng/index.ts';
 import { DAY_MS } from '../virtual-time.ts';
 import { rhythmFor } from '../behaviour/daily-rhythm.ts';
 import { schedulableHours } from '../behaviour/free-hours.ts';
-import { WEEKDAYS, type Scenario } from '../../scenarios/schema.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
 import {
   CARRIERS,
   CONNECTIVITY_CLASSES,
@@ -11,6 +11,7 @@ import {
   LANGUAGES,
   PHONE_MODELS,
   TIME_ZONES,
+  WEEKDAYS,
   WORK_SHIFTS,
   cumulativeShares,
 } from '../../scenarios/catalog.ts';

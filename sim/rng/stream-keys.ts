@@ -1,4 +1,4 @@
-import { RandomStream } from './random-stream.ts';
+import { NumberedStreams, RandomStream } from './random-stream.ts';
 
 /**
  * What a stream is used for. Each purpose gets its own stream so that adding draws to one part of
@@ -9,7 +9,24 @@ export type StreamPurpose = 'profile' | 'life' | 'shocks' | 'template' | 'enrolm
 
 /** The stream of one participant for one purpose: it depends on (seed, purpose, id) only. */
 export function participantStream(seed: number, purpose: StreamPurpose, participantId: number): RandomStream {
-  return new RandomStream(`${seed}/${purpose}/${participantId}`);
+  return participantStreams(seed, purpose).stream(participantId);
+}
+
+let cachedSeed = Number.NaN;
+const streamsByPurpose = new Map<StreamPurpose, NumberedStreams>();
+
+/** The participants' streams `<seed>/<purpose>/<id>`, made once per seed and purpose rather than for every participant. */
+function participantStreams(seed: number, purpose: StreamPurpose): NumberedStreams {
+  if (seed !== cachedSeed) {
+    streamsByPurpose.clear();
+    cachedSeed = seed;
+  }
+  let streams = streamsByPurpose.get(purpose);
+  if (streams === undefined) {
+    streams = new NumberedStreams(`${seed}/${purpose}/`);
+    streamsByPurpose.set(purpose, streams);
+  }
+  return streams;
 }
 
 /** The scenario's own stream, from which exogenous shocks are drawn before anyone is simulated. */

@@ -9,11 +9,12 @@ import { performancePage, type BenchRun } from './performance-page.ts';
 
 /**
  * `npm run bench`: every benchmark, its figures printed as Markdown. `--rounds N` sets every bench's
- * rounds (sim runs per size included), `--duration S` the server's and driver's seconds per phase;
+ * rounds (sim runs per size included), `--ten-million` adds the sim's 10M-participant row (a minute or
+ * more a run), `--duration S` the server's and driver's seconds per phase;
  * `--write` also rewrites docs/performance.md from this run's figures; `--json FILE` writes them all
  * (a BenchRun) to FILE.
  *
- *   npm run bench [-- --rounds 3] [--duration 5] [--write] [--json FILE]
+ *   npm run bench [-- --rounds 3] [--ten-million] [--duration 5] [--write] [--json FILE]
  */
 const argv = process.argv.slice(2);
 const rounds = numberFlag(argv, 'rounds');
@@ -23,7 +24,7 @@ const jsonIndex = argv.indexOf('--json');
 const jsonFile = jsonIndex < 0 ? undefined : argv[jsonIndex + 1];
 const machineNow = machine();
 process.stdout.write(`# checkin-sim benchmarks\n${describeMachine(machineNow)}\n\n`);
-const sim = runSimBench({ ...(rounds !== undefined && { runs: rounds }) });
+const sim = runSimBench({ ...(rounds !== undefined && { runs: rounds }), tenMillion: argv.includes('--ten-million') });
 process.stdout.write(`${formatSimBench(sim)}\n\n`);
 const study = runStudyCostBench({ ...(rounds !== undefined && { rounds }) });
 process.stdout.write(`${formatStudyCostBench(study)}\n\n`);

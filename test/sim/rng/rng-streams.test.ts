@@ -22,6 +22,14 @@ describe('seeded streams', () => {
     }
   });
 
+  it("seed a participant's stream (prefix hashed once) as seedrandom seeds its whole key", () => {
+    for (const id of [0, 7, 10, 99, 123_456, 10_000_000, 2 ** 31 - 1]) {
+      const reference = seedrandom.alea(`42/life/${id}`);
+      const stream = participantStream(42, 'life', id);
+      for (let draw = 0; draw < 100; draw++) expect(stream.uniform(), `id ${id} #${draw}`).toBe(reference());
+    }
+  });
+
   it('count every draw', () => {
     const stream = new RandomStream('count');
     stream.uniform();
