@@ -88,7 +88,7 @@ export class AttemptJudge {
     }
   }
 
-  private replay(previous: AttemptRecord, input: AttemptInput, fingerprint: Buffer): AttemptOutcome {
+  private replay(previous: AttemptRecord, input: AttemptInput, fingerprint: string): AttemptOutcome {
     if (previous.windowId !== input.windowId || previous.modality !== input.modality) {
       throw new ServerError(
         'SRV_ERR_ATTEMPT_CONFLICT',
@@ -97,7 +97,7 @@ export class AttemptJudge {
       );
     }
     // Attempts recorded before fingerprints were kept have none: they replay on window and modality alone.
-    if (previous.fingerprint !== undefined && !previous.fingerprint.equals(fingerprint)) {
+    if (previous.fingerprint !== undefined && previous.fingerprint !== fingerprint) {
       throw new ServerError(
         'SRV_ERR_IDEMPOTENCY_KEY_REUSED',
         `'${input.attemptId}' was already used with another payload (sample, capture, location or call); expected the same request again, or a new attempt id`,

@@ -90,7 +90,7 @@ export function prepareWrites(db: Database.Database, statements: Statements, clo
         record.callDirection ?? null,
         record.callDurationSeconds ?? null,
         seq,
-        record.fingerprint ?? null,
+        record.fingerprint === undefined ? null : Buffer.from(record.fingerprint, 'base64'),
       );
       statements.countAttempt.run(record.judgement === 'match' ? 1 : 0, record.participantId, record.windowId);
     }),
