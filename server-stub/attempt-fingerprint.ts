@@ -36,7 +36,8 @@ export interface FingerprintedAttempt {
 const FINGERPRINT_VERSION = 1;
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-export function attemptFingerprint(attempt: FingerprintedAttempt): Buffer {
+/** The fingerprint in base64: a string is cheaper to make, keep and compare than a Buffer of its 32 bytes (SQLite stores the bytes). */
+export function attemptFingerprint(attempt: FingerprintedAttempt): string {
   const { location, call } = attempt;
   const fields = [
     FINGERPRINT_VERSION,
@@ -52,7 +53,7 @@ export function attemptFingerprint(attempt: FingerprintedAttempt): Buffer {
   const bytes = Buffer.allocUnsafe(Buffer.byteLength(head) + attempt.sample.length * 8);
   const headLength = bytes.write(head);
   bytes.set(sampleBytes(attempt.sample), headLength);
-  return hash('sha256', bytes, 'buffer');
+  return hash('sha256', bytes, 'base64');
 }
 
 /** The sample as little-endian doubles: a Float64Array's own bytes when the machine is little-endian (no copy). */

@@ -35,8 +35,15 @@ function unauthenticated(code: 'SRV_ERR_UNAUTHENTICATED' | 'SRV_ERR_TOKEN_INVALI
  * (RFC 7235 §2.1: `bearer`, `Bearer` and `BEARER` are one scheme) and may be followed by more than one space.
  */
 function parseAuthorization(header: string): { scheme: string; credentials: string } {
-  const match = /^([^ \t]+)[ \t]*(.*)$/s.exec(header.trim());
+  const trimmed = header.trim();
+  // What every client sends, `Bearer <token>` with one space, without the regular expression: the same split.
+  if (trimmed.startsWith('Bearer ') && !isSpaceOrTab(trimmed.charCodeAt(7))) return { scheme: 'bearer', credentials: trimmed.slice(7) };
+  const match = /^([^ \t]+)[ \t]*(.*)$/s.exec(trimmed);
   return { scheme: (match?.[1] ?? '').toLowerCase(), credentials: match?.[2] ?? '' };
+}
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
 
 export function authenticate(tokens: TokenSigner) {

@@ -1,18 +1,8 @@
-import type { SampleModality, Verdict } from '../scenarios/vocabulary.ts';
-import {
-  admitAttempt,
-  advanceStreak,
-  cosineSimilarity,
-  judgeSample,
-  windowClosesAt,
-  windowVerdict,
-  type VerdictPolicy,
-  type WindowKind,
-} from './policy/index.ts';
-import { attemptFingerprint, type FingerprintedAttempt } from './attempt-fingerprint.ts';
+import type { Verdict } from '../scenarios/vocabulary.ts';
+import { advanceStreak, windowClosesAt, windowVerdict, type VerdictPolicy, type WindowKind } from './policy/index.ts';
+import { AttemptJudge, participantNotEnrolled, type AttemptInput } from './attempt-judging.ts';
 import { ServerError } from './errors.ts';
-import { attemptOutcome, judgementReason, verdictReason, windowView, type AttemptOutcome, type WindowView } from './service-views.ts';
-import { coarsenLocation } from './location.ts';
+import { verdictReason, windowView, type AttemptOutcome, type WindowView } from './service-views.ts';
 import { checkPersonalRecord, type PersonalRecord } from './personal-record.ts';
 import { createRetentionClock, type Clock, type RetentionClock } from './clock.ts';
 import type { ServerMetrics } from './metrics.ts';
@@ -54,11 +44,6 @@ export interface WindowInput {
   openedAt?: number | undefined;
 }
 
-/** An attempt as a route hands it on: what its fingerprint covers (the location as sent: it is coarsened before it is stored, and `accuracyM` counts only toward the fingerprint), and its id. */
-export interface AttemptInput extends FingerprintedAttempt {
-  attemptId: string;
-}
-
 export interface CloseSummary {
   now: number;
   closed: number;
@@ -74,6 +59,8 @@ export interface ServiceSettings {
 }
 
 export class CheckInService {
+  private readonly judge: AttemptJudge;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -82,7 +69,9 @@ export class CheckInService {
     private readonly settings: ServiceSettings,
     /** Retention's clock (clock.ts): virtual time, moved ahead after a restart with an earlier clock start. */
     private readonly retention: RetentionClock = createRetentionClock(clock, 0),
-  ) {}
+  ) {
+    this.judge = new AttemptJudge(store, clock, metrics, settings);
+  }
 
   /** Enrols all or none; `field` is where the list sits in the request, for error messages. */
   enrol(inputs: readonly EnrolmentInput[], field: (index: number) => string): { tokens: { participantId: string; token: string }[]; tokenExpiresAt: number } {
@@ -173,49 +162,9 @@ export class CheckInService {
     return { now, windows };
   }
 
-  /**
-   * Judges one attempt, or replays the stored judgement of an attempt id seen before with the same
-   * payload (attempt-fingerprint.ts); the same id with another payload is refused.
-   */
+  /** Judges one attempt, or replays the stored judgement of a repeated attempt id (attempt-judging.ts). */
   submitAttempt(participantId: string, input: AttemptInput): AttemptOutcome {
-    const templates = this.store.templates(participantId);
-    if (templates === undefined) throw notEnrolled(participantId, 'params.id');
-    const fingerprint = attemptFingerprint(input);
-    const previous = this.store.attempt(participantId, input.attemptId);
-    if (previous !== undefined) return this.replay(previous, input, fingerprint);
-
-    const window = this.store.window(participantId, input.windowId);
-    if (window === undefined) {
-      throw new ServerError('SRV_ERR_WINDOW_NOT_FOUND', `participant '${participantId}' has no window '${input.windowId}'; expected an id from POST /v1/participants/{id}/windows`, 'body.windowId');
-    }
-    const now = this.clock.now();
-    this.admit(window, now, input.modality);
-
-    const reference = input.modality === 'voice' ? (templates.voiceTemplate ?? templates.template) : templates.template;
-    const similarity = cosineSimilarity(input.sample, reference);
-    const judgement = judgeSample(input.modality, similarity, input.livenessScore, this.settings.policy);
-    const record: AttemptRecord = {
-      participantId,
-      attemptId: input.attemptId,
-      windowId: input.windowId,
-      modality: input.modality,
-      at: now,
-      attemptNumber: window.attemptsUsed + 1,
-      judgement,
-      similarity,
-      livenessScore: input.livenessScore,
-      reason: judgementReason(this.settings.policy, input.modality, judgement, similarity, input.livenessScore),
-      location: input.location === undefined ? undefined : coarsenLocation(input.location.lat, input.location.lon, this.settings.locationPrecisionDeg),
-      device: input.device,
-      poorLight: input.poorLight,
-      callDirection: input.call?.direction,
-      callDurationSeconds: input.call?.durationSeconds,
-      fingerprint,
-    };
-    this.store.insertAttempt(record);
-    this.metrics.observeAttempt(input.modality, judgement, similarity);
-    const counted = { ...window, attemptsUsed: window.attemptsUsed + 1, matched: window.matched || judgement === 'match' };
-    return attemptOutcome(record, false, this.view(counted, now));
+    return this.judge.submit(participantId, input);
   }
 
   /**
@@ -305,44 +254,8 @@ export class CheckInService {
 
   private participant(participantId: string, field = 'params.id'): ParticipantRecord {
     const participant = this.store.participant(participantId);
-    if (participant === undefined) throw notEnrolled(participantId, field);
+    if (participant === undefined) throw participantNotEnrolled(participantId, field);
     return participant;
-  }
-
-  private admit(window: WindowRecord, now: number, modality: SampleModality): void {
-    const admission = window.verdict !== undefined ? 'window_closed' : admitAttempt(window.openedAt, window.closesAt, window.attemptsUsed, now, this.settings.policy);
-    if (admission === 'accepted') return;
-    this.metrics.observeAttempt(modality, admission);
-    const field = 'body.windowId';
-    switch (admission) {
-      case 'window_not_open':
-        throw new ServerError('SRV_ERR_WINDOW_NOT_OPEN', `window '${window.windowId}' opens at ${window.openedAt}, after now (${now}); expected an open window`, field);
-      case 'window_closed':
-        throw new ServerError('SRV_ERR_WINDOW_CLOSED', `window '${window.windowId}' closed at ${window.closesAt}, before now (${now}); expected an open window`, field);
-      case 'attempts_exhausted':
-        throw new ServerError('SRV_ERR_ATTEMPTS_EXHAUSTED', `window '${window.windowId}' already judged ${window.attemptsUsed} of ${this.settings.policy.maxAttempts} attempts; expected a window with attempts left`, field);
-    }
-  }
-
-  private replay(previous: AttemptRecord, input: AttemptInput, fingerprint: Buffer): AttemptOutcome {
-    if (previous.windowId !== input.windowId || previous.modality !== input.modality) {
-      throw new ServerError(
-        'SRV_ERR_ATTEMPT_CONFLICT',
-        `'${input.attemptId}' was already used for a ${previous.modality} attempt on window '${previous.windowId}'; expected a new attempt id`,
-        'body.attemptId',
-      );
-    }
-    // Attempts recorded before fingerprints were kept have none: they replay on window and modality alone.
-    if (previous.fingerprint !== undefined && !previous.fingerprint.equals(fingerprint)) {
-      throw new ServerError(
-        'SRV_ERR_IDEMPOTENCY_KEY_REUSED',
-        `'${input.attemptId}' was already used with another payload (sample, capture, location or call); expected the same request again, or a new attempt id`,
-        'body.attemptId',
-      );
-    }
-    this.metrics.observeAttempt(input.modality, 'replayed');
-    const window = this.store.window(previous.participantId, previous.windowId)!;
-    return attemptOutcome(previous, true, this.view(window, this.clock.now()));
   }
 
   private view(window: WindowRecord, now: number): WindowView {
@@ -358,8 +271,4 @@ function unitVector(values: number[], field: string): Float64Array {
     throw new ServerError('SRV_ERR_VALIDATION', `expected a unit vector (norm 1 ± ${UNIT_NORM_TOLERANCE}), got norm ${norm.toPrecision(6)}`, field);
   }
   return Float64Array.from(values);
-}
-
-function notEnrolled(participantId: string, field: string): ServerError {
-  return new ServerError('SRV_ERR_PARTICIPANT_NOT_FOUND', `no participant '${participantId}' is enrolled; expected an enrolled id`, field);
 }

@@ -82,18 +82,18 @@ const answeredEarly = Symbol('answered before its body arrived');
 type AnsweredSocket = Socket & { [answeredEarly]?: IncomingMessage };
 
 /**
- * An onSend hook: a request refused before its body has arrived in full (a token, rate, concurrency
+ * Part of the onSend hook (build-server.ts): a request refused before its body has arrived in full (a token, rate, concurrency
  * or size refusal on the headers alone) closes its connection once answered, rather than keep it for
  * a body the server will not use. The close lingers (lingering-close.ts, whose hook runs after this
  * one): a client still sending reads its answer, not a reset; one that stalls is cut off within the
  * linger's bound, not at the request timeout. A body that has already arrived keeps the connection.
  */
-export function closeIfBodyUnread(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void {
+export function closeIfBodyUnread(request: FastifyRequest, reply: FastifyReply): void {
   const raw = request.raw;
+  if (reply.statusCode < 400 || raw.complete) return;
   const hasBody = raw.headers['transfer-encoding'] !== undefined || (raw.headers['content-length'] ?? '0') !== '0';
-  if (reply.statusCode >= 400 && hasBody && !raw.complete) {
+  if (hasBody) {
     reply.header('connection', 'close');
     if (raw.socket instanceof Socket) (raw.socket as AnsweredSocket)[answeredEarly] = raw;
   }
-  done(null, payload);
 }

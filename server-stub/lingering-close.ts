@@ -28,12 +28,11 @@ const CHECK_MS = 25;
 const lingering = new WeakSet<Socket>();
 
 /**
- * An onSend hook, added after every hook that may decide to close the connection: an answer that
- * closes it while the request body is still arriving closes it by lingering.
+ * Part of the onSend hook (build-server.ts), after everything that may decide to close the connection:
+ * an answer that closes it while the request body is still arriving closes it by lingering.
  */
-export function lingerWhenBodyUnread(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void {
+export function lingerWhenBodyUnread(request: FastifyRequest, reply: FastifyReply): void {
   if (!request.raw.complete && /(^|,)\s*close\s*($|,)/i.test(String(reply.getHeader('connection') ?? ''))) lingerOnClose(request.raw);
-  done(null, payload);
 }
 
 /** Makes the close that follows the answer to `request` a lingering close. Only real sockets (not inject()'s). */

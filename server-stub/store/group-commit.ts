@@ -9,16 +9,22 @@ import type Database from 'better-sqlite3';
  */
 export class GroupCommit {
   private batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
+  // Prepared once: `exec` would parse them again for every batch.
+  private readonly begin: Database.Statement;
+  private readonly commitStatement: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
     /** Called after a failed commit was rolled back, so callers can drop what they cached. */
     private readonly afterRollback: () => void,
-  ) {}
+  ) {
+    this.begin = db.prepare('BEGIN');
+    this.commitStatement = db.prepare('COMMIT');
+  }
 
   write<T>(apply: () => T): T {
     if (this.batch === undefined) {
-      this.db.exec('BEGIN');
+      this.begin.run();
       let resolve!: () => void;
       let reject!: (error: unknown) => void;
       const promise = new Promise<void>((ok, fail) => {
@@ -42,7 +48,7 @@ export class GroupCommit {
     if (batch === undefined) return;
     this.batch = undefined;
     try {
-      this.db.exec('COMMIT');
+      this.commitStatement.run();
       batch.resolve();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');

@@ -99,6 +99,6 @@ export function toAttempt(row: AttemptRow): AttemptRecord {
     poorLight: row.poor_light === null ? undefined : row.poor_light === 1,
     callDirection: row.call_direction ?? undefined,
     callDurationSeconds: row.call_duration_s ?? undefined,
-    fingerprint: row.fingerprint ?? undefined,
+    fingerprint: row.fingerprint?.toString('base64') ?? undefined,
   };
 }

@@ -20,10 +20,8 @@ export function prepareStatements(db: Database.Database) {
     unclosedWindows: db.prepare<[string], WindowRow>('SELECT * FROM windows WHERE participant_id = ? AND verdict IS NULL ORDER BY seq'),
     countAttempt: db.prepare('UPDATE windows SET attempts_used = attempts_used + 1, matched = matched | ? WHERE participant_id = ? AND window_id = ?'),
     attempt: db.prepare<[string, string], AttemptRow>('SELECT * FROM attempts WHERE participant_id = ? AND attempt_id = ?'),
-    insertAttempt: db.prepare(
-      `INSERT INTO attempts VALUES (@participantId, @attemptId, @windowId, @modality, @at, @attemptNumber, @judgement, @similarity,
-       @livenessScore, @reason, @lat, @lon, @device, @poorLight, @callDirection, @callDurationSeconds, @seq, @fingerprint)`,
-    ),
+    // Positional: binding 18 values by name looks each up on an object, on every check-in.
+    insertAttempt: db.prepare('INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     dueWindows: db.prepare<[number, number], WindowRow>(
       'SELECT * FROM windows WHERE verdict IS NULL AND closes_at < ? ORDER BY closes_at, participant_id, opened_at, window_id LIMIT ?',
     ),

@@ -71,26 +71,27 @@ export function prepareWrites(db: Database.Database, statements: Statements, clo
     }),
 
     insertAttempt: db.transaction((record: AttemptRecord, seq: number) => {
-      statements.insertAttempt.run({
+      // In the order of the attempts table's columns (sqlite-schema.ts).
+      statements.insertAttempt.run(
+        record.participantId,
+        record.attemptId,
+        record.windowId,
+        record.modality,
+        record.at,
+        record.attemptNumber,
+        record.judgement,
+        record.similarity,
+        record.livenessScore,
+        record.reason,
+        record.location?.lat ?? null,
+        record.location?.lon ?? null,
+        record.device ?? null,
+        record.poorLight === undefined ? null : Number(record.poorLight),
+        record.callDirection ?? null,
+        record.callDurationSeconds ?? null,
         seq,
-        participantId: record.participantId,
-        attemptId: record.attemptId,
-        windowId: record.windowId,
-        modality: record.modality,
-        at: record.at,
-        attemptNumber: record.attemptNumber,
-        judgement: record.judgement,
-        similarity: record.similarity,
-        livenessScore: record.livenessScore,
-        reason: record.reason,
-        lat: record.location?.lat ?? null,
-        lon: record.location?.lon ?? null,
-        device: record.device ?? null,
-        poorLight: record.poorLight === undefined ? null : Number(record.poorLight),
-        callDirection: record.callDirection ?? null,
-        callDurationSeconds: record.callDurationSeconds ?? null,
-        fingerprint: record.fingerprint ?? null,
-      });
+        record.fingerprint === undefined ? null : Buffer.from(record.fingerprint, 'base64'),
+      );
       statements.countAttempt.run(record.judgement === 'match' ? 1 : 0, record.participantId, record.windowId);
     }),
 

@@ -66,10 +66,10 @@ export interface AttemptRecord {
   callDirection?: 'inbound' | 'outbound' | undefined;
   callDurationSeconds?: number | undefined;
   /**
-   * SHA-256 of the request's canonical form (attempt-fingerprint.ts): a retry with the same attempt id
+   * SHA-256 of the request's canonical form, in base64 (attempt-fingerprint.ts): a retry with the same attempt id
    * must match it. Absent on attempts a database recorded before fingerprints were kept.
    */
-  fingerprint?: Buffer | undefined;
+  fingerprint?: string | undefined;
 }
 
 export interface EscalationRecord {

@@ -145,7 +145,7 @@ describe('the fingerprint', () => {
   it('is SHA-256 of the canonical form: the same for the same meaning, different for any field the server reads', () => {
     const base = { windowId: 'w', modality: 'face' as const, sample: [0.5, -0.25], livenessScore: 0.9 };
     const reference = attemptFingerprint(base);
-    expect(reference).toHaveLength(32);
+    expect(Buffer.from(reference, 'base64')).toHaveLength(32);
     expect(attemptFingerprint({ ...base, sample: Float64Array.from([0.5, -0.25]) })).toEqual(reference);
     expect(attemptFingerprint({ ...base, livenessScore: 0.9000000000000001 })).not.toEqual(reference);
     expect(attemptFingerprint({ ...base, windowId: 'v' })).not.toEqual(reference);
