@@ -19,7 +19,7 @@ const RETIRED_FIELDS: Readonly<Record<string, string>> = {
 };
 
 /** A scenario file's issues name fields as the file and sweep grids do, and repeat the value refused. */
-const FILE_STYLE: IssueStyle = { root: '', indices: 'dotted', echoValue: true, objectNoun: 'a mapping of fields', schema: ScenarioSchema, retiredKeys: RETIRED_FIELDS };
+const FILE_STYLE: IssueStyle = { root: '', echoValue: true, notation: 'yaml', schema: ScenarioSchema, retiredKeys: RETIRED_FIELDS };
 
 /**
  * Validates a parsed scenario in place, filling every default, and names each field that is wrong:

@@ -31,7 +31,7 @@ export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataV
   const root = dataVar === 'querystring' ? 'query' : dataVar;
   const first = errors[0];
   if (first === undefined) return new ServerError('SRV_ERR_VALIDATION', 'is invalid', root);
-  const issue = describeSchemaError(first as Parameters<typeof describeSchemaError>[0], { root, indices: 'bracketed', echoValue: false, objectNoun: 'object' });
+  const issue = describeSchemaError(first as Parameters<typeof describeSchemaError>[0], { root, echoValue: false, notation: 'json' });
   return new ServerError('SRV_ERR_VALIDATION', issue.message, issue.path);
 }
 

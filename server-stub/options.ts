@@ -135,7 +135,7 @@ export function resolveOptions(input: ServerOptionsInput = {}): ServerOptions {
     }
     return deepFreeze(candidate as ServerOptions);
   }
-  const issues = (validateOptions.errors ?? []).map((error) => describeSchemaError(error, { root: '', indices: 'bracketed', echoValue: false, objectNoun: 'object' }));
+  const issues = (validateOptions.errors ?? []).map((error) => describeSchemaError(error, { root: '', echoValue: false, notation: 'json' }));
   const first = issues[0]!;
   const rest = issues.slice(1).map((issue) => `; ${issue.path || 'options'}: ${issue.message}`).join('');
   throw new ServerError('SRV_ERR_OPTIONS', `${first.message}${rest}`, first.path || 'options');

@@ -16,15 +16,17 @@ export interface SchemaIssue {
 export interface IssueStyle {
   /** What every path starts with: `body`, `query`, … for a request; '' for a file or an options object. */
   readonly root: string;
-  /** `groups.1.name`, as scenario files and sweep grids name fields, or `groups[1].name`, as JSON clients do. */
-  readonly indices: 'dotted' | 'bracketed';
   /**
    * Whether a message repeats the value it refuses (`got 0.9`). The server's never do, for a body may
    * carry a personal record. Needs Ajv's `verbose`, which also lets a pattern be named by its description.
    */
   readonly echoValue: boolean;
-  /** What the writer calls a mapping: 'a mapping of fields' in YAML, 'object' in JSON and options. */
-  readonly objectNoun: string;
+  /**
+   * The notation the writer uses, for naming fields and values as they would write them: in YAML
+   * `groups.1.name` (as sweep grids name fields too), a mapping of fields and bare choices (app, phone);
+   * in JSON and options objects `groups[1].name`, an object and quoted choices ("app").
+   */
+  readonly notation: 'yaml' | 'json';
   /** The schema validated against, when known: an unknown key is then told the keys its mapping takes and the nearest to it. */
   readonly schema?: object;
   /** Keys an earlier schema had, by path, with where their meaning went. */
@@ -48,7 +50,7 @@ export function describeSchemaError(error: ErrorObject, style: IssueStyle): Sche
     case 'type': {
       if (typeof error.data === 'number' && !Number.isFinite(error.data)) return { path, message: `expected a finite ${String(params.type)}${got(',')}` };
       // YAML 1.2 reads yes/no/on/off as text, so a flag written that way arrives here as a string.
-      const expected = params.type === 'boolean' ? 'boolean (true or false)' : params.type === 'object' ? style.objectNoun : String(params.type);
+      const expected = params.type === 'boolean' ? 'boolean (true or false)' : params.type === 'object' ? (style.notation === 'yaml' ? 'a mapping of fields' : 'object') : String(params.type);
       return { path, message: `expected ${expected}${style.echoValue ? `, got ${typeName(error.data)}` : ''}` };
     }
     case 'minimum':
@@ -59,7 +61,7 @@ export function describeSchemaError(error: ErrorObject, style: IssueStyle): Sche
       return { path, message: `expected a number ${BOUND_SYMBOL[error.keyword]} ${String(params.limit)}${isProbability ? ' (a probability)' : ''}${got(',')}` };
     }
     case 'enum':
-      return { path, message: `expected one of: ${(params.allowedValues as unknown[]).join(', ')}${got(';')}` };
+      return { path, message: `expected one of: ${(params.allowedValues as unknown[]).map((value) => (style.notation === 'yaml' ? String(value) : JSON.stringify(value))).join(', ')}${got(';')}` };
     case 'const':
       return { path, message: `expected ${JSON.stringify(params.allowedValue)}${got(',')}` };
     case 'minItems':
@@ -91,13 +93,13 @@ function schemaAt(schema: object, schemaPath: string): { properties?: Record<str
   return node as { properties?: Record<string, unknown> } | undefined;
 }
 
-/** `/participants/2/template` under `body` → `body.participants[2].template` (bracketed) or `body.participants.2.template`. */
+/** `/participants/2/template` under `body` → `body.participants[2].template` (JSON) or `body.participants.2.template` (YAML). */
 function formatPath(style: IssueStyle, instancePath: string): string {
   if (instancePath === '') return style.root;
   let path = style.root;
   for (const raw of instancePath.slice(1).split('/')) {
     const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    path = style.indices === 'bracketed' && /^\d+$/.test(segment) ? `${path}[${segment}]` : appendKey(path, segment);
+    path = style.notation === 'json' && /^\d+$/.test(segment) ? `${path}[${segment}]` : appendKey(path, segment);
   }
   return path;
 }

@@ -31,7 +31,7 @@ describe('server options', () => {
       [{ dimenson: 64 }, 'dimenson', /is not a known field/],
       [{ clock: { factor: 0 } }, 'clock.factor', /expected a number > 0/],
       [{ policy: { maxAttempts: 1.5 } }, 'policy.maxAttempts', /expected integer/],
-      [{ dbSynchronous: 'sometimes' }, 'dbSynchronous', /expected one of: normal, full$/],
+      [{ dbSynchronous: 'sometimes' }, 'dbSynchronous', /expected one of: "normal", "full"/],
       [{ officerToken: 'short' }, 'officerToken', /at least 16 characters/],
       [{ faults: { outages: [{ fromMs: 1 }] } }, 'faults.outages[0].toMs', /is required/],
     ];

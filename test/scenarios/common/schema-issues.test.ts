@@ -21,8 +21,8 @@ const SCHEMA = {
   },
 };
 
-const FILE: IssueStyle = { root: '', indices: 'dotted', echoValue: true, objectNoun: 'a mapping of fields', schema: SCHEMA, retiredKeys: { colour: 'removed; see mode' } };
-const REQUEST: IssueStyle = { root: 'body', indices: 'bracketed', echoValue: false, objectNoun: 'object' };
+const FILE: IssueStyle = { root: '', echoValue: true, notation: 'yaml', schema: SCHEMA, retiredKeys: { colour: 'removed; see mode' } };
+const REQUEST: IssueStyle = { root: 'body', echoValue: false, notation: 'json' };
 
 /** The first issue `candidate` raises, as each style words it (files are validated verbosely, requests not). */
 function issuesFor(candidate: unknown): { file: SchemaIssue; request: SchemaIssue } {
@@ -40,7 +40,7 @@ describe('describeSchemaError', () => {
     ['a wrong type', { count: 'many' }, { path: 'count', message: 'expected integer, got string "many"' }, { path: 'body.count', message: 'expected integer' }],
     ['a flag written as text', { flag: 'yes' }, { path: 'flag', message: 'expected boolean (true or false), got string "yes"' }, { path: 'body.flag', message: 'expected boolean (true or false)' }],
     ['a number for a mapping', { groups: [3] }, { path: 'groups.0', message: 'expected a mapping of fields, got number 3' }, { path: 'body.groups[0]', message: 'expected object' }],
-    ['a value outside an enum', { mode: 'fax' }, { path: 'mode', message: 'expected one of: app, phone; got "fax"' }, { path: 'body.mode', message: 'expected one of: app, phone' }],
+    ['a value outside an enum', { mode: 'fax' }, { path: 'mode', message: 'expected one of: app, phone; got "fax"' }, { path: 'body.mode', message: 'expected one of: "app", "phone"' }],
     ['a value other than a constant', { version: 1 }, { path: 'version', message: 'expected 2, got 1' }, { path: 'body.version', message: 'expected 2' }],
     ['a pattern, by its description when known', { code: 'ab' }, { path: 'code', message: 'expected three capital letters; got "ab"' }, { path: 'body.code', message: 'expected a string matching ^[A-Z]{3}$' }],
     ['a string too long', { name: 'Ana María' }, { path: 'name', message: 'expected a string of at most 4 characters, got "Ana María"' }, { path: 'body.name', message: 'expected a string of at most 4 characters' }],
