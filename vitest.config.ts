@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // `npm run test:quick` (CHECKIN_SIM_TEST_QUICK=1): everything but the end-to-end tests (Prometheus,
@@ -25,6 +26,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', ...(quick ? SLOW_TESTS : [])],
     globalSetup: ['test/setup/global-setup.ts'],
+    // One file per core. vitest's default, one fewer than the cores, is a single worker on 2 cores,
+    // though many files spend most of their time waiting: drive runs in real time, servers, children.
+    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
