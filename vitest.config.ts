@@ -21,18 +21,35 @@ const SLOW_TESTS = [
   'test/server-stub/{slow-clients-and-floods,timeouts-and-slots,input-fuzz,serve-command,store-durability}.test.ts',
 ];
 
+/**
+ * Files whose assertions hold to wall-clock time: drive runs that must reach the server before a window
+ * closes or keep an open model's pace, sockets held to their timeouts, retention on a clock running a
+ * virtual day per wall second. They run one at a time, after the rest: beside another busy file on
+ * 2 cores they would measure their neighbour, not the code.
+ */
+const REAL_TIME_TESTS = [
+  'test/e2e/dashboards-*.test.ts',
+  'test/sim/drive/{drive-open-model,drive-equivalence,capacity-search,drive-personal-records}.test.ts',
+  'test/sim/load-export/k6-replay-digest.test.ts',
+  'test/server-stub/{slow-clients-and-floods,timeouts-and-slots,personal-records}.test.ts',
+];
+const excluded = ['**/node_modules/**', ...(quick ? SLOW_TESTS : [])];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', ...(quick ? SLOW_TESTS : [])],
     globalSetup: ['test/setup/global-setup.ts'],
-    // One file per core. vitest's default, one fewer than the cores, is a single worker on 2 cores,
-    // though many files spend most of their time waiting: drive runs in real time, servers, children.
-    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
     // Every CLI a test starts runs the TypeScript sources under test, never a compiled dist/ (see sim/cli/bin.js).
     env: { CHECKIN_SIM_FROM_SOURCES: '1' },
+    projects: [
+      {
+        extends: true,
+        // One file per core: vitest's default (cores − 1) is a single worker on 2 cores.
+        test: { name: 'parallel', include: ['test/**/*.test.ts'], exclude: [...excluded, ...REAL_TIME_TESTS], maxWorkers: availableParallelism(), sequence: { groupOrder: 0 } },
+      },
+      { extends: true, test: { name: 'real-time', include: REAL_TIME_TESTS, exclude: excluded, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
