@@ -35,21 +35,22 @@ const REAL_TIME_TESTS = [
 ];
 const excluded = ['**/node_modules/**', ...(quick ? SLOW_TESTS : [])];
 
+/** What both projects share; the global set-up stays at the root, so that it runs once per run. */
+const shared = {
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  // Every CLI a test starts runs the TypeScript sources under test, never a compiled dist/ (see sim/cli/bin.js).
+  env: { CHECKIN_SIM_FROM_SOURCES: '1' },
+};
+
 export default defineConfig({
   test: {
     globalSetup: ['test/setup/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     reporters: ['default'],
-    // Every CLI a test starts runs the TypeScript sources under test, never a compiled dist/ (see sim/cli/bin.js).
-    env: { CHECKIN_SIM_FROM_SOURCES: '1' },
     projects: [
-      {
-        extends: true,
-        // One file per core: vitest's default (cores − 1) is a single worker on 2 cores.
-        test: { name: 'parallel', include: ['test/**/*.test.ts'], exclude: [...excluded, ...REAL_TIME_TESTS], maxWorkers: availableParallelism(), sequence: { groupOrder: 0 } },
-      },
-      { extends: true, test: { name: 'real-time', include: REAL_TIME_TESTS, exclude: excluded, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      // One file per core: vitest's default (cores − 1) is a single worker on 2 cores.
+      { test: { ...shared, name: 'parallel', include: ['test/**/*.test.ts'], exclude: [...excluded, ...REAL_TIME_TESTS], maxWorkers: availableParallelism(), sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'real-time', include: REAL_TIME_TESTS, exclude: excluded, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
 });
