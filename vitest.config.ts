@@ -13,11 +13,10 @@ const SLOW_TESTS = [
   'test/sim/engine/{cause-attribution,one-impostor-per-window,schedule-waking-hours}.test.ts',
   'test/scenarios/scenario-effects.test.ts',
   'test/sim/sweep/sweep-determinism.test.ts',
-  'test/sim/drive/**',
-  'test/sim/cli/{compiled-cli,cli-bad-input,help-and-version}.test.ts',
-  'test/sim/compare/compare-cli.test.ts',
+  'test/sim/drive/{capacity-search,drive-bad-input,drive-equivalence,drive-open-model,drive-personal-records}.test.ts',
+  'test/sim/cli/compiled-cli.test.ts',
   'test/sim/engine/run-determinism.test.ts',
-  'test/sim/load-export/{k6-replay-digest,k6-export-bad-input}.test.ts',
+  'test/sim/load-export/k6-replay-digest.test.ts',
   'test/server-stub/{slow-clients-and-floods,timeouts-and-slots,input-fuzz,serve-command,store-durability}.test.ts',
 ];
 
