@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // `npm run test:quick` (CHECKIN_SIM_TEST_QUICK=1): everything but the end-to-end tests (Prometheus,
@@ -12,23 +13,43 @@ const SLOW_TESTS = [
   'test/sim/engine/{cause-attribution,one-impostor-per-window,schedule-waking-hours}.test.ts',
   'test/scenarios/scenario-effects.test.ts',
   'test/sim/sweep/sweep-determinism.test.ts',
-  'test/sim/drive/**',
-  'test/sim/cli/{compiled-cli,cli-bad-input,help-and-version}.test.ts',
-  'test/sim/compare/compare-cli.test.ts',
+  'test/sim/drive/{capacity-search,drive-bad-input,drive-equivalence,drive-open-model,drive-personal-records}.test.ts',
+  'test/sim/cli/compiled-cli.test.ts',
   'test/sim/engine/run-determinism.test.ts',
-  'test/sim/load-export/{k6-replay-digest,k6-export-bad-input}.test.ts',
+  'test/sim/load-export/k6-replay-digest.test.ts',
   'test/server-stub/{slow-clients-and-floods,timeouts-and-slots,input-fuzz,serve-command,store-durability}.test.ts',
 ];
 
+/**
+ * Files whose assertions hold to wall-clock time: drive runs that must reach the server before a window
+ * closes or keep an open model's pace, sockets held to their timeouts, retention on a clock running a
+ * virtual day per wall second. They run one at a time, after the rest: beside another busy file on
+ * 2 cores they would measure their neighbour, not the code.
+ */
+const REAL_TIME_TESTS = [
+  'test/e2e/dashboards-*.test.ts',
+  'test/sim/drive/{drive-open-model,drive-equivalence,capacity-search,drive-personal-records}.test.ts',
+  'test/sim/load-export/k6-replay-digest.test.ts',
+  'test/server-stub/{slow-clients-and-floods,timeouts-and-slots,personal-records}.test.ts',
+];
+const excluded = ['**/node_modules/**', ...(quick ? SLOW_TESTS : [])];
+
+/** What both projects share; the global set-up stays at the root, so that it runs once per run. */
+const shared = {
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  // Every CLI a test starts runs the TypeScript sources under test, never a compiled dist/ (see sim/cli/bin.js).
+  env: { CHECKIN_SIM_FROM_SOURCES: '1' },
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', ...(quick ? SLOW_TESTS : [])],
     globalSetup: ['test/setup/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     reporters: ['default'],
-    // Every CLI a test starts runs the TypeScript sources under test, never a compiled dist/ (see sim/cli/bin.js).
-    env: { CHECKIN_SIM_FROM_SOURCES: '1' },
+    projects: [
+      // One file per core: vitest's default (cores − 1) is a single worker on 2 cores.
+      { test: { ...shared, name: 'parallel', include: ['test/**/*.test.ts'], exclude: [...excluded, ...REAL_TIME_TESTS], maxWorkers: availableParallelism(), sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'real-time', include: REAL_TIME_TESTS, exclude: excluded, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

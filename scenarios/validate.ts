@@ -1,8 +1,8 @@
-import { Ajv, type ErrorObject } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
+import { Ajv } from 'ajv';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 import type { ScenarioIssue } from './errors.ts';
 import { deepFreeze } from './common/deep-freeze.ts';
+import { describeSchemaError, type IssueStyle } from './common/schema-issues.ts';
 
 // Without codegen optimisation: it cost a run's start-up ~0.1 s to save microseconds on a validation made once.
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, code: { optimize: false } });
@@ -19,12 +19,15 @@ const RETIRED_FIELDS: Readonly<Record<string, string>> = {
   'glitches.callNoAnswer': 'removed; a call-back the person does not answer is officers.callBackNoAnswer',
 };
 
+/** A scenario file's issues name fields as the file and sweep grids do, and repeat the value refused. */
+const FILE_STYLE: IssueStyle = { root: '', echoValue: true, notation: 'yaml', schema: ScenarioSchema, retiredKeys: RETIRED_FIELDS };
+
 /**
  * Validates a parsed scenario in place, filling every default, and names each field that is wrong:
  * every schema issue, and every cross-field issue whose fields are themselves valid, in one list.
  */
 export function validateScenarioObject(candidate: unknown): ValidationResult {
-  const schemaIssues = validateScenario(candidate) ? [] : dedupe((validateScenario.errors ?? []).map(describeError));
+  const schemaIssues = validateScenario(candidate) ? [] : dedupe((validateScenario.errors ?? []).map((error) => describeSchemaError(error, FILE_STYLE)));
   const issues = [...schemaIssues, ...crossFieldIssues(candidate, schemaIssues)];
   return issues.length > 0 ? { ok: false, issues } : { ok: true, scenario: deepFreeze(candidate as Scenario) };
 }
@@ -72,72 +75,6 @@ function valueAt(root: unknown, path: string): unknown {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function describeError(error: ErrorObject): ScenarioIssue {
-  const path = error.instancePath.slice(1).replaceAll('/', '.');
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const known = Object.keys(schemaAt(error.schemaPath)?.properties ?? {});
-      const retired = RETIRED_FIELDS[join(path, key)];
-      const suggestion = known.length > 0 ? closest(key, known) : undefined;
-      const hint =
-        retired !== undefined
-          ? ` (${retired})`
-          : suggestion !== undefined && distance(key, suggestion) <= Math.max(2, key.length / 3)
-            ? ` (did you mean '${suggestion}'?)`
-            : '';
-      return { path: join(path, key), message: `unknown key '${key}'${hint}; expected one of: ${known.join(', ')}` };
-    }
-    case 'type': {
-      // YAML 1.2 reads yes/no/on/off as text, so a flag written that way arrives here as a string.
-      if (typeof error.data === 'number' && !Number.isFinite(error.data)) return { path, message: `expected a finite ${String(params.type)}, got ${shown(error.data)}` };
-      const expected = params.type === 'boolean' ? 'boolean (true or false)' : params.type === 'object' ? 'a mapping of fields' : String(params.type);
-      return { path, message: `expected ${expected}, got ${typeName(error.data)}` };
-    }
-    case 'minimum':
-    case 'exclusiveMinimum':
-    case 'maximum':
-    case 'exclusiveMaximum': {
-      const bound = { minimum: '≥', exclusiveMinimum: '>', maximum: '≤', exclusiveMaximum: '<' }[error.keyword];
-      const isProbability = (error.parentSchema?.description ?? '').includes('probability');
-      return { path, message: `expected a number ${bound} ${String(params.limit)}${isProbability ? ' (a probability)' : ''}, got ${shown(error.data)}` };
-    }
-    case 'enum':
-      return { path, message: `expected one of: ${(params.allowedValues as unknown[]).join(', ')}; got ${JSON.stringify(error.data)}` };
-    case 'pattern':
-      return { path, message: `expected ${error.parentSchema?.description ?? `a string matching ${String(params.pattern)}`}; got ${JSON.stringify(error.data)}` };
-    case 'required':
-      return { path: join(path, String(params.missingProperty)), message: 'is required' };
-    default:
-      return { path, message: error.message ?? 'is invalid' };
-  }
-}
-
-function schemaAt(schemaPath: string): { properties?: Record<string, unknown> } | undefined {
-  // schemaPath looks like '#/properties/population/additionalProperties'
-  const parts = schemaPath.replace(/^#\//, '').split('/').slice(0, -1);
-  let node: unknown = ScenarioSchema;
-  for (const part of parts) node = (node as Record<string, unknown> | undefined)?.[decodeURIComponent(part)];
-  return node as { properties?: Record<string, unknown> } | undefined;
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${shown(value)}`;
-}
-
-/** A value as the file wrote it; JSON would show YAML's .nan and .inf as null. */
-function shown(value: unknown): string {
-  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
 }
 
 function dedupe(issues: ScenarioIssue[]): ScenarioIssue[] {

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import { bearerChallenge } from './auth.ts';
 import { ServerError, type ServerErrorCode } from './errors.ts';
 import { lingerOnClose } from './lingering-close.ts';
-import { describeSchemaError } from './validation-messages.ts';
+import { describeSchemaError } from '../scenarios/common/schema-issues.ts';
 
 /**
  * Every error leaves the server as `{ code, message, field? }` from the SRV_ERR_* table: fastify's own
@@ -31,8 +31,8 @@ export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataV
   const root = dataVar === 'querystring' ? 'query' : dataVar;
   const first = errors[0];
   if (first === undefined) return new ServerError('SRV_ERR_VALIDATION', 'is invalid', root);
-  const issue = describeSchemaError(first as Parameters<typeof describeSchemaError>[0], root);
-  return new ServerError('SRV_ERR_VALIDATION', issue.expected, issue.field);
+  const issue = describeSchemaError(first as Parameters<typeof describeSchemaError>[0], { root, echoValue: false, notation: 'json' });
+  return new ServerError('SRV_ERR_VALIDATION', issue.message, issue.path);
 }
 
 function toServerError(error: FastifyError | ServerError | Error): ServerError {

@@ -5,7 +5,7 @@ import { section } from '../scenarios/common/schema-section.ts';
 import { ScenarioSchema } from '../scenarios/schema.ts';
 import { FaultsSchema } from './faults/fault-schema.ts';
 import { ServerError } from './errors.ts';
-import { describeSchemaError } from './validation-messages.ts';
+import { describeSchemaError } from '../scenarios/common/schema-issues.ts';
 
 /** A string enum as plain JSON Schema (`enum`), whose errors list the allowed values. */
 export const stringEnum = <const T extends string>(values: readonly T[], options: { default?: NoInfer<T>; description: string }) =>
@@ -135,8 +135,8 @@ export function resolveOptions(input: ServerOptionsInput = {}): ServerOptions {
     }
     return deepFreeze(candidate as ServerOptions);
   }
-  const issues = (validateOptions.errors ?? []).map((error) => describeSchemaError(error, ''));
+  const issues = (validateOptions.errors ?? []).map((error) => describeSchemaError(error, { root: '', echoValue: false, notation: 'json' }));
   const first = issues[0]!;
-  const rest = issues.slice(1).map((issue) => `; ${issue.field || 'options'}: ${issue.expected}`).join('');
-  throw new ServerError('SRV_ERR_OPTIONS', `${first.expected}${rest}`, first.field || 'options');
+  const rest = issues.slice(1).map((issue) => `; ${issue.path || 'options'}: ${issue.message}`).join('');
+  throw new ServerError('SRV_ERR_OPTIONS', `${first.message}${rest}`, first.path || 'options');
 }

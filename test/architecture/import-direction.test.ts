@@ -112,7 +112,7 @@ describe('the direction of imports between folders', () => {
     expect(edges.length).toBeGreaterThan(500);
     expect(edges.map(shown)).toEqual(
       expect.arrayContaining([
-        "sim/cli/main.ts imports '../../server-stub/serve-command.ts' (server-stub/serve-command.ts)",
+        "sim/cli/program.ts imports '../../server-stub/serve-command.ts' (server-stub/serve-command.ts)",
         "sim/cli/bin.js imports './main.ts' (sim/cli/main.ts)", // a dynamic import() in a .js file
       ]),
     );

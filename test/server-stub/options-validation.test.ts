@@ -51,6 +51,6 @@ describe('server options', () => {
   });
 
   it('refuses bad options before building anything', () => {
-    expect(() => buildServer({ bodyLimitBytes: 1 })).toThrow(/bodyLimitBytes: expected a number >= 1024/);
+    expect(() => buildServer({ bodyLimitBytes: 1 })).toThrow(/bodyLimitBytes: expected a number ≥ 1024/);
   });
 });

@@ -19,7 +19,7 @@ import { writeExport } from '../../../sim/load-export/write-export.ts';
 import { attemptRequest } from '../../../sim/backends/attempt-request.ts';
 import { readExport, type LoadedExport } from '../../../sim/load-export/read-export.ts';
 import { summarise } from '../../helpers/run.ts';
-import { runCli } from '../../helpers/cli.ts';
+import { runCliInProcess } from '../../helpers/cli.ts';
 import { sha256Hex } from '../../../scenarios/k6/lib/sha256.ts';
 import { ERROR_KINDS, interpretReply, reckonWindow, windowVerdictOf, type ReplyOutcome } from '../../../scenarios/k6/lib/attempt-outcome.ts';
 import { SampleTotals, attemptSamples } from '../../../scenarios/k6/lib/attempt-samples.ts';
@@ -130,7 +130,7 @@ describe('the k6 summary: expectation plus what the server did otherwise', () =>
     expect(html).toContain('k6 mode');
     expect(html).toContain('window_closed');
     // `checkin-sim report` writes it for a summary a k6 run wrote.
-    const result = runCli(['report', file]);
+    const result = await runCliInProcess(['report', file]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`report: ${join(directory, 'report.html')}\n`);
     expect(readFileSync(join(directory, 'report.html'), 'utf8')).toContain('k6 mode');

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli.ts';
+import { runCli, runCliInProcess } from '../../helpers/cli.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
 const directory = tempDir('bad-input');
@@ -18,8 +18,8 @@ describe('bad input to the run command', () => {
     ['a probability above 1', scenarioFile('above', 'behaviour:\n  impostorPerWindow: 3\n'), ['behaviour.impostorPerWindow: expected a number ≤ 1 (a probability), got 3']],
     ['an unknown key', scenarioFile('unknown', 'participans: 10\n'), ["participans: unknown key 'participans' (did you mean 'participants'?)"]],
     ['a missing file', join(directory, 'missing.yaml'), ['SCN_ERR_FILE_NOT_FOUND', 'missing.yaml']],
-  ])('%s: one clear error naming the field, exit code 2', (_case, file, expected) => {
-    const result = runCli(['run', file, '--participants', '10', '--out', join(directory, 'out')]);
+  ])('%s: one clear error naming the field, exit code 2', async (_case, file, expected) => {
+    const result = await runCliInProcess(['run', file, '--participants', '10', '--out', join(directory, 'out')]);
     expect(result.status).toBe(2);
     for (const text of expected) expect(result.stderr).toContain(text);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -30,9 +30,18 @@ describe('bad input to the run command', () => {
     [['--participants', 'lots'], "CLI_ERR_INVALID_FLAG: option '--participants <n>' argument 'lots' is invalid. expected an integer ≥ 1"],
     [['--workers', '0'], "CLI_ERR_INVALID_FLAG: option '--workers <n>' argument '0' is invalid. expected an integer ≥ 1"],
     [['--bogus'], "CLI_ERR_USAGE: unknown option '--bogus'"],
-  ])('refuses flags %j with exit code 2', (flags, message) => {
-    const result = runCli(['run', ...flags]);
+  ])('refuses flags %j with exit code 2', async (flags, message) => {
+    const result = await runCliInProcess(['run', ...flags]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  it('a refusal ends the process started as a user starts it with exit code 2, the error on stderr and nothing on stdout', () => {
+    const result = runCli(['run', scenarioFile('spawned', 'days: 0\n'), '--out', join(directory, 'out')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^SCN_ERR_INVALID: /);
+    expect(result.stderr).toContain('spawned.yaml:1:1 days: expected a number ≥ 1, got 0');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../../helpers/cli.ts';
 import type { Comparison } from '../../../sim/compare/compare-summaries.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
@@ -10,11 +10,13 @@ const small = ['--participants', '2000', '--days', '14', '--seed', '4', '--worke
 describe('compare command', () => {
   const baseline = join(root, 'baseline');
   const release = join(root, 'bad-release');
-  expect(runCli(['run', 'scenarios/baseline.yaml', ...small, '--out', baseline]).status).toBe(0);
-  expect(runCli(['run', 'scenarios/bad-release.yaml', ...small, '--out', release]).status).toBe(0);
+  beforeAll(async () => {
+    expect((await runCliInProcess(['run', 'scenarios/baseline.yaml', ...small, '--out', baseline])).status).toBe(0);
+    expect((await runCliInProcess(['run', 'scenarios/bad-release.yaml', ...small, '--out', release])).status).toBe(0);
+  }, 120_000);
 
-  it('prints a table of every headline figure with B − A, its 95 % interval and a verdict', () => {
-    const result = runCli(['compare', baseline, join(release, 'summary.json')]);
+  it('prints a table of every headline figure with B − A, its 95 % interval and a verdict', async () => {
+    const result = await runCliInProcess(['compare', baseline, join(release, 'summary.json')]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain(`A: ${baseline} (baseline, sim, seed 4, 2,000 × 14 days)`);
     expect(result.stdout).toContain('95 % CI of B − A');
@@ -25,8 +27,8 @@ describe('compare command', () => {
     expect(result.stdout).toMatch(/B is better on \d+, worse on \d+, within noise on \d+ of 23 figures\./);
   });
 
-  it('prints the same comparison as JSON with --json', () => {
-    const result = runCli(['compare', baseline, release, '--json']);
+  it('prints the same comparison as JSON with --json', async () => {
+    const result = await runCliInProcess(['compare', baseline, release, '--json']);
     expect(result.status, result.stderr).toBe(0);
     const comparison = JSON.parse(result.stdout) as Comparison;
     expect(comparison.a.scenario).toBe('baseline');
@@ -37,9 +39,9 @@ describe('compare command', () => {
     expect(comparison.figures[0]!.key).toBe('systemFalseFailureRate');
   });
 
-  it('refuses a run that is not there with exit code 2, naming it and what was expected (every code: compare-read.test.ts)', () => {
+  it('refuses a run that is not there with exit code 2, naming it and what was expected (every code: compare-read.test.ts)', async () => {
     const run = join(root, 'nowhere');
-    const result = runCli(['compare', baseline, run]);
+    const result = await runCliInProcess(['compare', baseline, run]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^CMP_ERR_NOT_FOUND: ${run.replaceAll('.', '\\.')}: expected `));
     expect(result.stdout).toBe('');

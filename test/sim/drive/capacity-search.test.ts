@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeStep, peakRate, type CapacityResult } from '../../../sim/drive/capacity.ts';
 import { quietScenario } from '../../helpers/scenarios.ts';
-import { runCliAsync } from '../../helpers/cli.ts';
+import { runCliInProcess } from '../../helpers/cli.ts';
 import { HOUR_MS } from '../../../sim/virtual-time.ts';
 import type { LoadSummary } from '../../../sim/metrics/load-metrics.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -60,7 +60,7 @@ describe('capacity search', () => {
 
   it('answers in participants and requests per second, from rising steps', async () => {
     const out = capacityOut;
-    const result = await runCliAsync(['capacity', '--slo-p99', '60000', '--max-errors', '1', '--participants', '2000', '--start-rps', '50', '--growth', '2', '--max-steps', '2', '--step-s', '2', '--out', out]);
+    const result = await runCliInProcess(['capacity', '--slo-p99', '60000', '--max-errors', '1', '--participants', '2000', '--start-rps', '50', '--growth', '2', '--max-steps', '2', '--step-s', '2', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     const capacity = JSON.parse(readFileSync(join(out, 'capacity.json'), 'utf8')) as CapacityResult;
     expect(capacity.steps).toHaveLength(2);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliAsync } from '../../helpers/cli.ts';
+import { runCliInProcess } from '../../helpers/cli.ts';
 import type { Summary } from '../../../sim/metrics/summary.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
@@ -25,7 +25,7 @@ describe('drive mode against a target that cannot be driven', () => {
 
   it('an unreachable --target ends in a clear message, exit 3, and a summary that says so', async () => {
     const out = join(directory, 'unreachable');
-    const result = await runCliAsync(['run', '--mode', 'drive', '--participants', '50', '--days', '1', '--target', 'http://127.0.0.1:9', '--officer-token', 'x'.repeat(20), '--out', out]);
+    const result = await runCliInProcess(['run', '--mode', 'drive', '--participants', '50', '--days', '1', '--target', 'http://127.0.0.1:9', '--officer-token', 'x'.repeat(20), '--out', out]);
     expect(result.status).toBe(3);
     expect(result.stderr).toContain('DRV_ERR_TARGET_UNREACHABLE: --target http://127.0.0.1:9: cannot connect (ECONNREFUSED)');
     expect(partialSummary(out).load!.aborted).toContain('DRV_ERR_TARGET_UNREACHABLE');
@@ -33,7 +33,7 @@ describe('drive mode against a target that cannot be driven', () => {
 
   it('a target that answers garbage ends in a clear message, exit 3', async () => {
     const out = join(directory, 'garbage');
-    const result = await runCliAsync(['run', '--mode', 'drive', '--participants', '50', '--days', '1', '--target', garbageUrl, '--officer-token', 'x'.repeat(20), '--out', out]);
+    const result = await runCliInProcess(['run', '--mode', 'drive', '--participants', '50', '--days', '1', '--target', garbageUrl, '--officer-token', 'x'.repeat(20), '--out', out]);
     expect(result.status).toBe(3);
     expect(result.stderr).toContain(`DRV_ERR_TARGET_PROTOCOL: --target ${garbageUrl}: GET /readyz answered 200`);
     expect(result.stderr).toContain('expected 200 with {"status":"ready","now":<virtual ms>}');
@@ -42,7 +42,7 @@ describe('drive mode against a target that cannot be driven', () => {
 
   it('a compression the driver cannot keep up with stops the run with the lag measured, partial results written', async () => {
     const out = join(directory, 'too-fast');
-    const result = await runCliAsync(['run', '--mode', 'drive', '--participants', '30000', '--days', '30', '--compression', '1000000', '--max-lag-ms', '300', '--out', out]);
+    const result = await runCliInProcess(['run', '--mode', 'drive', '--participants', '30000', '--days', '30', '--compression', '1000000', '--max-lag-ms', '300', '--out', out]);
     expect(result.status).toBe(3);
     expect(result.stderr).toMatch(/DRV_ERR_CANNOT_KEEP_UP: at compression 1000000 the driver has been more than 300 ms behind its schedule for \d+ ms \(lag now \d+ ms, p99 so far [\d.]+ ms\)/);
     expect(result.stdout).toContain('PARTIAL RESULTS');

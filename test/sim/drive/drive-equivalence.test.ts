@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { buildSummary } from '../../../sim/metrics/summary.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSummary, type Summary } from '../../../sim/metrics/summary.ts';
 import { summarise } from '../../helpers/run.ts';
 import { compressionFor, drive, smallScenario } from './drive-fixtures.ts';
 
@@ -7,9 +7,12 @@ import { compressionFor, drive, smallScenario } from './drive-fixtures.ts';
 // same seed reach the same verdicts.
 describe('drive mode against sim mode', () => {
   const scenario = smallScenario();
+  let sim: Summary;
+  beforeAll(async () => {
+    sim = await summarise(scenario);
+  });
 
   it('reaches identical verdicts and false failures by cause at a modest compression', async () => {
-    const sim = await summarise(scenario);
     const result = await drive(scenario, { compression: compressionFor(scenario, 20) });
     expect(result.abortedBy).toBeUndefined();
     const driven = buildSummary(scenario, 'drive', result.metrics, result.load);
@@ -22,7 +25,6 @@ describe('drive mode against sim mode', () => {
   }, 120_000);
 
   it('at a high compression differs only by what server latency explains', async () => {
-    const sim = await summarise(scenario);
     const result = await drive(scenario, { compression: compressionFor(scenario, 1), maxLagMs: 60_000 });
     const driven = buildSummary(scenario, 'drive', result.metrics, result.load);
     const lateWindows = driven.falseFailures.byCause.server_latency ?? 0;

@@ -6,7 +6,7 @@ import { loadScenario } from '../../../scenarios/index.ts';
 import { writeExport } from '../../../sim/load-export/write-export.ts';
 import { replayExport } from '../../../sim/load-export/replay-export.ts';
 import { K6ExportError } from '../../../sim/load-export/k6-export-errors.ts';
-import { runCli } from '../../helpers/cli.ts';
+import { runCliInProcess } from '../../helpers/cli.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'checkin-sim-k6-bad-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -26,9 +26,9 @@ function codeOf(run: () => unknown): string | undefined {
 }
 
 describe('export-k6 refuses what it cannot export whole, and writes nothing half-done', () => {
-  it('a schedule needing more chunk files than an export holds: K6X_ERR_TOO_MANY_CHUNKS, exit 2, no folder', () => {
+  it('a schedule needing more chunk files than an export holds: K6X_ERR_TOO_MANY_CHUNKS, exit 2, no folder', async () => {
     const out = join(directory, 'too-many');
-    const result = runCli(['export-k6', '--participants', '3000', '--days', '7', '--chunk-size', '1', '--out', out]);
+    const result = await runCliInProcess(['export-k6', '--participants', '3000', '--days', '7', '--chunk-size', '1', '--out', out]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^K6X_ERR_TOO_MANY_CHUNKS: --chunk-size 1: the schedule's [\d,]+ attempts would need [\d,]+ chunk files; expected at most 2,000 \(raise --chunk-size to at least \d+/);
     expect(existsSync(out)).toBe(false);
@@ -53,12 +53,12 @@ describe('export-k6 refuses what it cannot export whole, and writes nothing half
     expect(Math.max(...[...fitted.attempts.chunks, ...fitted.enrolment.chunks, ...fitted.registrations.chunks].map((chunk) => chunk.bytes))).toBeLessThanOrEqual(limits.maxChunkBytes);
   });
 
-  it('an --out folder that holds another export: K6X_ERR_OUT_NOT_EMPTY, exit 2, the export left as it was', () => {
+  it('an --out folder that holds another export: K6X_ERR_OUT_NOT_EMPTY, exit 2, the export left as it was', async () => {
     const out = join(directory, 'occupied');
-    expect(runCli(['export-k6', '--participants', '200', '--days', '1', '--out', out]).status).toBe(0);
+    expect((await runCliInProcess(['export-k6', '--participants', '200', '--days', '1', '--out', out])).status).toBe(0);
     const manifest = readFileSync(join(out, 'manifest.json'), 'utf8');
     const before = readdirSync(out, { recursive: true }).sort();
-    const result = runCli(['export-k6', 'scenarios/monday-surge.yaml', '--participants', '200', '--days', '1', '--out', out]);
+    const result = await runCliInProcess(['export-k6', 'scenarios/monday-surge.yaml', '--participants', '200', '--days', '1', '--out', out]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`K6X_ERR_OUT_NOT_EMPTY: --out ${out}: holds another export (scenario baseline, seed 42, ×1440); expected a new or empty folder (remove it, or choose another --out)\n`);
     expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(manifest);
@@ -89,7 +89,7 @@ describe('export-k6 refuses what it cannot export whole, and writes nothing half
     await expect(replayExport(join(directory, 'other-files'), { connections: 1, requestTimeoutMs: 1000, lateAfterMs: 10 })).rejects.toThrow(
       /^K6X_ERR_NOT_AN_EXPORT: .*other-files: expected a folder written by `checkin-sim export-k6` \(no manifest\.json there\)$/,
     );
-    const result = runCli(['replay', join(directory, 'other-files')]);
+    const result = await runCliInProcess(['replay', join(directory, 'other-files')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('K6X_ERR_NOT_AN_EXPORT');
   });

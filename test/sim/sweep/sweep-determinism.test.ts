@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli.ts';
+import { runCli, runCliInProcess } from '../../helpers/cli.ts';
 import type { Summary } from '../../../sim/metrics/summary.ts';
 import type { SweepDocument } from '../../../sim/sweep/sweep-table.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
@@ -68,8 +68,8 @@ describe('sweep command', () => {
   it.each([
     [['--grid', 'policy.faceTreshold=0.3'], "SWP_ERR_GRID_FIELD: policy.faceTreshold: not a field a grid can vary; did you mean 'policy.faceThreshold'?"],
     [['--grid', 'policy.maxAttempts=1', '--workers', '0'], "CLI_ERR_INVALID_FLAG: option '--workers <n>' argument '0' is invalid"],
-  ])('refuses %j with exit code 2 and one clear line (every code: sweep-grid.test.ts)', (flags, message) => {
-    const result = runCli(['sweep', 'scenarios/baseline.yaml', ...flags, '--participants', '10', '--out', join(root, 'bad')]);
+  ])('refuses %j with exit code 2 and one clear line (every code: sweep-grid.test.ts)', async (flags, message) => {
+    const result = await runCliInProcess(['sweep', 'scenarios/baseline.yaml', ...flags, '--participants', '10', '--out', join(root, 'bad')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
