@@ -3,7 +3,7 @@ import { runSimulation } from '../engine/run-simulation.ts';
 import { buildSummary, type Summary } from '../metrics/summary.ts';
 import type { GridPoint } from './grid.ts';
 import type { SweepWorkerMessage, SweepWorkerRequest } from './sweep-worker.ts';
-import { moduleWorker } from '../runtime/module-worker.ts';
+import { moduleWorker, workerFinished } from '../runtime/module-worker.ts';
 import { siblingModule } from '../runtime/package-files.ts';
 
 export interface SweepRunOptions {
@@ -80,28 +80,18 @@ const WORKER_ENTRY = siblingModule('./sweep-worker', import.meta.url);
 
 /** One pool worker: takes points until none is left, then stops. */
 function runPoolWorker(pool: Worker[], take: () => GridPoint | undefined, onMessage: (message: SweepWorkerMessage) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = moduleWorker(WORKER_ENTRY);
-    pool.push(worker);
-    let failed = false;
-    const send = () => {
-      const point = take();
-      const request: SweepWorkerRequest = point ? { kind: 'run', index: point.index, scenario: point.scenario } : { kind: 'stop' };
-      worker.postMessage(request);
-    };
-    worker.on('message', (message: SweepWorkerMessage) => {
-      onMessage(message);
-      if (message.kind === 'result') send();
-    });
-    worker.on('error', (error) => {
-      failed = true;
-      reject(error);
-    });
-    worker.on('exit', (code) => {
-      if (failed) return;
-      if (code === 0) resolve();
-      else reject(new Error(`sweep worker exited with code ${code}`));
-    });
-    send();
+  const worker = moduleWorker(WORKER_ENTRY);
+  pool.push(worker);
+  const finished = workerFinished(worker, 'sweep');
+  const send = () => {
+    const point = take();
+    const request: SweepWorkerRequest = point ? { kind: 'run', index: point.index, scenario: point.scenario } : { kind: 'stop' };
+    worker.postMessage(request);
+  };
+  worker.on('message', (message: SweepWorkerMessage) => {
+    onMessage(message);
+    if (message.kind === 'result') send();
   });
+  send();
+  return finished;
 }

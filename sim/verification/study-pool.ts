@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { assembleStudy, countChunk, sortedThresholds, studyChunks, type ScoreStudy, type StratumCounts, type StudyChunk, type StudyInputs } from './score-study.ts';
 import type { StudyWorkerMessage, StudyWorkerRequest } from './study-worker.ts';
-import { moduleWorker } from '../runtime/module-worker.ts';
+import { moduleWorker, workerFinished } from '../runtime/module-worker.ts';
 import { siblingModule } from '../runtime/package-files.ts';
 
 /** A study to draw: its inputs and the thresholds to count at. */
@@ -58,23 +58,13 @@ const WORKER_ENTRY = siblingModule('./study-worker', import.meta.url);
 
 /** One pool worker: counts chunks until none is left, then stops. */
 function runStudyWorker(pool: Worker[], take: () => StudyWorkerRequest, onCounts: (message: StudyWorkerMessage) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = moduleWorker(WORKER_ENTRY);
-    pool.push(worker);
-    let failed = false;
-    worker.on('message', (message: StudyWorkerMessage) => {
-      onCounts(message);
-      worker.postMessage(take());
-    });
-    worker.on('error', (error) => {
-      failed = true;
-      reject(error);
-    });
-    worker.on('exit', (code) => {
-      if (failed) return;
-      if (code === 0) resolve();
-      else reject(new Error(`verification study worker exited with code ${code}`));
-    });
+  const worker = moduleWorker(WORKER_ENTRY);
+  pool.push(worker);
+  const finished = workerFinished(worker, 'verification study');
+  worker.on('message', (message: StudyWorkerMessage) => {
+    onCounts(message);
     worker.postMessage(take());
   });
+  worker.postMessage(take());
+  return finished;
 }
