@@ -1,4 +1,4 @@
-import { drawImpostorRho } from '../behaviour/biometrics.ts';
+import { drawImpostorRho, similarityOf } from '../behaviour/biometrics.ts';
 import { studyStream, type RandomStream } from '../rng/index.ts';
 import { DEVICE_TIERS, cumulativeShares } from '../../scenarios/catalog.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
@@ -156,8 +156,8 @@ export function assembleStudy(inputs: StudyInputs, thresholds: number[], chunks:
 
 /**
  * Draws one chunk's windows and counts them (thresholds ascending). The hot loop of the study: the
- * score is biometrics.ts's, written out here with the same operations in the same order (so the same
- * bits) and no object per attempt; what does not change within a window is computed once.
+ * draws and score of biometrics.ts, with no object per attempt; what does not change within a window
+ * is computed once.
  */
 export function countChunk(inputs: StudyInputs, thresholds: readonly number[], { modality, stratum, chunk, windows }: StudyChunk): StratumCounts {
   const { biometrics, attempts } = inputs;
@@ -189,7 +189,6 @@ export function countChunk(inputs: StudyInputs, thresholds: readonly number[], {
     const correlation = lookAlike ? lookAlikeCorrelation : impostorCorrelation[group]!;
     // One impostor answers every attempt of the window, as in the fleet.
     const rho = impostor ? drawImpostorRho(conditions, dimension, correlation > 0, correlation) : 1;
-    const acrossMean = Math.sqrt(Math.max(0, 1 - rho * rho));
     const noiseBase = tierNoise[tier]! * (hard ? hardToMatchNoiseFactor : 1) * genuineNoise[group]! * (1 + ageingNoisePerYear * years);
     const poorShare = night ? poorCaptureAtNight : poorCapture;
     let previousPoor = false;
@@ -202,12 +201,11 @@ export function countChunk(inputs: StudyInputs, thresholds: readonly number[], {
       const poorDraw = stream.uniform();
       const poor: boolean = face && ((previousPoor && repeatDraw < poorLightOnRetry) || poorDraw < poorShare);
       const sigma = noiseBase * (poor ? poorCaptureNoiseFactor : 1);
-      // drawGenuineSample / drawImpostorSample, then sampleSimilarity.
-      const along = rho + sigma * stream.normal();
-      const across = impostor ? acrossMean + sigma * stream.normal() : acrossMean + sigma * 0;
-      const residualNorm = sigma * Math.sqrt(stream.chiSquare(impostor ? dimension - 2 : dimension - 1));
-      const norm = Math.sqrt(along * along + across * across + residualNorm * residualNorm);
-      const index = thresholdsAtOrBelow(thresholds, norm === 0 ? 0 : along / norm);
+      // The draws of drawGenuineSample / drawImpostorSample, in their order.
+      const z1 = stream.normal();
+      const z2 = impostor ? stream.normal() : 0;
+      const rest = stream.chiSquare(impostor ? dimension - 2 : dimension - 1);
+      const index = thresholdsAtOrBelow(thresholds, similarityOf(rho, sigma, z1, z2, rest));
       if (index > best) best = index;
       const bin = offset + k * width + best;
       bins[bin] = bins[bin]! + 1;
