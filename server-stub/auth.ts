@@ -36,10 +36,11 @@ function unauthenticated(code: 'SRV_ERR_UNAUTHENTICATED' | 'SRV_ERR_TOKEN_INVALI
  */
 function parseAuthorization(header: string): { scheme: string; credentials: string } {
   const trimmed = header.trim();
-  // What every client sends, `Bearer <token>` with one space, without the regular expression: the same split.
-  if (trimmed.startsWith('Bearer ') && !isSpaceOrTab(trimmed.charCodeAt(7))) return { scheme: 'bearer', credentials: trimmed.slice(7) };
-  const match = /^([^ \t]+)[ \t]*(.*)$/s.exec(trimmed);
-  return { scheme: (match?.[1] ?? '').toLowerCase(), credentials: match?.[2] ?? '' };
+  let schemeEnd = 0;
+  while (schemeEnd < trimmed.length && !isSpaceOrTab(trimmed.charCodeAt(schemeEnd))) schemeEnd++;
+  let credentialsStart = schemeEnd;
+  while (credentialsStart < trimmed.length && isSpaceOrTab(trimmed.charCodeAt(credentialsStart))) credentialsStart++;
+  return { scheme: trimmed.slice(0, schemeEnd).toLowerCase(), credentials: trimmed.slice(credentialsStart) };
 }
 
 function isSpaceOrTab(code: number): boolean {
