@@ -22,15 +22,14 @@ const SLOW_TESTS = [
 
 /**
  * Files whose assertions hold to wall-clock time: drive runs that must reach the server before a window
- * closes or keep an open model's pace, sockets held to their timeouts, retention on a clock running a
- * virtual day per wall second. They run one at a time, after the rest: beside another busy file on
- * 2 cores they would measure their neighbour, not the code.
+ * closes or keep an open model's pace, sockets held to their timeouts. They run one at a time, after
+ * the rest: beside another busy file on 2 cores they would measure their neighbour, not the code.
  */
 const REAL_TIME_TESTS = [
   'test/e2e/dashboards-*.test.ts',
   'test/sim/drive/{drive-open-model,drive-equivalence,capacity-search,drive-personal-records}.test.ts',
   'test/sim/load-export/k6-replay-digest.test.ts',
-  'test/server-stub/{slow-clients-and-floods,timeouts-and-slots,personal-records}.test.ts',
+  'test/server-stub/{slow-clients-and-floods,timeouts-and-slots}.test.ts',
 ];
 const excluded = ['**/node_modules/**', ...(quick ? SLOW_TESTS : [])];
 

@@ -9,6 +9,7 @@ import { lingerWhenBodyUnread } from './lingering-close.ts';
 import { resolveOptions, type ServerOptionsInput } from './options.ts';
 import { LoadState, registerLoadShedding } from './overload.ts';
 import { registerParticipantConcurrencyLimit, registerParticipantRateLimit } from './participant-rate-limit.ts';
+import type { Clock } from './clock.ts';
 import { createServerContext } from './server-context.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { checkInRoutes } from './routes/checkins.ts';
@@ -20,6 +21,8 @@ import './fastify-types.ts';
 export interface BuildDependencies {
   /** Where logs go when logLevel is not silent (stdout otherwise); tests pass a capture stream. */
   logStream?: { write(line: string): void };
+  /** The virtual clock, instead of one made from `clock` in the options: tests of retention move it by hand. */
+  clock?: Clock;
 }
 
 // Logs never carry samples, templates, locations or personal records: bodies are not logged, and these paths are censored anyway.
@@ -33,7 +36,7 @@ const REDACTED = ['req.body', 'body', '*.sample', '*.template', '*.voiceTemplate
 export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildDependencies = {}): FastifyInstance {
   // Long on purpose: the hooks and plugins in the order fastify runs them, which is what they mean.
   const options = resolveOptions(input);
-  const context = createServerContext(options);
+  const context = createServerContext(options, dependencies.clock);
   const logger: FastifyServerOptions['logger'] =
     options.logLevel === 'silent' ? false : { level: options.logLevel, redact: REDACTED, ...(dependencies.logStream ? { stream: dependencies.logStream } : {}) };
   const load = new LoadState(options.overload);

@@ -21,9 +21,8 @@ export interface ServerContext {
   readonly service: CheckInService;
 }
 
-export function createServerContext(options: ServerOptions): ServerContext {
+export function createServerContext(options: ServerOptions, clock: Clock = createClock(options.clock)): ServerContext {
   const store = openStore(options);
-  const clock = createClock(options.clock);
   // Retention never counts from an earlier instant than the newest the store has seen (clock.ts).
   const retention = createRetentionClock(clock, store.beginRetentionEpoch(clock.now()));
   const metrics = new ServerMetrics(() => store.counts(), options.location, { retentionDays: options.personalData.retentionDays, retentionOffsetMs: retention.offset });

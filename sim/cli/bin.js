@@ -2,27 +2,9 @@
 // Runs the compiled CLI in dist/ (`npm run build`, which `npm install` runs) when it is newer than
 // every TypeScript source; otherwise the sources themselves, compiled on load by tsx, so an edit is
 // never run stale. CHECKIN_SIM_FROM_SOURCES=1 always runs the sources (the tests set it).
-import { readdirSync, statSync } from 'node:fs';
+import { compiledState } from './compiled-state.js';
 
 const root = new URL('../../', import.meta.url);
-const SOURCE_FOLDERS = ['sim', 'server-stub', 'scenarios'];
-
-/** 'fresh', 'stale' (built before a source last changed) or 'absent'. */
-function compiledState() {
-  let built;
-  try {
-    built = statSync(new URL('dist/.build-stamp', root)).mtimeMs;
-  } catch {
-    return 'absent';
-  }
-  const fresh = SOURCE_FOLDERS.every((folder) =>
-    readdirSync(new URL(folder, root), { recursive: true })
-      .filter((path) => path.endsWith('.ts'))
-      .every((path) => statSync(new URL(`${folder}/${path}`, root)).mtimeMs <= built),
-  );
-  return fresh ? 'fresh' : 'stale';
-}
-
 const compiled = process.env.CHECKIN_SIM_FROM_SOURCES === '1' ? 'not wanted' : compiledState();
 if (compiled === 'fresh') {
   await import(new URL('dist/sim/cli/main.js', root).href);

@@ -36,6 +36,7 @@ interface RunFlags {
   requestTimeoutMs: number;
   lateAfterMs: number;
   maxLagMs: number;
+  maxLagForMs: number;
   metricsPort?: number;
   metricsHost: string;
   metricsLingerS: number;
@@ -59,7 +60,8 @@ export function runCommand(): Command {
     .option('--connections <n>', 'drive mode: most HTTP connections open at once (an open model needs rate × latency of them)', integerFlag(1), 512)
     .option('--request-timeout-ms <ms>', 'drive mode: client timeout of a request', integerFlag(1), 10_000)
     .option('--late-after-ms <ms>', 'drive mode: a request sent later than this after its due instant counts as late', integerFlag(0), 10)
-    .option('--max-lag-ms <ms>', 'drive mode: stop when the driver stays this far behind its schedule for 5 s', integerFlag(1), 2_000)
+    .option('--max-lag-ms <ms>', 'drive mode: stop when the driver stays this far behind its schedule for --max-lag-for-ms', integerFlag(1), 2_000)
+    .option('--max-lag-for-ms <ms>', 'drive mode: how long the driver may stay more than --max-lag-ms behind before the run stops', integerFlag(1), 5_000)
     .option('--metrics-port <port>', "drive mode: serve the harness's Prometheus metrics (and /targets, the server to scrape) on this port; 0 picks a free one", integerFlag(0))
     .option('--metrics-host <host>', 'drive mode: interface of --metrics-port', '127.0.0.1')
     .option('--metrics-linger-s <seconds>', 'drive mode: keep --metrics-port up this long after the run, so the last counts get scraped', integerFlag(0), 0)
@@ -121,7 +123,7 @@ async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string,
     requestTimeoutMs: flags.requestTimeoutMs,
     lateAfterMs: flags.lateAfterMs,
     maxLagMs: flags.maxLagMs,
-    maxLagForMs: 5_000,
+    maxLagForMs: flags.maxLagForMs,
     onProgress: (live) =>
       progress.update(
         Math.floor(live.virtualDone / 3_600_000),

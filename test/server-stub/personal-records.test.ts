@@ -9,6 +9,7 @@ import {
   enrol,
   errorBody,
   faceCheckIn,
+  handClock,
   officer,
   OFFICER_TOKEN,
   openWindow,
@@ -131,8 +132,9 @@ describe.each(STORE_KINDS)('personal records (%s store)', (store) => {
   });
 
   it('deletes the personal record, time zone, device model and location at the end of retention', async () => {
-    // One virtual day per wall second; both retention periods one day.
-    const app = testServer({ clock: { factor: DAY / 1000, startMs: 0 }, personalData: { retentionDays: 1 }, location: { retentionDays: 1 } }, store);
+    // Both retention periods one day.
+    const clock = handClock(0);
+    const app = testServer({ personalData: { retentionDays: 1 }, location: { retentionDays: 1 } }, store, { clock });
     const token = (await enrolWith(app, 'p-1', RECORD, { timeZone: 'eastern' })).json<{ token: string }>().token;
     const window = (await openWindow(app, 'p-1', 'w-1')).json<{ closesAt: number }>();
     const template = unitVector('p-1');
@@ -148,7 +150,10 @@ describe.each(STORE_KINDS)('personal records (%s store)', (store) => {
     expect(attempt).toMatchObject({ device: 'pixel-8', location: { lat: 29.76, lon: -95.37 } });
 
     // No housekeeping here: the officer's read itself deletes what is past retention before it answers.
-    await expect.poll(async () => (await readRecord(app, 'p-1')).json(), { timeout: 10_000, interval: 100 }).toEqual({ participantId: 'p-1', state: 'none' });
+    clock.set(window.closesAt + DAY);
+    expect((await readRecord(app, 'p-1')).json()).toMatchObject({ state: 'held' });
+    clock.set(window.closesAt + DAY + 1);
+    expect((await readRecord(app, 'p-1')).json()).toEqual({ participantId: 'p-1', state: 'none' });
     const status = await app.inject({ method: 'GET', url: '/v1/participants/p-1/status', headers: officer });
     expect(status.statusCode).toBe(200);
     expect(status.json()).not.toHaveProperty('timeZone');
@@ -198,9 +203,10 @@ describe('retention after a restart with an earlier clock start (SQLite)', () =>
     const newest = first.checkin.clock.now();
     await first.close();
 
-    // Second run: the clock started at 0 again, one virtual day per wall second. Retention counted
-    // on that clock would keep p-1's data for another 100 days; it must go in about 2.2.
-    const second = testServer({ db, clock: { factor: DAY / 1000, startMs: 0 }, ...retention });
+    // Second run: the clock started at 0 again. Retention counted on that clock would keep p-1's data
+    // for another 100 days; it must go in about 2.2.
+    const clock = handClock(0);
+    const second = testServer({ db, ...retention }, 'memory', { clock });
     const offset = Math.round(Number(/^checkin_retention_clock_offset_seconds (\S+)$/m.exec(await metricsOf(second))![1]) * 1000);
     expect(offset).toBeGreaterThan(100 * DAY - 60_000);
     expect(offset).toBeLessThanOrEqual(newest);
@@ -218,8 +224,10 @@ describe('retention after a restart with an earlier clock start (SQLite)', () =>
     expect((await postCheckIn(second, token2, 'p-2', located)).statusCode).toBe(201);
     expect((await second.inject({ method: 'GET', url: '/v1/participants/p-2/history', headers: officer })).json().attempts[0].location).toEqual({ lat: 7.89, lon: 1.01 });
 
-    await expect.poll(async () => (await readRecord(second, 'p-1')).json().state, { timeout: 10_000, interval: 100 }).toBe('none');
-    expect(second.checkin.clock.now()).toBeLessThan(4 * DAY);
+    clock.set(held.deleteAfter);
+    expect((await readRecord(second, 'p-1')).json().state).toBe('held');
+    clock.set(held.deleteAfter + 1);
+    expect((await readRecord(second, 'p-1')).json().state).toBe('none');
     const history = (await second.inject({ method: 'GET', url: '/v1/participants/p-1/history', headers: officer })).json();
     expect(history.attempts[0]).not.toHaveProperty('device');
     expect(history.attempts[0]).not.toHaveProperty('location');

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildServer } from '../../server-stub/build-server.ts';
+import { buildServer, type BuildDependencies } from '../../server-stub/build-server.ts';
+import type { Clock } from '../../server-stub/clock.ts';
 import type { ServerOptionsInput } from '../../server-stub/options.ts';
 
 /** Shared set-up of the server tests: a server with a known officer token, vectors, and short-hands. */
@@ -34,7 +35,7 @@ export function removeTempDirs(): void {
  * A server for inject() tests: no housekeeping timer, silent, and no rate limit or event-loop load
  * shedding unless a test asks (a busy CI machine must not turn a route test into a 503).
  */
-export function testServer(options: ServerOptionsInput = {}, store: StoreKind = 'memory'): FastifyInstance {
+export function testServer(options: ServerOptionsInput = {}, store: StoreKind = 'memory', dependencies: BuildDependencies = {}): FastifyInstance {
   return buildServer({
     officerToken: OFFICER_TOKEN,
     housekeepingIntervalMs: 0,
@@ -42,7 +43,13 @@ export function testServer(options: ServerOptionsInput = {}, store: StoreKind = 
     overload: { maxEventLoopDelayMs: 0 },
     ...(store === 'sqlite' && { db: join(tempDir(), 'checkin.db') }),
     ...options,
-  });
+  }, dependencies);
+}
+
+/** A virtual clock that stands still until the test sets it: retention is tested to the millisecond, whatever the machine's load. */
+export function handClock(startMs: number): Clock & { set(ms: number): void } {
+  let now = startMs;
+  return { factor: 1, now: () => now, set: (ms) => void (now = ms) };
 }
 
 /** A deterministic random unit vector. */

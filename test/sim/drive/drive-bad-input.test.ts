@@ -42,9 +42,13 @@ describe('drive mode against a target that cannot be driven', () => {
 
   it('a compression the driver cannot keep up with stops the run with the lag measured, partial results written', async () => {
     const out = join(directory, 'too-fast');
-    const result = await runCliInProcess(['run', '--mode', 'drive', '--participants', '30000', '--days', '30', '--compression', '1000000', '--max-lag-ms', '300', '--out', out]);
+    const result = await runCliInProcess(['run', '--mode', 'drive', '--participants', '5000', '--days', '30', '--compression', '1000000', '--max-lag-ms', '300', '--max-lag-for-ms', '1000', '--out', out]);
     expect(result.status).toBe(3);
-    expect(result.stderr).toMatch(/DRV_ERR_CANNOT_KEEP_UP: at compression 1000000 the driver has been more than 300 ms behind its schedule for \d+ ms \(lag now \d+ ms, p99 so far [\d.]+ ms\)/);
+    const stopped = /DRV_ERR_CANNOT_KEEP_UP: at compression 1000000 the driver has been more than 300 ms behind its schedule for (\d+) ms \(lag now \d+ ms, p99 so far [\d.]+ ms\)/.exec(result.stderr);
+    expect(stopped, result.stderr).not.toBeNull();
+    // --max-lag-for-ms, not the default 5 s, decided when.
+    expect(Number(stopped![1])).toBeGreaterThan(1000);
+    expect(Number(stopped![1])).toBeLessThan(5000);
     expect(result.stdout).toContain('PARTIAL RESULTS');
     const summary = partialSummary(out);
     expect(summary.load!.aborted).toContain('DRV_ERR_CANNOT_KEEP_UP');

@@ -13,7 +13,7 @@ describe('drive mode against sim mode', () => {
   });
 
   it('reaches identical verdicts and false failures by cause at a modest compression', async () => {
-    const result = await drive(scenario, { compression: compressionFor(scenario, 20) });
+    const result = await drive(scenario, { compression: compressionFor(scenario, 14) });
     expect(result.abortedBy).toBeUndefined();
     const driven = buildSummary(scenario, 'drive', result.metrics, result.load);
     expect(driven.load!.requests).toBeGreaterThan(500);
