@@ -276,22 +276,22 @@ export const ScenarioSchema = Type.Object(
         genuineWindows: Type.Integer({
           minimum: 1000,
           maximum: 100_000_000,
-          default: 20_000,
+          default: 10_000,
           description:
-            "genuine windows per modality, each of policy.maxAttempts attempts (20,000 read the baseline's false non-match rates per window of 1e-2 to 1e-4 to ±5–13 %, 95 %: the study averages each window's probability of failing rather than counting failures)",
+            "genuine windows per modality, each of policy.maxAttempts attempts (10,000 read the baseline's false non-match per window of 1e-2 to ±8 % and of ~2e-4, at the operating point, to ±18 %, 95 %: the study averages each window's chance of failing rather than counting failures)",
         }),
         impostorWindows: Type.Integer({
           minimum: 1000,
           maximum: 100_000_000,
-          default: 5_000,
+          default: 2_000,
           description:
-            "impostor windows of random strangers per modality (5,000 read the baseline's false-match rate per window of 1e-6 to ±5 %, 95 %: the study averages each window's probability of a match, over the stranger's ρ, rather than counting matches; each costs ~16 genuine windows)",
+            "impostor windows of random strangers per modality (2,000 read the baseline's false-match rate per window of 1e-6 to ±7 %, 95 %: the study averages each window's chance of a match, over the stranger's ρ, rather than counting matches; each costs ~16 genuine windows)",
         }),
         lookAlikeWindows: Type.Integer({
           minimum: 1000,
           maximum: 100_000_000,
-          default: 2_000,
-          description: "impostor windows of look-alikes per modality (2,000 read the baseline's look-alike false-match rate per window of 1e-6 to ±10 %, 95 %)",
+          default: 1_000,
+          description: "impostor windows of look-alikes per modality (1,000 read the baseline's look-alike false-match rate per window of 1e-6 to ±14 %, 95 %)",
         }),
         nightAttemptShare: probability('share of selfie attempts made 19:00–07:00 local, when poor light is likelier (ASSUMPTION)', 0.1),
         groups: Type.Array(
