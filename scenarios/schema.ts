@@ -276,22 +276,22 @@ export const ScenarioSchema = Type.Object(
         genuineWindows: Type.Integer({
           minimum: 1000,
           maximum: 100_000_000,
-          default: 200_000,
+          default: 10_000,
           description:
-            'genuine windows per modality, each of policy.maxAttempts attempts (200,000 resolves false non-match rates to ~5e-5; 1,000,000, the size the study is designed for, to ~1e-5 at 5× the time)',
+            "genuine windows per modality, each of policy.maxAttempts attempts (10,000 read the baseline's false non-match per window of 1e-2 to ±8 % and of ~2e-4, at the operating point, to ±18 %, 95 %: the study averages each window's chance of failing rather than counting failures)",
         }),
         impostorWindows: Type.Integer({
           minimum: 1000,
           maximum: 100_000_000,
-          default: 250_000,
+          default: 2_000,
           description:
-            'impostor windows of random strangers per modality (250,000 keeps the study within a fifth of a sweep and resolves false-match rates to ~4e-5; 10,000,000 resolves ~1e-6 at 40× the draws, ~10 s of CPU a modality)',
+            "impostor windows of random strangers per modality (2,000 read the baseline's false-match rate per window of 1e-6 to ±7 %, 95 %: the study averages each window's chance of a match, over the stranger's ρ, rather than counting matches; each costs ~16 genuine windows)",
         }),
         lookAlikeWindows: Type.Integer({
           minimum: 1000,
           maximum: 100_000_000,
-          default: 50_000,
-          description: 'impostor windows of look-alikes per modality (they match ~11× as often, so fewer resolve the same relative precision)',
+          default: 1_000,
+          description: "impostor windows of look-alikes per modality (1,000 read the baseline's look-alike false-match rate per window of 1e-6 to ±14 %, 95 %)",
         }),
         nightAttemptShare: probability('share of selfie attempts made 19:00–07:00 local, when poor light is likelier (ASSUMPTION)', 0.1),
         groups: Type.Array(

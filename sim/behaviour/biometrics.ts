@@ -56,14 +56,7 @@ export function sampleComponents(draw: SampleDraw): { along: number; across: num
 
 /** The cosine similarity the server would compute for this sample. */
 export function sampleSimilarity(draw: SampleDraw): number {
-  return similarityOf(draw.rho, draw.sigma, draw.z1, draw.z2, draw.rest);
-}
-
-/** `sampleSimilarity` from the draw's numbers, for a caller that scores millions without making a SampleDraw for each. */
-export function similarityOf(rho: number, sigma: number, z1: number, z2: number, rest: number): number {
-  const along = rho + sigma * z1;
-  const across = Math.sqrt(Math.max(0, 1 - rho * rho)) + sigma * z2;
-  const residualNorm = sigma * Math.sqrt(rest);
+  const { along, across, residualNorm } = sampleComponents(draw);
   const norm = Math.sqrt(along * along + across * across + residualNorm * residualNorm);
   return norm === 0 ? 0 : along / norm;
 }

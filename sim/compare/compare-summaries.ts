@@ -218,7 +218,7 @@ export const HEADLINE_FIGURES: readonly FigureDefinition[] = [
 /**
  * The verification study's figures (summary.json's `verification`), when both runs have one: the
  * per-window rates at each run's face threshold and the expected counts a year, in their own
- * intervals (Clopper–Pearson for the rates).
+ * intervals (the normal interval of a mean of windows' probabilities for the rates).
  */
 function studyFigures(): FigureDefinition[] {
   const per100k = (estimate: { value: number; low: number; high: number }): Estimate => scaled({ value: estimate.value, low: estimate.low, high: estimate.high }, 100_000);
@@ -314,7 +314,7 @@ function notesFor(a: Summary, b: Summary, load: boolean): string[] {
   if (a.burden.officerMinutes > 0 || b.burden.officerMinutes > 0) notes.push('Officer minutes are a sum of call-back lengths with no count to put an interval on: they are shown with their difference but no interval or verdict.');
   if (a.verification && b.verification) {
     notes.push(
-      'Study figures come from the verification study beside each fleet (summary.json `verification`): rates per window at the face threshold with Clopper–Pearson intervals, and what they mean a year for each fleet; a run without a study shows no data.',
+      'Study figures come from the verification study beside each fleet (summary.json `verification`): rates per window at the face threshold (means of each window\'s probability of the error, with normal intervals), and what they mean a year for each fleet; a run without a study shows no data.',
     );
     if (a.verification.digest === b.verification.digest) notes.push('The two verification studies have the same digest: their figures are identical.');
   }

@@ -1,28 +1,44 @@
-import type { ExactRate } from './clopper-pearson.ts';
-
 /**
  * The shape of summary.json's `verification` section (built by sim/verification/verification-section.ts):
  * the verification study's rates, kept here beside the summary so that every reader (compare, sweep,
  * report) can name them without depending on the study.
  */
 
-/** A false-match rate over both kinds of impostor, weighted by `behaviour.lookAlikeImpostorShare`. */
-export interface MixedRate {
+/**
+ * A study rate: the mean over windows of each window's probability of the error given its draws
+ * (sim/verification/score-study.ts), with the normal interval of a mean, value ± z·standardError,
+ * clamped to [0, 1].
+ */
+export interface MeanRate {
+  /** Windows averaged over. */
+  windows: number;
   value: number;
-  /** Weighted sums of the two kinds' bounds at 97.5 %: together at least 95 % (Bonferroni). */
   low: number;
   high: number;
+  /** The sample standard deviation of the windows' probabilities over √windows. */
+  standardError: number;
+}
+
+/**
+ * A false-match rate over both kinds of impostor, weighted by `behaviour.lookAlikeImpostorShare`: the
+ * weighted mean of two independent means, whose standard error is the weighted root sum of squares.
+ */
+export interface MixedRate {
+  value: number;
+  low: number;
+  high: number;
+  standardError: number;
   lookAlikeShare: number;
-  random: ExactRate;
-  lookAlike: ExactRate;
+  random: MeanRate;
+  lookAlike: MeanRate;
 }
 
 export interface RatesAt {
   threshold: number;
   /** The first attempt of a window: a fresh attempt, independent of every other counted. */
-  attempt: { falseNonMatch: ExactRate; falseMatch: MixedRate };
+  attempt: { falseNonMatch: MeanRate; falseMatch: MixedRate };
   /** Up to `policy.maxAttempts` attempts: a window fails to match only if every attempt does. */
-  window: { falseNonMatch: ExactRate; falseMatch: MixedRate };
+  window: { falseNonMatch: MeanRate; falseMatch: MixedRate };
 }
 
 export interface YearlyEstimate {
@@ -45,7 +61,7 @@ export interface ModalityStudy {
   atThreshold: RatesAt;
   groups: ({ name: string } & RatesAt)[];
   fleet: FleetConsequences;
-  /** Rates over the study's fixed grid of thresholds and this one, Wilson intervals (for curves). */
+  /** Rates over the study's fixed grid of thresholds and this one (for curves). */
   curve: RatesAt[];
 }
 

@@ -47,22 +47,21 @@ function fleetDetChart(input: SweepReportInput): ChartDefinition {
 }
 
 /**
- * The DET curve of the verification study, per attempt, with every swept threshold marked on it. A
- * threshold at which the study counted no error of a kind is drawn at that rate's 95 % upper bound
- * and labelled so, never on the plot's edge: the point is resolved to "at most".
+ * The DET curve of the verification study, per attempt, with every swept threshold marked on it. The
+ * study's rates are means of each window's probability of the error, so none is 0 short of
+ * underflow; the axes reach a decade below the lowest swept threshold's rates, and at least to 1e-6,
+ * the rate the study is sized to read.
  */
 function studyDetChart(input: SweepReportInput): ChartDefinition {
   const modalities = [
     { name: 'face (selfie)', key: 'face' as const, field: 'policy.faceThreshold' },
     { name: 'voice (call)', key: 'voice' as const, field: 'policy.voiceThreshold' },
   ];
+  const percent = (rate: number) => Number((100 * rate).toPrecision(6));
   const rates = (m: (typeof modalities)[number]) => {
-    const byThreshold = new Map<number, { fmr: number; fmrHigh: number; fnmr: number; fnmrHigh: number }>();
+    const byThreshold = new Map<number, { fmr: number; fnmr: number }>();
     for (const point of input.points) {
-      for (const row of point.summary.verification![m.key].curve) {
-        const { falseMatch, falseNonMatch } = row.attempt;
-        byThreshold.set(row.threshold, { fmr: falseMatch.value, fmrHigh: falseMatch.high, fnmr: falseNonMatch.value, fnmrHigh: falseNonMatch.high });
-      }
+      for (const row of point.summary.verification![m.key].curve) byThreshold.set(row.threshold, { fmr: percent(row.attempt.falseMatch.value), fnmr: percent(row.attempt.falseNonMatch.value) });
     }
     return byThreshold;
   };
@@ -70,30 +69,22 @@ function studyDetChart(input: SweepReportInput): ChartDefinition {
     [...rates(m)]
       .filter(([, rate]) => rate.fmr > 0 && rate.fnmr > 0)
       .sort(([a], [b]) => a - b)
-      .map(([, rate]) => ({ modality: m.name, fmr: round(100 * rate.fmr, 8), fnmr: round(100 * rate.fnmr, 8) })),
+      .map(([, rate]) => ({ modality: m.name, ...rate })),
   );
   const swept = modalities.filter((m) => input.grid.some((field) => field.field === m.field));
   const markers = swept.flatMap((m) => {
     const byThreshold = rates(m);
-    return [...new Set(input.points.map((point) => point.thresholds[m.key]))].map((threshold) => {
-      const rate = byThreshold.get(threshold)!;
-      const bounds = [rate.fmr === 0 ? 'false match' : '', rate.fnmr === 0 ? 'false non-match' : ''].filter((kind) => kind !== '');
-      return {
-        modality: m.name,
-        label: bounds.length === 0 ? String(threshold) : `${threshold} (0 ${bounds.join(', ')}: at its bound)`,
-        fmr: round(100 * (rate.fmr === 0 ? rate.fmrHigh : rate.fmr), 8),
-        fnmr: round(100 * (rate.fnmr === 0 ? rate.fnmrHigh : rate.fnmr), 8),
-      };
-    });
+    return [...new Set(input.points.map((point) => point.thresholds[m.key]))].map((threshold) => ({ modality: m.name, label: String(threshold), ...byThreshold.get(threshold)! }));
   });
+  const axisMin = (values: number[]) => floorDecade(Math.min(1e-4, ...values.filter((value) => value > 0)) / 10);
+  const xMin = axisMin(markers.map((marker) => marker.fmr));
+  const yMin = axisMin(markers.map((marker) => marker.fnmr));
   const design = input.points[0]!.summary.verification!.design;
-  const xMin = floorDecade(Math.min(...curve.map((point) => point.fmr), ...markers.map((marker) => marker.fmr), 100 / design.impostorWindows));
-  const yMin = floorDecade(Math.min(...curve.map((point) => point.fnmr), ...markers.map((marker) => marker.fnmr), 100 / design.genuineWindows));
   return detSpec({
     id: 'sweep-det-curve',
     title: 'DET curve with the swept thresholds',
     subtitle: 'per attempt, from the verification study',
-    guide: `Each dot is one swept threshold (labelled), every one of them, on the curve of the verification study: moving right along the curve admits more impostors and fails fewer genuine people. From ${design.genuineWindows.toLocaleString('en-US')} genuine windows and ${(design.impostorWindows + design.lookAlikeWindows).toLocaleString('en-US')} impostor windows a modality (first attempts; impostors in the scenario's mix of strangers and look-alikes); a threshold at which the study saw no error of a kind is drawn at that rate's 95 % upper bound and says so.`,
+    guide: `Each dot is one swept threshold (labelled), every one of them, on the curve of the verification study: moving right along the curve admits more impostors and fails fewer genuine people. From ${design.genuineWindows.toLocaleString('en-US')} genuine windows and ${(design.impostorWindows + design.lookAlikeWindows).toLocaleString('en-US')} impostor windows a modality (first attempts; impostors in the scenario's mix of strangers and look-alikes), each contributing its probability of the error rather than whether it happened, which resolves rates far below one in the number of windows.`,
     curve,
     markers,
     xMin,

@@ -155,7 +155,7 @@ function studyFalseMatchChart(input: SweepReportInput): ChartDefinition {
     id: 'sweep-study-false-match',
     title: 'False-match rate per window, verification study (face)',
     guide:
-      "From the verification study beside the fleet (summary.json's verification section): the share of impostor windows (random strangers and look-alikes in the scenario's mix) that any attempt matches, at each point's face threshold, with a 95 % interval, on a log scale. The fleet's own false-accept chart above rests on its few impostor windows; this one resolves the rate.",
+      "From the verification study beside the fleet (summary.json's verification section): the probability that an impostor window (random strangers and look-alikes in the scenario's mix) is matched by any attempt, averaged over the study's windows, at each point's face threshold, with a 95 % interval, on a log scale. The fleet's own false-accept chart above rests on its few impostor windows; this one resolves the rate.",
     yTitle: ['false matches per impostor window', '(study, log scale)'],
     pick: (row) => (row.study && row.study.face.windowFalseMatch.high > 0 ? floored(row.study.face.windowFalseMatch) : null),
   });

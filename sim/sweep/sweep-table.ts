@@ -57,7 +57,7 @@ export interface SweepRow {
   study: SweepStudy | null;
 }
 
-/** A study rate with its interval (Clopper–Pearson, 95 %; a mixture of impostor kinds for false matches). */
+/** A study rate with its 95 % interval (a mean of windows' probabilities; a mixture of impostor kinds for false matches). */
 interface StudyRate {
   value: number;
   low: number;

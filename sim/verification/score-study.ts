@@ -1,6 +1,8 @@
-import { drawImpostorRho, similarityOf } from '../behaviour/biometrics.ts';
+import { drawImpostorRho } from '../behaviour/biometrics.ts';
 import { studyStream, type RandomStream } from '../rng/index.ts';
 import { DEVICE_TIERS, cumulativeShares } from '../../scenarios/catalog.ts';
+import { normalTail } from './normal-tail.ts';
+import { strangerNodes } from './stranger-quadrature.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 /**
@@ -12,13 +14,25 @@ import type { Scenario } from '../../scenarios/schema.ts';
  * Invariants, on which determinism rests:
  * - Every draw comes from streams keyed (seed, 'verification', modality, stratum, chunk, role), never
  *   from a fleet stream: the fleet's results and digests are the same with or without the study.
- * - Windows are drawn in chunks of CHUNK_WINDOWS; a chunk's draws depend on its key alone, so the
- *   counts do not depend on how (or on how many threads) chunks are run.
+ * - Windows are drawn in chunks of CHUNK_WINDOWS; a chunk's draws depend on its key alone, and chunks'
+ *   sums are added in chunk order, so the sums do not depend on how (or on how many threads) chunks
+ *   are run.
  * - Attempt k of every window of a chunk draws from a stream of its own: the first k attempts of a
  *   window are the same whatever the number of attempts drawn, so one study serves every
  *   `policy.maxAttempts` up to the number it drew.
- * - No threshold enters a draw: one study serves every threshold; counts are kept for a sorted list
- *   of thresholds given when counting.
+ * - No threshold enters a draw: one study serves every threshold; sums are kept for a sorted list
+ *   of thresholds given when drawing.
+ *
+ * What is summed is not whether a window matched but the probability that it did, given what was drawn
+ * for it other than each attempt's z₁ and, for an impostor, the stranger's ρ (a Rao–Blackwellised,
+ * conditional estimator): the score is a/√(a² + c²) with a = ρ + σz₁ and c² = b² + σ²R, so for |τ| < 1
+ * it reaches τ exactly when a ≥ τc/√(1 − τ²), whose probability is Φ̄((τc/√(1 − τ²) − ρ)/σ). An
+ * attempt's conditions never depend on whether the one before matched, so given the window's draws
+ * its attempts are independent. An impostor's window is then integrated over the stranger part of ρ
+ * by Gauss quadrature (stranger-quadrature.ts). The mean of these probabilities over windows is
+ * unbiased for the rate (to the quadrature's ~1e-7) and, at rare thresholds, far less variable than
+ * the share of windows that matched. z₁ and ρ are still drawn, so every other draw is the one the
+ * fleet's score model would make.
  */
 
 export const MODALITIES = ['face', 'voice'] as const;
@@ -28,7 +42,15 @@ export const STRATA = ['genuine', 'random', 'lookAlike'] as const;
 export type Stratum = (typeof STRATA)[number];
 
 /** Windows per chunk: each chunk has streams of its own, and is the unit study-pool.ts hands to a thread. */
-export const CHUNK_WINDOWS = 250_000;
+export const CHUNK_WINDOWS = 5_000;
+
+/** Gauss nodes over a stranger's ρ: 16 reproduce a window's rate to ~1e-7 relative down to 1e-12 (more change nothing). */
+const STRANGER_NODES = 16;
+
+/** What a chunk costs to draw, in genuine windows: an impostor window is scored at every node of ρ. */
+export function chunkCost(chunk: StudyChunk): number {
+  return chunk.windows * (chunk.stratum === 'genuine' ? 1 : STRANGER_NODES);
+}
 
 /** What a study draws: the scenario's score model and the study's sizes, never a threshold. */
 export interface StudyInputs {
@@ -64,14 +86,15 @@ export function studyKey(inputs: StudyInputs): string {
 }
 
 /**
- * Counts of one stratum: for group g, the first k attempts (1 ≤ k ≤ attempts) and i in 0..T, how many
- * windows had exactly i thresholds at or below their best score over those attempts. A window matches
- * at threshold j (0-based, ascending) when its i > j.
+ * Sums of one stratum over its windows of each group g, for the first k attempts (1 ≤ k ≤ attempts)
+ * and threshold j (0-based, ascending), of the window's conditional probability of the stratum's error:
+ * that none of those attempts matched (genuine windows: a false non-match) or that one did (impostor
+ * windows: a false match). Index ((g · attempts) + (k − 1)) · T + j.
  */
-export interface StratumCounts {
+export interface StratumSums {
   windows: number[];
-  /** index ((g · attempts) + (k − 1)) · (T + 1) + i. */
-  bins: Float64Array;
+  sum: Float64Array;
+  sumOfSquares: Float64Array;
 }
 
 export interface ScoreStudy {
@@ -80,7 +103,7 @@ export interface ScoreStudy {
   thresholds: number[];
   /** Group names; one group named 'all' when the scenario has none. */
   groups: string[];
-  counts: Record<StudyModality, Record<Stratum, StratumCounts>>;
+  sums: Record<StudyModality, Record<Stratum, StratumSums>>;
   /** Scores drawn (attempts), for cost accounting. */
   scores: number;
 }
@@ -96,7 +119,7 @@ export interface StudyChunk {
 const YEAR_DAYS = 365;
 const MONTH_DAYS = 30;
 
-/** Ascending, distinct: the form every count is kept in. */
+/** Ascending, distinct: the form every sum is kept in. */
 export function sortedThresholds(thresholdList: readonly number[]): number[] {
   return [...new Set(thresholdList)].sort((a, b) => a - b);
 }
@@ -127,46 +150,57 @@ export function studyChunks(inputs: StudyInputs, modalities: readonly StudyModal
 export function runScoreStudy(inputs: StudyInputs, thresholdList: readonly number[], modalities: readonly StudyModality[] = MODALITIES): ScoreStudy {
   const thresholds = sortedThresholds(thresholdList);
   const chunks = studyChunks(inputs, modalities);
-  return assembleStudy(inputs, thresholds, chunks, chunks.map((chunk) => countChunk(inputs, thresholds, chunk)));
+  return assembleStudy(inputs, thresholds, chunks, chunks.map((chunk) => sumChunk(inputs, thresholds, chunk)));
 }
 
 /**
- * A study from its chunks' counts, however they were drawn: counts are whole numbers far below 2^53,
- * so their sums are exact and the same in any order. Strata without chunks (a modality left out) stay
- * empty.
+ * A study from its chunks' sums, however they were drawn: they are added in the order of `chunks`
+ * (studyChunks' order), never in the order chunks finish, so the floating-point totals are the same
+ * bits for any number of threads. Strata without chunks (a modality left out) stay empty.
  */
-export function assembleStudy(inputs: StudyInputs, thresholds: number[], chunks: readonly StudyChunk[], chunkCounts: readonly StratumCounts[]): ScoreStudy {
+export function assembleStudy(inputs: StudyInputs, thresholds: number[], chunks: readonly StudyChunk[], chunkSums: readonly StratumSums[]): ScoreStudy {
   const groups = studyGroups(inputs);
-  const size = groups.length * inputs.attempts * (thresholds.length + 1);
-  const counts = {} as ScoreStudy['counts'];
+  const size = groups.length * inputs.attempts * thresholds.length;
+  const sums = {} as ScoreStudy['sums'];
   for (const modality of MODALITIES) {
-    counts[modality] = {} as Record<Stratum, StratumCounts>;
-    for (const stratum of STRATA) counts[modality][stratum] = { windows: groups.map(() => 0), bins: new Float64Array(size) };
+    sums[modality] = {} as Record<Stratum, StratumSums>;
+    for (const stratum of STRATA) sums[modality][stratum] = { windows: groups.map(() => 0), sum: new Float64Array(size), sumOfSquares: new Float64Array(size) };
   }
   let scores = 0;
   chunks.forEach((chunk, index) => {
-    const into = counts[chunk.modality][chunk.stratum];
-    const from = chunkCounts[index]!;
+    const into = sums[chunk.modality][chunk.stratum];
+    const from = chunkSums[index]!;
     from.windows.forEach((windows, group) => (into.windows[group] = into.windows[group]! + windows));
-    for (let i = 0; i < size; i++) into.bins[i] = into.bins[i]! + from.bins[i]!;
+    for (let i = 0; i < size; i++) {
+      into.sum[i] = into.sum[i]! + from.sum[i]!;
+      into.sumOfSquares[i] = into.sumOfSquares[i]! + from.sumOfSquares[i]!;
+    }
     scores += chunk.windows * inputs.attempts;
   });
-  return { inputs, thresholds, groups: groups.map((group) => group.name), counts, scores };
+  return { inputs, thresholds, groups: groups.map((group) => group.name), sums, scores };
 }
 
 /**
- * Draws one chunk's windows and counts them (thresholds ascending). The hot loop of the study: the
- * draws and score of biometrics.ts, with no object per attempt; what does not change within a window
- * is computed once.
+ * Draws one chunk's windows and sums their conditional error probabilities (thresholds ascending). The
+ * hot loop of the study: the draws of biometrics.ts, with no object per attempt; what does not change
+ * within a window is computed once. A window carries, per quadrature node of ρ (one, ρ = 1, for the
+ * genuine person) and threshold, its error probability over the attempts so far: for impostors the
+ * match probability q, updated as q + p(1 − q) (exact when q is tiny), for genuine windows the
+ * non-match probability f, multiplied by 1 − p = Φ̄(−x) (exact when f is tiny). The argument x grows
+ * with the threshold, so once Φ̄ underflows to 0 (impostors), or 1 − p rounds to 1 (genuine), the
+ * thresholds above leave the node's probability as it is.
  */
-export function countChunk(inputs: StudyInputs, thresholds: readonly number[], { modality, stratum, chunk, windows }: StudyChunk): StratumCounts {
+export function sumChunk(inputs: StudyInputs, thresholds: readonly number[], { modality, stratum, chunk, windows }: StudyChunk): StratumSums {
   const { biometrics, attempts } = inputs;
   const groups = studyGroups(inputs);
   const groupCumulative = cumulativeShares(groups.map((group) => group.share));
   const tierCumulative = cumulativeShares(DEVICE_TIERS.map((tier) => inputs.deviceTier[tier]));
-  const width = thresholds.length + 1;
-  const result: StratumCounts = { windows: groups.map(() => 0), bins: new Float64Array(groups.length * attempts * width) };
-  const { bins } = result;
+  const width = thresholds.length;
+  const size = groups.length * attempts * width;
+  const result: StratumSums = { windows: groups.map(() => 0), sum: new Float64Array(size), sumOfSquares: new Float64Array(size) };
+  const { sum, sumOfSquares } = result;
+  // s ≥ τ ⇔ a ≥ τ·c/√(1 − τ²): the slope of that bound in c, per threshold.
+  const slopes = Float64Array.from(thresholds, (t) => (t >= 1 ? Infinity : t <= -1 ? -Infinity : t / Math.sqrt(1 - t * t)));
   const key = `${modality}/${stratum}/${chunk}`;
   const conditions = studyStream(inputs.seed, `${key}/conditions`);
   const attemptStreams: RandomStream[] = Array.from({ length: attempts }, (_, k) => studyStream(inputs.seed, `${key}/attempt${k + 1}`));
@@ -179,6 +213,13 @@ export function countChunk(inputs: StudyInputs, thresholds: readonly number[], {
   const { dimension, hardToMatchShare, hardToMatchNoiseFactor, ageingNoisePerYear, poorCapture, poorCaptureAtNight, poorCaptureNoiseFactor } = biometrics;
   const { nightAttemptShare } = inputs.verification;
   const { enrolledMonthsAgoMax, days, poorLightOnRetry, lookAlikeCorrelation } = inputs;
+  const stranger = impostor ? strangerNodes(dimension, STRANGER_NODES) : { rho: Float64Array.of(0), weight: Float64Array.of(1) };
+  const nodes = stranger.rho.length;
+  // Per node: ρ, the stranger part of the template's norm √(1 − ρ²), and, per threshold, the error probability so far.
+  const rhos = new Float64Array(nodes);
+  const acrosses = new Float64Array(nodes);
+  const error = new Float64Array(nodes * width);
+  const windowError = new Float64Array(width);
   for (let w = 0; w < windows; w++) {
     // The conditions of the window, always the same draws: whose account, on which phone, how long since enrolment, by day or night.
     const tier = conditions.pickCumulative(tierCumulative);
@@ -187,12 +228,23 @@ export function countChunk(inputs: StudyInputs, thresholds: readonly number[], {
     const years = (conditions.uniform() * enrolledMonthsAgoMax * MONTH_DAYS + conditions.uniform() * days) / YEAR_DAYS;
     const night = conditions.uniform() < nightAttemptShare;
     const correlation = lookAlike ? lookAlikeCorrelation : impostorCorrelation[group]!;
-    // One impostor answers every attempt of the window, as in the fleet.
-    const rho = impostor ? drawImpostorRho(conditions, dimension, correlation > 0, correlation) : 1;
+    if (impostor) {
+      // One impostor answers every attempt of the window, as in the fleet: ρ is drawn (keeping the draws after it), then integrated over.
+      drawImpostorRho(conditions, dimension, correlation > 0, correlation);
+      const pulled = Math.sqrt(1 - correlation * correlation);
+      for (let n = 0; n < nodes; n++) {
+        const rho = Math.max(-1, Math.min(1, correlation + pulled * stranger.rho[n]!));
+        rhos[n] = rho;
+        acrosses[n] = Math.sqrt(Math.max(0, 1 - rho * rho));
+      }
+    } else {
+      rhos[0] = 1;
+      acrosses[0] = 0;
+    }
     const noiseBase = tierNoise[tier]! * (hard ? hardToMatchNoiseFactor : 1) * genuineNoise[group]! * (1 + ageingNoisePerYear * years);
     const poorShare = night ? poorCaptureAtNight : poorCapture;
+    error.fill(impostor ? 0 : 1);
     let previousPoor = false;
-    let best = 0;
     const offset = group * attempts * width;
     for (let k = 0; k < attempts; k++) {
       const stream = attemptStreams[k]!;
@@ -201,14 +253,44 @@ export function countChunk(inputs: StudyInputs, thresholds: readonly number[], {
       const poorDraw = stream.uniform();
       const poor: boolean = face && ((previousPoor && repeatDraw < poorLightOnRetry) || poorDraw < poorShare);
       const sigma = noiseBase * (poor ? poorCaptureNoiseFactor : 1);
-      // The draws of drawGenuineSample / drawImpostorSample, in their order.
-      const z1 = stream.normal();
+      // The draws of drawGenuineSample / drawImpostorSample, in their order; z₁ is integrated out, not used.
+      stream.normal();
       const z2 = impostor ? stream.normal() : 0;
-      const rest = stream.chiSquare(impostor ? dimension - 2 : dimension - 1);
-      const index = thresholdsAtOrBelow(thresholds, similarityOf(rho, sigma, z1, z2, rest));
-      if (index > best) best = index;
-      const bin = offset + k * width + best;
-      bins[bin] = bins[bin]! + 1;
+      const residual = sigma * sigma * stream.chiSquare(impostor ? dimension - 2 : dimension - 1);
+      windowError.fill(0);
+      for (let n = 0; n < nodes; n++) {
+        const rho = rhos[n]!;
+        const b = acrosses[n]! + sigma * z2;
+        const c = Math.sqrt(b * b + residual);
+        const weight = stranger.weight[n]!;
+        const at = n * width;
+        let j = 0;
+        if (impostor) {
+          for (; j < width; j++) {
+            const p = normalTail((slopes[j]! * c - rho) / sigma);
+            if (p === 0) break;
+            const q = error[at + j]! + p * (1 - error[at + j]!);
+            error[at + j] = q;
+            windowError[j] = windowError[j]! + weight * q;
+          }
+        } else {
+          for (; j < width; j++) {
+            const miss = normalTail((rho - slopes[j]! * c) / sigma);
+            if (miss === 1) break;
+            const f = error[at + j]! * miss;
+            error[at + j] = f;
+            windowError[j] = windowError[j]! + weight * f;
+          }
+        }
+        // The thresholds above leave the node's probability as the attempts before left it.
+        for (; j < width; j++) windowError[j] = windowError[j]! + weight * error[at + j]!;
+      }
+      const into = offset + k * width;
+      for (let j = 0; j < width; j++) {
+        const e = windowError[j]!;
+        sum[into + j] = sum[into + j]! + e;
+        sumOfSquares[into + j] = sumOfSquares[into + j]! + e * e;
+      }
       previousPoor = poor;
     }
     result.windows[group] = result.windows[group]! + 1;
@@ -216,33 +298,18 @@ export function countChunk(inputs: StudyInputs, thresholds: readonly number[], {
   return result;
 }
 
-/** How many of the ascending thresholds are ≤ score (the server matches when score ≥ threshold). */
-function thresholdsAtOrBelow(thresholds: readonly number[], score: number): number {
-  let low = 0;
-  let high = thresholds.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (thresholds[mid]! <= score) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/**
- * Windows of `group` (all groups when undefined) that matched at threshold `thresholds[j]` within
- * their first k attempts.
- */
-export function matchedWindows(study: ScoreStudy, modality: StudyModality, stratum: Stratum, j: number, k: number, group?: number): { matched: number; windows: number } {
-  const { bins, windows } = study.counts[modality][stratum];
-  const width = study.thresholds.length + 1;
+/** Sums over the windows of `group` (all groups when undefined) at threshold `thresholds[j]` within their first k attempts. */
+export function stratumSums(study: ScoreStudy, modality: StudyModality, stratum: Stratum, j: number, k: number, group?: number): { windows: number; sum: number; sumOfSquares: number } {
+  const { windows, sum, sumOfSquares } = study.sums[modality][stratum];
+  const width = study.thresholds.length;
   const attempts = study.inputs.attempts;
-  let matched = 0;
-  let total = 0;
+  const total = { windows: 0, sum: 0, sumOfSquares: 0 };
   for (let g = 0; g < study.groups.length; g++) {
     if (group !== undefined && g !== group) continue;
-    const offset = (g * attempts + (k - 1)) * width;
-    for (let i = j + 1; i < width; i++) matched += bins[offset + i]!;
-    total += windows[g]!;
+    const index = (g * attempts + (k - 1)) * width + j;
+    total.windows += windows[g]!;
+    total.sum += sum[index]!;
+    total.sumOfSquares += sumOfSquares[index]!;
   }
-  return { matched, windows: total };
+  return total;
 }

@@ -1,12 +1,11 @@
-import type { ExactRate } from '../metrics/clopper-pearson.ts';
-import type { MixedRate, VerificationSection } from '../metrics/verification-types.ts';
+import type { MeanRate, MixedRate, VerificationSection } from '../metrics/verification-types.ts';
 
 /** One group's per-window rates at a modality's threshold, and how many times the whole study's each is. */
 export interface GroupDifferential {
   modality: 'face' | 'voice';
   name: string;
   threshold: number;
-  falseNonMatch: ExactRate;
+  falseNonMatch: MeanRate;
   falseMatch: MixedRate;
   /** Group rate / the study's rate over every group; null when that rate is 0. */
   falseNonMatchRatio: number | null;

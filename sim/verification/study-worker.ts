@@ -1,11 +1,11 @@
 import { parentPort } from 'node:worker_threads';
-import { countChunk, type StratumCounts, type StudyChunk, type StudyInputs } from './score-study.ts';
+import { sumChunk, type StratumSums, type StudyChunk, type StudyInputs } from './score-study.ts';
 
-/** Worker-thread entry of the verification study: counts the chunks it is sent, one at a time. */
-export type StudyWorkerRequest = { kind: 'count'; task: number; inputs: StudyInputs; thresholds: number[]; chunk: StudyChunk } | { kind: 'stop' };
+/** Worker-thread entry of the verification study: sums the chunks it is sent, one at a time. */
+export type StudyWorkerRequest = { kind: 'sum'; task: number; inputs: StudyInputs; thresholds: number[]; chunk: StudyChunk } | { kind: 'stop' };
 export interface StudyWorkerMessage {
   task: number;
-  counts: StratumCounts;
+  sums: StratumSums;
 }
 
 const port = parentPort!;
@@ -14,6 +14,6 @@ port.on('message', (request: StudyWorkerRequest) => {
     port.close();
     return;
   }
-  const counts = countChunk(request.inputs, request.thresholds, request.chunk);
-  port.postMessage({ task: request.task, counts } satisfies StudyWorkerMessage);
+  const sums = sumChunk(request.inputs, request.thresholds, request.chunk);
+  port.postMessage({ task: request.task, sums } satisfies StudyWorkerMessage);
 });

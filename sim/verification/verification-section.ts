@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { wilson, Z_95 } from '../metrics/intervals.ts';
-import { clopperPearson, type ExactRate } from '../metrics/clopper-pearson.ts';
-import type { FleetConsequences, MixedRate, ModalityStudy, RatesAt, VerificationSection, YearlyEstimate } from '../metrics/verification-types.ts';
-import { CHUNK_WINDOWS, MODALITIES, matchedWindows, type ScoreStudy, type Stratum, type StudyModality } from './score-study.ts';
+import { Z_95 } from '../metrics/intervals.ts';
+import type { FleetConsequences, MeanRate, MixedRate, ModalityStudy, RatesAt, VerificationSection, YearlyEstimate } from '../metrics/verification-types.ts';
+import { CHUNK_WINDOWS, MODALITIES, stratumSums, type ScoreStudy, type Stratum, type StudyModality } from './score-study.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 /**
@@ -15,7 +14,7 @@ import type { Scenario } from '../../scenarios/schema.ts';
 /** The thresholds every study reports besides the scenario's own: the curve the DET chart draws. */
 const CURVE_THRESHOLDS: readonly number[] = Array.from({ length: 29 }, (_, i) => (i * 25) / 1000);
 
-/** The thresholds a study of this scenario must count at (more may be counted: a sweep's union). */
+/** The thresholds a study of this scenario must sum at (more may be summed: a sweep's union). */
 export function thresholdsFor(scenario: Scenario): number[] {
   return [...CURVE_THRESHOLDS, scenario.policy.faceThreshold, scenario.policy.voiceThreshold];
 }
@@ -35,14 +34,14 @@ export function verificationSection(scenario: Scenario, study: ScoreStudy, fleet
   const perModality = {} as Record<StudyModality, ModalityStudy>;
   for (const modality of MODALITIES) {
     const threshold = modality === 'face' ? scenario.policy.faceThreshold : scenario.policy.voiceThreshold;
-    const rates = (t: number, exact: boolean, group?: number) => ratesAt(study, scenario, modality, t, exact, group);
-    const atThreshold = rates(threshold, true);
+    const rates = (t: number, group?: number) => ratesAt(study, scenario, modality, t, group);
+    const atThreshold = rates(threshold);
     perModality[modality] = {
       threshold,
       atThreshold,
-      groups: scenario.verification.groups.map((group, index) => ({ name: group.name, ...rates(threshold, true, index) })),
+      groups: scenario.verification.groups.map((group, index) => ({ name: group.name, ...rates(threshold, index) })),
       fleet: consequences(scenario, fleet, modalityWeights[modality] / totalWeight, atThreshold),
-      curve: [...new Set([...CURVE_THRESHOLDS, threshold])].sort((a, b) => a - b).map((t) => rates(t, false)),
+      curve: [...new Set([...CURVE_THRESHOLDS, threshold])].sort((a, b) => a - b).map((t) => rates(t)),
     };
   }
   const add = (key: 'falseAcceptsPerYear' | 'verificationFalseFailuresPerYear'): YearlyEstimate => ({
@@ -67,36 +66,38 @@ export function verificationSection(scenario: Scenario, study: ScoreStudy, fleet
   return { digest: createHash('sha256').update(JSON.stringify(withoutDigest)).digest('hex'), ...withoutDigest };
 }
 
-function ratesAt(study: ScoreStudy, scenario: Scenario, modality: StudyModality, threshold: number, exact: boolean, group?: number): RatesAt {
+function ratesAt(study: ScoreStudy, scenario: Scenario, modality: StudyModality, threshold: number, group?: number): RatesAt {
   const j = study.thresholds.indexOf(threshold);
-  if (j < 0) throw new Error(`the study did not count at threshold ${threshold}`);
+  if (j < 0) throw new Error(`the study did not sum at threshold ${threshold}`);
   const lookAlikeShare = scenario.behaviour.lookAlikeImpostorShare;
   const at = (k: number) => {
-    const genuine = matchedWindows(study, modality, 'genuine', j, k, group);
-    const kind = (stratum: Stratum) => matchedWindows(study, modality, stratum, j, k, group);
-    return { falseNonMatch: rate(genuine.windows - genuine.matched, genuine.windows, exact, 0.95), falseMatch: mixed(kind('random'), kind('lookAlike'), lookAlikeShare, exact) };
+    const kind = (stratum: Stratum) => meanRate(stratumSums(study, modality, stratum, j, k, group));
+    return { falseNonMatch: kind('genuine'), falseMatch: mixed(kind('random'), kind('lookAlike'), lookAlikeShare) };
   };
   return { threshold, attempt: at(1), window: at(scenario.policy.maxAttempts) };
 }
 
-function mixed(random: { matched: number; windows: number }, lookAlike: { matched: number; windows: number }, lookAlikeShare: number, exact: boolean): MixedRate {
-  const r = rate(random.matched, random.windows, exact, 0.975);
-  const l = rate(lookAlike.matched, lookAlike.windows, exact, 0.975);
-  const weigh = (a: number, b: number) => round((1 - lookAlikeShare) * a + lookAlikeShare * b);
-  return {
-    value: weigh(r.value, l.value),
-    low: weigh(r.low, l.low),
-    high: weigh(r.high, l.high),
-    lookAlikeShare,
-    random: rate(random.matched, random.windows, exact, 0.95),
-    lookAlike: rate(lookAlike.matched, lookAlike.windows, exact, 0.95),
-  };
+/** The mean of the windows' probabilities with its 95 % normal interval; the whole of [0, 1] with fewer than two windows. */
+function meanRate({ windows, sum, sumOfSquares }: { windows: number; sum: number; sumOfSquares: number }): MeanRate {
+  if (windows < 2) return { windows, value: windows === 0 ? 0 : round(sum), low: 0, high: 1, standardError: 0.5 };
+  const value = sum / windows;
+  const variance = Math.max(0, sumOfSquares - sum * value) / (windows - 1);
+  return { windows, ...normalInterval(value, Math.sqrt(variance / windows)) };
 }
 
-/** k/n with its Clopper–Pearson interval, or Wilson's (for the many rows of a curve). */
-function rate(count: number, trials: number, exact: boolean, confidence: number): ExactRate {
-  const estimate = exact ? clopperPearson(count, trials, confidence) : { count, trials, ...wilson(count, trials, confidence === 0.95 ? Z_95 : 2.241402727604947) };
-  return { count, trials, value: round(estimate.value), low: round(estimate.low), high: round(estimate.high) };
+function mixed(random: MeanRate, lookAlike: MeanRate, lookAlikeShare: number): MixedRate {
+  const value = (1 - lookAlikeShare) * random.value + lookAlikeShare * lookAlike.value;
+  const standardError = Math.hypot((1 - lookAlikeShare) * random.standardError, lookAlikeShare * lookAlike.standardError);
+  return { ...normalInterval(value, standardError), lookAlikeShare, random, lookAlike };
+}
+
+function normalInterval(value: number, standardError: number): { value: number; low: number; high: number; standardError: number } {
+  return {
+    value: round(value),
+    low: round(Math.max(0, value - Z_95 * standardError)),
+    high: round(Math.min(1, value + Z_95 * standardError)),
+    standardError: round(standardError),
+  };
 }
 
 /**

@@ -22,3 +22,51 @@ export function genuineFalseRejectRate(sigma: number, threshold: number, dimensi
   for (let i = 1; i < steps; i++) sum += (i % 2 === 0 ? 2 : 4) * integrand(lower + i * h);
   return normalCdf(lower, 0, 1) + (sum * h) / 3;
 }
+
+/**
+ * The exact false-match rate against random impostors. A random stranger's template is a uniform unit
+ * vector u, and u + σn is isotropic, so the sample's direction is uniform on the sphere whatever σ:
+ * (cos + 1)/2 ~ Beta(h, h) with h = (d − 1)/2. Its upper tail from (1 + t)/2, by Simpson's rule over
+ * the density divided by its own integral (no special functions).
+ */
+export function randomFalseMatchRate(threshold: number, dimension: number): number {
+  const h = (dimension - 1) / 2;
+  // Scaled by 4^(h−1) so that the density peaks at 1 rather than underflowing.
+  const density = (x: number) => (x <= 0 || x >= 1 ? 0 : Math.exp((h - 1) * (Math.log(4 * x) + Math.log(1 - x))));
+  const simpson = (from: number, to: number, steps: number) => {
+    const step = (to - from) / steps;
+    let sum = density(from) + density(to);
+    for (let i = 1; i < steps; i++) sum += (i % 2 === 0 ? 2 : 4) * density(from + i * step);
+    return (sum * step) / 3;
+  };
+  return simpson((1 + threshold) / 2, 1, 200_000) / simpson(0, 1, 400_000);
+}
+
+/** The threshold (to 1e-6) at which a decreasing (or increasing) rate equals the target, by bisection. */
+export function thresholdFor(rate: (t: number) => number, target: number, increasing: boolean): number {
+  let low = -0.5;
+  let high = 0.95;
+  for (let i = 0; i < 60; i++) {
+    const mid = (low + high) / 2;
+    if (rate(mid) > target === increasing) high = mid;
+    else low = mid;
+  }
+  return Math.round(((low + high) / 2) * 1e6) / 1e6;
+}
+
+/**
+ * The scenario overrides that reduce the study to the closed form: a unit template, isotropic
+ * Gaussian noise σ in d dimensions, one attempt, nothing else.
+ */
+export function closedFormOverrides(sigma: number, dimension: number): Record<string, unknown> {
+  return {
+    'biometrics.faceNoise': sigma,
+    'biometrics.dimension': dimension,
+    'biometrics.tierNoiseFactor': { low: 1, mid: 1, high: 1 },
+    'biometrics.hardToMatchShare': 0,
+    'biometrics.poorCapture': 0,
+    'biometrics.poorCaptureAtNight': 0,
+    'biometrics.ageingNoisePerYear': 0,
+    'policy.maxAttempts': 1,
+  };
+}

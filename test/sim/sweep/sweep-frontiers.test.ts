@@ -10,7 +10,7 @@ import type { Summary } from '../../../sim/metrics/summary.ts';
 // The sweep report's trade-off follows what the grid moves, and its DET curve places every swept
 // threshold off the plot's edge. Each point has a small verification study (its fleet is a fixture).
 
-const SMALL_STUDY = { participants: 10, 'verification.genuineWindows': 20_000, 'verification.impostorWindows': 20_000, 'verification.lookAlikeWindows': 5_000 };
+const SMALL_STUDY = { participants: 10, 'verification.genuineWindows': 5_000, 'verification.impostorWindows': 1_000, 'verification.lookAlikeWindows': 1_000 };
 
 interface ChartData {
   layer: { data: { values: Record<string, unknown>[] }; encoding: { x: { scale?: { domain?: number[] } }; y: { scale?: { domain?: number[] } } } }[];
@@ -60,23 +60,24 @@ describe('sweep report: the trade-off that fits the grid', () => {
     expect(frontier!.map((point) => point.threshold)).toContain('0.325');
   });
 
-  it('draws every swept threshold on the DET curve off its edges, a zero count at its upper bound and labelled so', async () => {
+  it('draws every swept threshold on the DET curve off its edges, at its rate, however rare', async () => {
     const input = await inputFor(undefined, [parseGridFlag('policy.faceThreshold=0.2,0.325,0.45,0.6')]);
     const det = chart(input, 'sweep-det-curve');
     const xMin = det.layer[0]!.encoding.x.scale!.domain![0]!;
     const yMin = det.layer[0]!.encoding.y.scale!.domain![0]!;
     const markers = det.layer[1]!.data.values as { label: string; fmr: number; fnmr: number }[];
-    expect(markers.map((marker) => marker.label.split(' ')[0])).toEqual(['0.2', '0.325', '0.45', '0.6']);
+    expect(markers.map((marker) => marker.label)).toEqual(['0.2', '0.325', '0.45', '0.6']);
     for (const marker of markers) {
       expect(marker.fmr, marker.label).toBeGreaterThan(xMin);
       expect(marker.fnmr, marker.label).toBeGreaterThan(yMin);
     }
-    // 0.6: no false match in 25,000 impostor windows; drawn at its bound, not at 0.
-    const high = markers.find((marker) => marker.label.startsWith('0.6'))!;
-    expect(high.label).toBe('0.6 (0 false match: at its bound)');
+    // 0.6: a false match per attempt far below one in the study's 2,000 impostor windows, still read, with an interval.
+    const high = markers.find((marker) => marker.label === '0.6')!;
     const curve = input.points[3]!.summary.verification!.face.curve.find((row) => row.threshold === 0.6)!;
-    expect(curve.attempt.falseMatch.value).toBe(0);
-    expect(high.fmr).toBeCloseTo(100 * curve.attempt.falseMatch.high, 6);
+    expect(curve.attempt.falseMatch.value).toBeGreaterThan(0);
+    expect(curve.attempt.falseMatch.value).toBeLessThan(1e-9);
+    expect(curve.attempt.falseMatch.low).toBeGreaterThan(0);
+    expect(high.fmr / (100 * curve.attempt.falseMatch.value)).toBeCloseTo(1, 5);
   });
 
   it('scenarios/policy-compare.yaml: burden against detection, and no threshold trade-off or DET curve', async () => {
