@@ -82,6 +82,42 @@ export function toWindow(row: WindowRow): WindowRecord {
   };
 }
 
+/** Columns of the window in the check-in read (sqlite-statements.ts checkInState); the attempt's follow. */
+const CHECK_IN_WINDOW_COLUMNS = 8;
+
+/** The window and previous attempt of the check-in read's row (sqlite-statements.ts checkInState). */
+export function checkInStateOf(row: unknown[], participantId: string, attemptId: string, windowId: string): { attempt: AttemptRecord | undefined; window: WindowRecord | undefined } {
+  const [kind, openedAt, closesAt, attemptsUsed, matched, verdict, windowReason, closedAt] = row as [WindowRow['kind'] | null, number, number, number, number, WindowRow['verdict'], string | null, number | null];
+  const window: WindowRecord | undefined =
+    kind === null
+      ? undefined
+      : { participantId, windowId, kind, openedAt, closesAt, attemptsUsed, matched: matched === 1, verdict: verdict ?? undefined, reason: windowReason ?? undefined, closedAt: closedAt ?? undefined };
+  const a = row.slice(CHECK_IN_WINDOW_COLUMNS) as [string | null, ...unknown[]];
+  const attempt =
+    a[0] === null
+      ? undefined
+      : toAttempt({
+          participant_id: participantId,
+          attempt_id: attemptId,
+          window_id: a[0],
+          modality: a[1],
+          at: a[2],
+          attempt_number: a[3],
+          judgement: a[4],
+          similarity: a[5],
+          liveness_score: a[6],
+          reason: a[7],
+          lat: a[8],
+          lon: a[9],
+          device: a[10],
+          poor_light: a[11],
+          call_direction: a[12],
+          call_duration_s: a[13],
+          fingerprint: a[14],
+        } as AttemptRow);
+  return { attempt, window };
+}
+
 export function toAttempt(row: AttemptRow): AttemptRecord {
   return {
     participantId: row.participant_id,
