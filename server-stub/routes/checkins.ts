@@ -10,10 +10,12 @@ const security = [{ bearer: [] }];
  * Answers a judged (201) or replayed (200) attempt. The handlers are synchronous and send the JSON
  * themselves, which spares fastify a promise and its serialiser per check-in: the outcome is built
  * with exactly AttemptReply's fields in its order (service-views.ts), so JSON.stringify prints what
- * the schema's serialiser prints (test/server-stub/attempt-reply-serialisation.test.ts).
+ * the schema's serialiser prints (test/server-stub/attempt-reply-serialisation.test.ts). It goes out
+ * as UTF-8 bytes, encoded once: a reason's `≥` makes the text two-byte, which fastify would otherwise
+ * measure (Content-Length) and Node encode, each in a pass of its own.
  */
 function sendAttemptReply(reply: FastifyReply, outcome: AttemptOutcome): void {
-  reply.code(outcome.replayed ? 200 : 201).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(outcome));
+  reply.code(outcome.replayed ? 200 : 201).header('content-type', 'application/json; charset=utf-8').send(Buffer.from(JSON.stringify(outcome)));
 }
 
 /** The participant's routes: open prompts, selfie check-ins and call check-ins. */
