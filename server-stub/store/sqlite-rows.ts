@@ -92,28 +92,28 @@ export function checkInStateOf(row: unknown[], participantId: string, attemptId:
     kind === null
       ? undefined
       : { participantId, windowId, kind, openedAt, closesAt, attemptsUsed, matched: matched === 1, verdict: verdict ?? undefined, reason: windowReason ?? undefined, closedAt: closedAt ?? undefined };
-  const a = row.slice(CHECK_IN_WINDOW_COLUMNS) as [string | null, ...unknown[]];
+  const at = CHECK_IN_WINDOW_COLUMNS;
   const attempt =
-    a[0] === null
+    row[at] === null
       ? undefined
       : toAttempt({
           participant_id: participantId,
           attempt_id: attemptId,
-          window_id: a[0],
-          modality: a[1],
-          at: a[2],
-          attempt_number: a[3],
-          judgement: a[4],
-          similarity: a[5],
-          liveness_score: a[6],
-          reason: a[7],
-          lat: a[8],
-          lon: a[9],
-          device: a[10],
-          poor_light: a[11],
-          call_direction: a[12],
-          call_duration_s: a[13],
-          fingerprint: a[14],
+          window_id: row[at],
+          modality: row[at + 1],
+          at: row[at + 2],
+          attempt_number: row[at + 3],
+          judgement: row[at + 4],
+          similarity: row[at + 5],
+          liveness_score: row[at + 6],
+          reason: row[at + 7],
+          lat: row[at + 8],
+          lon: row[at + 9],
+          device: row[at + 10],
+          poor_light: row[at + 11],
+          call_direction: row[at + 12],
+          call_duration_s: row[at + 13],
+          fingerprint: row[at + 14],
         } as AttemptRow);
   return { attempt, window };
 }
