@@ -36,6 +36,9 @@ export interface FingerprintedAttempt {
 const FINGERPRINT_VERSION = 1;
 const LITTLE_ENDIAN = endianness() === 'LE';
 
+// The canonical form is written here and hashed in place: the fingerprint is one hash of one buffer, with no buffer made per attempt. Grown when a form does not fit.
+let scratch = Buffer.allocUnsafe(4096);
+
 /** The fingerprint in base64: a string is cheaper to make, keep and compare than a Buffer of its 32 bytes (SQLite stores the bytes). */
 export function attemptFingerprint(attempt: FingerprintedAttempt): string {
   const { location, call } = attempt;
@@ -50,10 +53,11 @@ export function attemptFingerprint(attempt: FingerprintedAttempt): string {
     call === undefined ? null : [call.direction, call.durationSeconds],
   ];
   const head = `${JSON.stringify(fields)}\n`;
-  const bytes = Buffer.allocUnsafe(Buffer.byteLength(head) + attempt.sample.length * 8);
-  const headLength = bytes.write(head);
-  bytes.set(sampleBytes(attempt.sample), headLength);
-  return hash('sha256', bytes, 'base64');
+  const length = Buffer.byteLength(head) + attempt.sample.length * 8;
+  if (length > scratch.length) scratch = Buffer.allocUnsafe(2 * length);
+  const headLength = scratch.write(head);
+  scratch.set(sampleBytes(attempt.sample), headLength);
+  return hash('sha256', scratch.subarray(0, length), 'base64');
 }
 
 /** The sample as little-endian doubles: a Float64Array's own bytes when the machine is little-endian (no copy). */

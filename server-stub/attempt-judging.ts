@@ -34,10 +34,9 @@ export class AttemptJudge {
     const templates = this.store.templates(participantId);
     if (templates === undefined) throw participantNotEnrolled(participantId, 'params.id');
     const fingerprint = attemptFingerprint(input);
-    const previous = this.store.attempt(participantId, input.attemptId);
-    if (previous !== undefined) return this.replay(previous, input, fingerprint);
+    const { attempt: previous, window } = this.store.attemptAndWindow(participantId, input.attemptId, input.windowId);
+    if (previous !== undefined) return this.replay(previous, input, fingerprint, window);
 
-    const window = this.store.window(participantId, input.windowId);
     if (window === undefined) {
       throw new ServerError('SRV_ERR_WINDOW_NOT_FOUND', `participant '${participantId}' has no window '${input.windowId}'; expected an id from POST /v1/participants/{id}/windows`, 'body.windowId');
     }
@@ -88,7 +87,8 @@ export class AttemptJudge {
     }
   }
 
-  private replay(previous: AttemptRecord, input: AttemptInput, fingerprint: string): AttemptOutcome {
+  /** `window` is the one the request names, which a replay's attempt was made in (else it is a conflict). */
+  private replay(previous: AttemptRecord, input: AttemptInput, fingerprint: string, window: WindowRecord | undefined): AttemptOutcome {
     if (previous.windowId !== input.windowId || previous.modality !== input.modality) {
       throw new ServerError(
         'SRV_ERR_ATTEMPT_CONFLICT',
@@ -105,8 +105,7 @@ export class AttemptJudge {
       );
     }
     this.metrics.observeAttempt(input.modality, 'replayed');
-    const window = this.store.window(previous.participantId, previous.windowId)!;
-    return attemptOutcome(previous, true, this.view(window, this.clock.now()));
+    return attemptOutcome(previous, true, this.view(window!, this.clock.now()));
   }
 
   private view(window: WindowRecord, now: number): WindowView {

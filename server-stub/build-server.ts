@@ -116,8 +116,10 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
       await registerLoadShedding(api, options.overload, context.metrics, load);
       api.addHook('onRequest', checkToken);
       api.addHook('preValidation', (request, _reply, done) => {
+        // Without faults set, the route's options (a getter that builds them per call) are not read.
+        if (!context.faults.routeFaultsSet) return done();
         const route = request.routeOptions.config.faultRoute;
-        if (route === undefined || !context.faults.routeFaultsSet) return done();
+        if (route === undefined) return done();
         context.faults.beforeRoute(route).then(() => done(), done);
       });
       api.addHook('preHandler', (_request, _reply, done) => {

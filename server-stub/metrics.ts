@@ -1,6 +1,7 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { collectProcessMetrics } from '../scenarios/common/process-metrics.ts';
 import { JUDGEMENTS } from '../scenarios/vocabulary.ts';
+import { PlainCounter, PlainHistogram } from './plain-metrics.ts';
 import type { PersonalDataDeleted, StoreCounts } from './store/store.ts';
 
 /** What the metrics say of the server's location settings (privacy dashboard). */
@@ -29,12 +30,10 @@ const SHED_REASONS = ['overloaded', 'rate_limited', 'concurrency_limited', 'requ
  */
 export class ServerMetrics {
   readonly registry = new Registry();
-  private readonly requestDuration: Histogram<'method' | 'route' | 'status_code'>;
-  private readonly requestSeries = new Map<string, { observe(value: number): void }>();
-  private readonly attemptSeries = new Map<string, { inc(): void }>();
-  private readonly similaritySeries = new Map<string, { observe(value: number): void }>();
-  private readonly attempts: Counter<'modality' | 'outcome'>;
-  private readonly similarity: Histogram<'modality'>;
+  // The three a check-in updates are plain-metrics.ts's: additions on the request path, read when scraped.
+  private readonly requestDuration: PlainHistogram<'method' | 'route' | 'status_code'>;
+  private readonly attempts: PlainCounter<'modality' | 'outcome'>;
+  private readonly similarity: PlainHistogram<'modality'>;
   readonly windowVerdicts: Counter<'kind' | 'verdict'>;
   readonly escalations: Counter;
   readonly shed: Counter<'reason'>;
@@ -45,20 +44,20 @@ export class ServerMetrics {
   constructor(counts: () => StoreCounts, location?: LocationSettings, personalData?: PersonalDataSettings) {
     const registers = [this.registry];
     collectProcessMetrics(this.registry);
-    this.requestDuration = new Histogram({
+    this.requestDuration = new PlainHistogram({
       name: 'checkin_http_request_duration_seconds',
       help: 'Time from request received to response sent, by method, route template and status code',
       labelNames: ['method', 'route', 'status_code'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.attempts = new Counter({
+    this.attempts = new PlainCounter({
       name: 'checkin_attempts_total',
       help: `Check-in attempts by modality and outcome: a judgement (${JUDGEMENTS.join(', ')}) or why none was made`,
       labelNames: ['modality', 'outcome'],
       registers,
     });
-    this.similarity = new Histogram({
+    this.similarity = new PlainHistogram({
       name: 'checkin_similarity_score',
       help: 'Cosine similarity of judged samples to the enrolled template (dimensionless, -1..1)',
       labelNames: ['modality'],
@@ -139,22 +138,12 @@ export class ServerMetrics {
 
   /** Counts a check-in attempt's outcome and, when judged, its similarity. */
   observeAttempt(modality: string, outcome: string, similarity?: number): void {
-    this.series(this.attemptSeries, `${modality} ${outcome}`, () => this.attempts.labels(modality, outcome)).inc();
-    if (similarity !== undefined) this.series(this.similaritySeries, modality, () => this.similarity.labels(modality)).observe(similarity);
+    this.attempts.labels(modality, outcome).value++;
+    if (similarity !== undefined) this.similarity.labels(modality).observe(similarity);
   }
 
   /** Records one request. */
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
-    this.series(this.requestSeries, `${method} ${route} ${statusCode}`, () => this.requestDuration.labels(method, route, String(statusCode))).observe(seconds);
-  }
-
-  /** Label sets are looked up once and kept, so the hot path does no label hashing. */
-  private series<T>(cache: Map<string, T>, key: string, create: () => T): T {
-    let series = cache.get(key);
-    if (series === undefined) {
-      series = create();
-      cache.set(key, series);
-    }
-    return series;
+    this.requestDuration.labels(method, route, String(statusCode)).observe(seconds);
   }
 }

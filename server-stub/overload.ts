@@ -62,8 +62,9 @@ export async function registerLoadShedding(scope: FastifyInstance, settings: Ser
     scope.addHook('preValidation', (_request, reply, done) => {
       if (load.inFlight >= settings.maxInFlight) return done(overloaded(`${load.inFlight} requests in progress`));
       load.inFlight++;
-      // 'close' follows every response, sent or cut short by the client: the slot is always given back.
-      reply.raw.once('close', release);
+      // 'close' follows every response, sent or cut short by the client, once: the slot is always given
+      // back. `on`, as the response emits it once, spares a `once` wrapper per request.
+      reply.raw.on('close', release);
       done();
     });
   }

@@ -65,7 +65,8 @@ export function registerParticipantConcurrencyLimit(scope: FastifyInstance, sett
       );
     }
     inProgress.set(id, held + 1);
-    reply.raw.once('close', () => {
+    // A response emits 'close' once: `on` spares the wrapper `once` would make per request.
+    reply.raw.on('close', () => {
       const left = inProgress.get(id)! - 1;
       if (left === 0) inProgress.delete(id);
       else inProgress.set(id, left);

@@ -1,9 +1,22 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AttemptReply, errorReplies, ParticipantParams, SAMPLE_BOUND, type ApiSchemas, type Body } from '../api-schemas.ts';
 import { ServerError } from '../errors.ts';
 import { decodeSampleBase64 } from '../sample-encoding.ts';
+import type { AttemptOutcome } from '../service-views.ts';
 
 const security = [{ bearer: [] }];
+
+/**
+ * Answers a judged (201) or replayed (200) attempt. The handlers are synchronous and send the JSON
+ * themselves, which spares fastify a promise and its serialiser per check-in: the outcome is built
+ * with exactly AttemptReply's fields in its order (service-views.ts), so JSON.stringify prints what
+ * the schema's serialiser prints (test/server-stub/attempt-reply-serialisation.test.ts). It goes out
+ * as UTF-8 bytes, encoded once: a reason's `≥` makes the text two-byte, which fastify would otherwise
+ * measure (Content-Length) and Node encode, each in a pass of its own.
+ */
+function sendAttemptReply(reply: FastifyReply, outcome: AttemptOutcome): void {
+  reply.code(outcome.replayed ? 200 : 201).header('content-type', 'application/json; charset=utf-8').send(Buffer.from(JSON.stringify(outcome)));
+}
 
 /** The participant's routes: open prompts, selfie check-ins and call check-ins. */
 export function checkInRoutes(schemas: ApiSchemas, dimension: number) {
@@ -48,7 +61,7 @@ export function checkInRoutes(schemas: ApiSchemas, dimension: number) {
           response: { 200: AttemptReply, 201: AttemptReply, ...errorReplies },
         },
       },
-      async (request, reply) => {
+      (request, reply) => {
         const { windowId, attemptId, capture, location } = request.body;
         const outcome = service.submitAttempt(request.params.id, {
           windowId,
@@ -60,7 +73,7 @@ export function checkInRoutes(schemas: ApiSchemas, dimension: number) {
           device: capture.device,
           location,
         });
-        return reply.code(outcome.replayed ? 200 : 201).send(outcome);
+        sendAttemptReply(reply, outcome);
       },
     );
 
@@ -77,10 +90,10 @@ export function checkInRoutes(schemas: ApiSchemas, dimension: number) {
           response: { 200: AttemptReply, 201: AttemptReply, ...errorReplies },
         },
       },
-      async (request, reply) => {
+      (request, reply) => {
         const { windowId, attemptId, call } = request.body;
         const outcome = service.submitAttempt(request.params.id, { windowId, attemptId, modality: 'voice', sample: sampleOf(request.body), livenessScore: 1, call });
-        return reply.code(outcome.replayed ? 200 : 201).send(outcome);
+        sendAttemptReply(reply, outcome);
       },
     );
   };

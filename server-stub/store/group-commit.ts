@@ -2,10 +2,13 @@ import type Database from 'better-sqlite3';
 
 /**
  * Group commit: the first write of an event-loop turn opens a transaction, every write of that turn
- * runs inside it (each still atomic: better-sqlite3 nests db.transaction as a savepoint), and it
- * commits once, in setImmediate. `flush()` resolves when the writes made so far have committed, and
- * the server sends no response before it does: nothing is acknowledged before it is durable, yet one
- * WAL commit serves all the requests of a turn instead of one each.
+ * runs inside it, and it commits once, in setImmediate. `flush()` resolves when the writes made so far
+ * have committed, and the server sends no response before it does: nothing is acknowledged before it
+ * is durable, yet one WAL commit serves all the requests of a turn instead of one each.
+ *
+ * A write that throws fails its whole group: the transaction is rolled back and every request waiting
+ * on it is answered with the error. So a write of several statements is never half applied, without a
+ * savepoint around each (two more statements per write).
  */
 export class GroupCommit {
   private batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
@@ -36,7 +39,12 @@ export class GroupCommit {
       this.batch = { promise, resolve, reject };
       setImmediate(() => this.commit());
     }
-    return apply();
+    try {
+      return apply();
+    } catch (error) {
+      this.rollBack(error);
+      throw error;
+    }
   }
 
   flush(): Promise<void> | undefined {
@@ -51,9 +59,16 @@ export class GroupCommit {
       this.commitStatement.run();
       batch.resolve();
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      this.afterRollback();
-      batch.reject(error);
+      this.batch = batch;
+      this.rollBack(error);
     }
+  }
+
+  private rollBack(error: unknown): void {
+    const batch = this.batch!;
+    this.batch = undefined;
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.afterRollback();
+    batch.reject(error);
   }
 }

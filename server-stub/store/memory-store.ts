@@ -110,21 +110,23 @@ export function createMemoryStore(): Store {
       return windows === undefined ? [] : [...windows.values()].filter((window) => window.verdict === undefined).map((window) => ({ ...window }));
     },
 
-    attempt(participantId, attemptId) {
-      const attempt = participants.get(participantId)?.attempts.get(attemptId);
-      return attempt === undefined ? undefined : { ...attempt };
+    attemptAndWindow(participantId, attemptId, windowId) {
+      const state = participants.get(participantId);
+      const attempt = state?.attempts.get(attemptId);
+      const window = state?.windows.get(windowId);
+      return { attempt: attempt === undefined ? undefined : { ...attempt }, window: window === undefined ? undefined : { ...window } };
     },
 
     insertAttempt(record) {
       const state = stateOf(record.participantId);
       const window = state.windows.get(record.windowId);
       if (window === undefined) throw new Error(`store: window ${record.windowId} does not exist`);
-      const stored = { ...record };
-      state.attempts.set(record.attemptId, stored);
+      // The caller hands the record over (attempt-judging.ts makes it for the store): kept as it is, not copied.
+      state.attempts.set(record.attemptId, record);
       window.attemptsUsed++;
       if (record.judgement === 'match') window.matched = true;
-      if (stored.location !== undefined || stored.device !== undefined) located.push(stored);
-      if (stored.location !== undefined) locationPoints++;
+      if (record.location !== undefined || record.device !== undefined) located.push(record);
+      if (record.location !== undefined) locationPoints++;
       newestInstant = Math.max(newestInstant, record.at + retentionOffset);
       changes++;
     },

@@ -82,6 +82,42 @@ export function toWindow(row: WindowRow): WindowRecord {
   };
 }
 
+/** Columns of the window in the check-in read (sqlite-statements.ts checkInState); the attempt's follow. */
+const CHECK_IN_WINDOW_COLUMNS = 8;
+
+/** The window and previous attempt of the check-in read's row (sqlite-statements.ts checkInState). */
+export function checkInStateOf(row: unknown[], participantId: string, attemptId: string, windowId: string): { attempt: AttemptRecord | undefined; window: WindowRecord | undefined } {
+  const [kind, openedAt, closesAt, attemptsUsed, matched, verdict, windowReason, closedAt] = row as [WindowRow['kind'] | null, number, number, number, number, WindowRow['verdict'], string | null, number | null];
+  const window: WindowRecord | undefined =
+    kind === null
+      ? undefined
+      : { participantId, windowId, kind, openedAt, closesAt, attemptsUsed, matched: matched === 1, verdict: verdict ?? undefined, reason: windowReason ?? undefined, closedAt: closedAt ?? undefined };
+  const at = CHECK_IN_WINDOW_COLUMNS;
+  const attempt =
+    row[at] === null
+      ? undefined
+      : toAttempt({
+          participant_id: participantId,
+          attempt_id: attemptId,
+          window_id: row[at],
+          modality: row[at + 1],
+          at: row[at + 2],
+          attempt_number: row[at + 3],
+          judgement: row[at + 4],
+          similarity: row[at + 5],
+          liveness_score: row[at + 6],
+          reason: row[at + 7],
+          lat: row[at + 8],
+          lon: row[at + 9],
+          device: row[at + 10],
+          poor_light: row[at + 11],
+          call_direction: row[at + 12],
+          call_duration_s: row[at + 13],
+          fingerprint: row[at + 14],
+        } as AttemptRow);
+  return { attempt, window };
+}
+
 export function toAttempt(row: AttemptRow): AttemptRecord {
   return {
     participantId: row.participant_id,

@@ -2,7 +2,7 @@ import { GroupCommit } from './group-commit.ts';
 import { loadOrCreateSecret, migratePersonalData, openDatabase, readMeta } from './sqlite-schema.ts';
 import { prepareStatements } from './sqlite-statements.ts';
 import { prepareWrites } from './sqlite-writes.ts';
-import { blobToVector, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
+import { blobToVector, checkInStateOf, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
 import type { EnrolledTemplates, Store } from './store.ts';
 import type { PersonalRecord } from '../personal-record.ts';
 
@@ -122,9 +122,8 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
 
     unclosedWindows: (participantId) => statements.unclosedWindows.all(participantId).map(toWindow),
 
-    attempt(participantId, attemptId) {
-      const row = statements.attempt.get(participantId, attemptId);
-      return row === undefined ? undefined : toAttempt(row);
+    attemptAndWindow(participantId, attemptId, windowId) {
+      return checkInStateOf(statements.checkInState.get(participantId, windowId, participantId, attemptId)!, participantId, attemptId, windowId);
     },
 
     insertAttempt(record) {

@@ -15,7 +15,10 @@ export interface WriteClock {
   readonly epochs: readonly { fromSeq: number; offset: number }[];
 }
 
-/** The sqlite store's multi-statement writes, each one transaction. */
+/**
+ * The sqlite store's multi-statement writes, each one transaction (a savepoint inside the group
+ * commit's) except the check-in's, which the group commit alone keeps whole (group-commit.ts).
+ */
 export function prepareWrites(db: Database.Database, statements: Statements, clock: WriteClock) {
   // Long on purpose: a table of the five transactions, each a few lines.
   return {
@@ -70,7 +73,7 @@ export function prepareWrites(db: Database.Database, statements: Statements, clo
       return deleted;
     }),
 
-    insertAttempt: db.transaction((record: AttemptRecord, seq: number) => {
+    insertAttempt: (record: AttemptRecord, seq: number) => {
       // In the order of the attempts table's columns (sqlite-schema.ts).
       statements.insertAttempt.run(
         record.participantId,
@@ -93,7 +96,7 @@ export function prepareWrites(db: Database.Database, statements: Statements, clo
         record.fingerprint === undefined ? null : Buffer.from(record.fingerprint, 'base64'),
       );
       statements.countAttempt.run(record.judgement === 'match' ? 1 : 0, record.participantId, record.windowId);
-    }),
+    },
 
     closeDue: db.transaction((now: number, limit: number, decide: (window: WindowRecord, failedStreak: number) => WindowClosure) => {
       const closed: WindowRecord[] = [];

@@ -138,8 +138,12 @@ export interface Store {
   window(participantId: string, windowId: string): WindowRecord | undefined;
   /** Windows without a verdict, in the order they were opened. */
   unclosedWindows(participantId: string): WindowRecord[];
-  attempt(participantId: string, attemptId: string): AttemptRecord | undefined;
-  /** Records a judged attempt and counts it against its window, atomically. */
+  /**
+   * What a check-in reads, in one look-up: the participant's attempt with this id (in any window),
+   * and the window the check-in answers.
+   */
+  attemptAndWindow(participantId: string, attemptId: string, windowId: string): { attempt: AttemptRecord | undefined; window: WindowRecord | undefined };
+  /** Records a judged attempt and counts it against its window, atomically. The store may keep `record` itself: the caller hands it over. */
   insertAttempt(record: AttemptRecord): void;
   /**
    * Closes up to `limit` windows whose close time is before `now`, in order of close time, atomically.
