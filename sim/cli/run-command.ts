@@ -12,6 +12,7 @@ import { addVerificationStudy, drawStudies } from '../verification/study-summary
 import type { ScoreStudy } from '../verification/score-study.ts';
 import { formatStudyLine } from '../verification/study-line.ts';
 import { writeRunReportOf } from '../report/run-report.ts';
+import { preloadRenderer } from '../report/render-svg.ts';
 import { CliError } from './cli-errors.ts';
 import { integerFlag, positiveNumberFlag, urlFlag } from '../../scenarios/common/flag-parsers.ts';
 import { createProgress } from './progress.ts';
@@ -88,15 +89,14 @@ async function runSim(scenario: Scenario, flags: RunFlags, outDir: string): Prom
   const progress = createProgress(scenario.name);
   // With workers, the study's chunks run in threads of their own beside the fleet's shards; with one, in this thread after the fleet.
   const study = flags.workers > 1 ? timedStudy(scenario, flags.workers) : undefined;
+  const fleet = runSimulation(scenario, {
+    workers: flags.workers,
+    eventsFile: flags.events ? join(outDir, 'events.ndjson') : undefined,
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  if (flags.workers > 1) preloadRenderer();
   // Awaited together, so that a failure of either is reported and none is left unhandled.
-  const [result, concurrentStudy] = await Promise.all([
-    runSimulation(scenario, {
-      workers: flags.workers,
-      eventsFile: flags.events ? join(outDir, 'events.ndjson') : undefined,
-      onProgress: (done, total) => progress.update(done, total),
-    }),
-    study,
-  ]);
+  const [result, concurrentStudy] = await Promise.all([fleet, study]);
   progress.stop();
   const { studies, verificationMs } = concurrentStudy ?? (await timedStudy(scenario, 1));
   const summary = addVerificationStudy(scenario, buildSummary(scenario, 'sim', result.metrics), studies);

@@ -30,6 +30,14 @@ function loadVega(): { vega: Vega; vegaLite: VegaLite } {
   return modules;
 }
 
+/**
+ * Loads Vega now rather than at the first chart: a run whose fleet is in worker threads calls this
+ * while its own thread only waits for them, which takes the load off the report's time after the run.
+ */
+export function preloadRenderer(): void {
+  loadVega();
+}
+
 /** Runs a UMD bundle as CommonJS, handing it only the modules it names. */
 function evaluateBundle<T>(file: string, dependencies: Record<string, unknown>): T {
   const module = { exports: {} as T };
