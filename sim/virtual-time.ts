@@ -21,6 +21,9 @@ export function hourInRange(hour: number, from: number, to: number): boolean {
 /** The first instant ≥ `at` whose local hour is `hour` (whole hours). */
 export function nextLocalHour(at: number, utcOffsetHours: number, hour: number): number {
   const current = localHour(at, utcOffsetHours);
-  const hoursAhead = (hour - current + 24) % 24;
+  // (hour − current + 24) % 24 without the modulo of doubles (a call into the C library): for a scenario's
+  // hours (whole, 0 to 23) the sum lies in (0, 48), where subtracting 24 is exact, as the modulo is.
+  const ahead = hour - current + 24;
+  const hoursAhead = ahead >= 24 ? ahead - 24 : ahead;
   return Math.ceil(at + hoursAhead * HOUR_MS);
 }

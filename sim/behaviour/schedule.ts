@@ -77,8 +77,9 @@ function makeWindow(kind: WindowKind, opensAt: number, policy: VerdictPolicy): C
 
 function insertInTimeOrder(windows: CheckInWindow[], window: CheckInWindow): void {
   let index = windows.length;
-  while (index > 0 && windows[index - 1]!.opensAt > window.opensAt) index--;
-  windows.splice(index, 0, window);
+  windows.push(window);
+  for (; index > 0 && windows[index - 1]!.opensAt > window.opensAt; index--) windows[index] = windows[index - 1]!;
+  windows[index] = window;
 }
 
 function overlapsAny(window: CheckInWindow, others: readonly CheckInWindow[]): boolean {

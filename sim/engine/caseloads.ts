@@ -117,12 +117,11 @@ export class Caseloads {
 
   /** Buffer offsets of the windows grouped by participant (slot), each participant's in window order. */
   private windowsBySlot(): number[] {
-    const offsets: number[] = [];
+    const offsets = new Array<number>(this.used / FIELDS);
     let sorted = true;
     for (let offset = 0; offset < this.used; offset += FIELDS) {
-      const last = offsets.at(-1);
-      if (last !== undefined && this.buffer[last + SLOT]! > this.buffer[offset + SLOT]!) sorted = false;
-      offsets.push(offset);
+      if (offset > 0 && this.buffer[offset - FIELDS + SLOT]! > this.buffer[offset + SLOT]!) sorted = false;
+      offsets[offset / FIELDS] = offset;
     }
     // Sim mode records one life after another; drive mode's lives interleave in time.
     if (!sorted) offsets.sort((a, b) => this.buffer[a + SLOT]! - this.buffer[b + SLOT]! || this.buffer[a + WINDOW_INDEX]! - this.buffer[b + WINDOW_INDEX]!);

@@ -34,9 +34,12 @@ export const SEGMENT_NAMES: readonly string[] = SEGMENT_DIMENSIONS.flatMap((dime
   dimension.labels.map((label) => `${dimension.name}:${label}`),
 );
 
-/** Writes the segment numbers of one participant into `into` (one per dimension). */
-export function segmentsOf(population: Population, row: number, into: Int32Array): void {
-  for (let index = 0; index < SEGMENT_DIMENSIONS.length; index++) {
-    into[index] = DIMENSION_OFFSETS[index]! + population[SEGMENT_DIMENSIONS[index]!.column][row]!;
-  }
+/** A population's column of each dimension, in order: read by name once, not for every participant. */
+export function segmentColumns(population: Population): readonly Uint8Array[] {
+  return SEGMENT_DIMENSIONS.map((dimension) => population[dimension.column]);
+}
+
+/** Writes the segment numbers of one participant into `into` (one per dimension), from its population's segmentColumns. */
+export function segmentsOf(columns: readonly Uint8Array[], row: number, into: number[]): void {
+  for (let index = 0; index < columns.length; index++) into[index] = DIMENSION_OFFSETS[index]! + columns[index]![row]!;
 }

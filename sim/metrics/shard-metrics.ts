@@ -1,5 +1,5 @@
 import { CAUSE_CLASSES, CLASS_INDEX_OF_CAUSE, FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts';
-import { SEGMENT_DIMENSIONS, SEGMENT_NAMES, segmentsOf } from './segments.ts';
+import { SEGMENT_DIMENSIONS, SEGMENT_NAMES, segmentColumns, segmentsOf } from './segments.ts';
 import type { Population } from '../population/population.ts';
 
 /** Index of each intent and verdict in the vocabulary's lists: the simulator counts them in arrays. */
@@ -112,7 +112,8 @@ export function mergeMetrics(into: MetricsData, from: MetricsData): MetricsData 
 
 /** What the collector needs to remember of one participant while its life runs. */
 export interface ParticipantTally {
-  readonly segments: Int32Array;
+  /** The participant's segment in each dimension. */
+  readonly segments: number[];
   affected: boolean;
   /** Bit c set: a false failure of cause class c. */
   affectedClasses: number;
@@ -124,17 +125,20 @@ export interface ParticipantTally {
  */
 export class ShardMetrics {
   readonly data: MetricsData;
+  /** The segment columns of the population the last participant came from. */
+  private columns: { population: Population; columns: readonly Uint8Array[] } | undefined;
 
   constructor(days: number) {
     this.data = emptyMetrics(days);
   }
 
   beginParticipant(population: Population, row: number, activeDays: number): ParticipantTally {
-    const tally = { segments: new Int32Array(SEGMENT_DIMENSIONS.length), affected: false, affectedClasses: 0 };
-    segmentsOf(population, row, tally.segments);
+    if (this.columns?.population !== population) this.columns = { population, columns: segmentColumns(population) };
+    const tally = { segments: new Array<number>(SEGMENT_DIMENSIONS.length), affected: false, affectedClasses: 0 };
+    segmentsOf(this.columns.columns, row, tally.segments);
     this.data.participants++;
     this.data.participantDays += activeDays;
-    for (const segment of tally.segments) this.data.segmentPeople[segment]!++;
+    addOne(this.data.segmentPeople, tally.segments);
     return tally;
   }
 
@@ -146,7 +150,7 @@ export class ShardMetrics {
     if (intent !== INTENT.complied) return;
     const falseFailure = verdict !== VERDICT.verified;
     data.dailyWindows[day]!++;
-    for (const segment of tally.segments) data.segmentWindows[segment]!++;
+    addOne(data.segmentWindows, tally.segments);
     if (!falseFailure) return;
     const causeClass = CLASS_INDEX_OF_CAUSE[cause]!;
     tally.affected = true;
@@ -154,9 +158,10 @@ export class ShardMetrics {
     data.falseFailuresByCause[cause]!++;
     data.dailyFalseFailures[day]!++;
     data.dailyFalseFailuresByCause[day * FAILURE_CAUSES.length + cause]!++;
-    for (const segment of tally.segments) {
-      data.segmentFalseFailures[segment]!++;
-      data.segmentFalseFailuresByClass[segment * CLASSES + causeClass]!++;
+    const { segments } = tally;
+    for (let index = 0; index < segments.length; index++) {
+      data.segmentFalseFailures[segments[index]!]!++;
+      data.segmentFalseFailuresByClass[segments[index]! * CLASSES + causeClass]!++;
     }
   }
 
@@ -207,9 +212,14 @@ export class ShardMetrics {
     for (let causeClass = 0; causeClass < CLASSES; causeClass++) if (tally.affectedClasses & (1 << causeClass)) this.data.peopleAffectedByClass[causeClass]!++;
     if (tally.affected) {
       this.data.peopleAffected++;
-      for (const segment of tally.segments) this.data.segmentPeopleAffected[segment]!++;
+      addOne(this.data.segmentPeopleAffected, tally.segments);
     }
     this.data.draws += draws;
     this.data.events += events;
   }
+}
+
+/** Adds one to each of `counts` at `indexes`. */
+function addOne(counts: number[], indexes: readonly number[]): void {
+  for (let index = 0; index < indexes.length; index++) counts[indexes[index]!]!++;
 }

@@ -20,12 +20,21 @@ export class RandomStream {
   private c = 1;
   private spareNormal = Number.NaN;
 
-  /** `afterFirstPass`: Mash's state after the key's first pass, when the caller has it (see NumberedStreams). */
-  constructor(key: string, afterFirstPass = mash(AFTER_SPACES, key)) {
-    // seedrandom's seeding: Mash three spaces, then subtract Mash of the key from each part.
-    const first = afterFirstPass;
+  constructor(key: string) {
+    const first = mash(AFTER_SPACES, key);
     const second = mash(first, key);
-    const third = mash(second, key);
+    this.seed(first, second, mash(second, key));
+  }
+
+  /** The stream of a key that left Mash in these states after its three passes (see NumberedStreams). */
+  static afterPasses(first: number, second: number, third: number): RandomStream {
+    const stream = new RandomStream('');
+    stream.seed(first, second, third);
+    return stream;
+  }
+
+  private seed(first: number, second: number, third: number): void {
+    // seedrandom's seeding: Mash three spaces, then subtract Mash of the key from each part.
     this.s0 = fractionAbove(mashOutput(AFTER_ONE_SPACE) - mashOutput(first));
     this.s1 = fractionAbove(mashOutput(AFTER_TWO_SPACES) - mashOutput(second));
     this.s2 = fractionAbove(mashOutput(AFTER_SPACES) - mashOutput(third));
@@ -117,21 +126,110 @@ export class RandomStream {
   }
 }
 
+const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER).length;
+const DIGIT_ZERO = 48;
+/** Consecutive numbers whose keys are hashed together (see NumberedStreams): hashBlock interleaves four chains. */
+const BLOCK = 4;
+
 /**
- * The streams keyed `<prefix><n>` for many numbers n (one per participant): seeding hashes the key
- * three times, and the first pass over the prefix, which is the same for all, is done once.
+ * The streams keyed `<prefix><n>` for many numbers n (one per participant). Seeding hashes the key
+ * three times with Mash, a chain of dependent steps whose latency, not its arithmetic, sets its cost;
+ * so the keys of BLOCK consecutive numbers are hashed together, their chains interleaved (about twice
+ * as fast), when the numbers are asked for in order, as a shard asks for its participants'. The first
+ * pass over the prefix, the same for all, is done once, and the keys are never made: their character
+ * codes are the prefix's, kept here, followed by the number's decimal digits.
  */
 export class NumberedStreams {
   private readonly afterPrefix: number;
+  private readonly prefixCodes: Uint16Array;
+  /** The digits' character codes of each number of the block, MAX_SAFE_DIGITS places each. */
+  private readonly digitCodes = new Uint16Array(BLOCK * MAX_SAFE_DIGITS);
+  /** Mash's states after the three passes over the key of each number of the block, from `blockStart` on. */
+  private readonly blockPasses = new Float64Array(BLOCK * 3);
+  private blockStart = 0;
+  private blockLength = 0;
 
   constructor(private readonly prefix: string) {
     this.afterPrefix = mash(AFTER_SPACES, prefix);
+    this.prefixCodes = new Uint16Array(prefix.length);
+    for (let i = 0; i < prefix.length; i++) this.prefixCodes[i] = prefix.charCodeAt(i);
   }
 
   stream(n: number): RandomStream {
-    const suffix = String(n);
-    return new RandomStream(this.prefix + suffix, mash(this.afterPrefix, suffix));
+    if (!Number.isSafeInteger(n) || n < 0) return new RandomStream(this.prefix + String(n));
+    let offset = n - this.blockStart;
+    if (offset < 0 || offset >= this.blockLength) {
+      const inOrder = offset === this.blockLength;
+      if (inOrder && digitCount(n) === digitCount(n + BLOCK - 1)) this.hashBlock(n);
+      else this.hashOne(n);
+      offset = 0;
+    }
+    const passes = this.blockPasses;
+    return RandomStream.afterPasses(passes[offset * 3]!, passes[offset * 3 + 1]!, passes[offset * 3 + 2]!);
   }
+
+  /** The passes of n alone, as a block of one. */
+  private hashOne(n: number): void {
+    const { prefixCodes, digitCodes, blockPasses } = this;
+    const digits = this.writeDigits(0, n);
+    blockPasses[0] = mashCodes(this.afterPrefix, digitCodes, 0, digits);
+    blockPasses[1] = mashCodes(mashCodes(blockPasses[0], prefixCodes, 0, prefixCodes.length), digitCodes, 0, digits);
+    blockPasses[2] = mashCodes(mashCodes(blockPasses[1], prefixCodes, 0, prefixCodes.length), digitCodes, 0, digits);
+    this.blockStart = n;
+    this.blockLength = 1;
+  }
+
+  /** The passes of n to n + BLOCK - 1, which have as many digits, their chains interleaved. */
+  private hashBlock(n: number): void {
+    const digits = this.writeDigits(0, n);
+    for (let k = 1; k < BLOCK; k++) this.writeDigits(k, n + k);
+    const { prefixCodes, digitCodes: d } = this;
+    const o1 = MAX_SAFE_DIGITS;
+    const o2 = 2 * MAX_SAFE_DIGITS;
+    const o3 = 3 * MAX_SAFE_DIGITS;
+    let a = this.afterPrefix;
+    let b = a;
+    let c = a;
+    let e = a;
+    const passes = this.blockPasses;
+    for (let pass = 0; pass < 3; pass++) {
+      if (pass > 0) {
+        for (let i = 0; i < prefixCodes.length; i++) {
+          const code = prefixCodes[i]!;
+          a = mashStep(a, code);
+          b = mashStep(b, code);
+          c = mashStep(c, code);
+          e = mashStep(e, code);
+        }
+      }
+      for (let i = 0; i < digits; i++) {
+        a = mashStep(a, d[i]!);
+        b = mashStep(b, d[o1 + i]!);
+        c = mashStep(c, d[o2 + i]!);
+        e = mashStep(e, d[o3 + i]!);
+      }
+      passes[pass] = a;
+      passes[3 + pass] = b;
+      passes[6 + pass] = c;
+      passes[9 + pass] = e;
+    }
+    this.blockStart = n;
+    this.blockLength = BLOCK;
+  }
+
+  /** Writes the digits of n into row `row` of digitCodes; returns how many there are. */
+  private writeDigits(row: number, n: number): number {
+    const count = digitCount(n);
+    const start = row * MAX_SAFE_DIGITS;
+    for (let at = start + count - 1, rest = n; at >= start; at--, rest = Math.floor(rest / 10)) this.digitCodes[at] = DIGIT_ZERO + (rest % 10);
+    return count;
+  }
+}
+
+function digitCount(n: number): number {
+  let count = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) count++;
+  return count;
 }
 
 /**
@@ -140,17 +238,26 @@ export class NumberedStreams {
  */
 function mash(state: number, data: string): number {
   let n = state;
-  for (let i = 0; i < data.length; i++) {
-    n += data.charCodeAt(i);
-    let h = 0.02519603282416938 * n;
-    n = h >>> 0;
-    h -= n;
-    h *= n;
-    n = h >>> 0;
-    h -= n;
-    n += h * 0x100000000; // 2^32
-  }
+  for (let i = 0; i < data.length; i++) n = mashStep(n, data.charCodeAt(i));
   return n;
+}
+
+/** `mash` over the character codes `codes[from]` to `codes[to - 1]`. */
+function mashCodes(state: number, codes: Uint16Array, from: number, to: number): number {
+  let n = state;
+  for (let i = from; i < to; i++) n = mashStep(n, codes[i]!);
+  return n;
+}
+
+function mashStep(state: number, code: number): number {
+  let n = state + code;
+  let h = 0.02519603282416938 * n;
+  n = h >>> 0;
+  h -= n;
+  h *= n;
+  n = h >>> 0;
+  h -= n;
+  return n + h * 0x100000000; // 2^32
 }
 
 function mashOutput(state: number): number {
