@@ -16,9 +16,12 @@ export class RunLeftovers {
     process.env.TMPDIR = this.tempRoot;
   }
 
-  /** Temp folders and files left in the run's temp folder (tsx's compile cache, tsx-<uid>, is tsx's own). */
+  /**
+   * Temp folders and files left in the run's temp folder. Caches of compiled code are not leftovers:
+   * tsx's (tsx-<uid>) and the project's own (checkin-sim-cache-<uid>, scenarios/common/cache-folder.ts).
+   */
   tempEntries(): string[] {
-    return readdirSync(this.tempRoot).filter((name) => !/^tsx-\d+$/.test(name));
+    return readdirSync(this.tempRoot).filter((name) => !/^(tsx|checkin-sim-cache)-\d+$/.test(name));
   }
 
   /** Processes started by the run that still run: pid and command line. */
