@@ -87,11 +87,21 @@ const CHECK_IN_WINDOW_COLUMNS = 8;
 
 /** The window and previous attempt of the check-in read's row (sqlite-statements.ts checkInState). */
 export function checkInStateOf(row: unknown[], participantId: string, attemptId: string, windowId: string): { attempt: AttemptRecord | undefined; window: WindowRecord | undefined } {
-  const [kind, openedAt, closesAt, attemptsUsed, matched, verdict, windowReason, closedAt] = row as [WindowRow['kind'] | null, number, number, number, number, WindowRow['verdict'], string | null, number | null];
-  const window: WindowRecord | undefined =
-    kind === null
+  const window =
+    row[0] === null
       ? undefined
-      : { participantId, windowId, kind, openedAt, closesAt, attemptsUsed, matched: matched === 1, verdict: verdict ?? undefined, reason: windowReason ?? undefined, closedAt: closedAt ?? undefined };
+      : toWindow({
+          participant_id: participantId,
+          window_id: windowId,
+          kind: row[0],
+          opened_at: row[1],
+          closes_at: row[2],
+          attempts_used: row[3],
+          matched: row[4],
+          verdict: row[5],
+          reason: row[6],
+          closed_at: row[7],
+        } as WindowRow);
   const at = CHECK_IN_WINDOW_COLUMNS;
   const attempt =
     row[at] === null

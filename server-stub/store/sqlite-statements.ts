@@ -20,7 +20,7 @@ export function prepareStatements(db: Database.Database) {
     unclosedWindows: db.prepare<[string], WindowRow>('SELECT * FROM windows WHERE participant_id = ? AND verdict IS NULL ORDER BY seq'),
     countAttempt: db.prepare('UPDATE windows SET attempts_used = attempts_used + 1, matched = matched | ? WHERE participant_id = ? AND window_id = ?'),
     // What a check-in reads, as one row of positional columns (no object with named keys per row):
-    // CHECK_IN_WINDOW_COLUMNS of its window, then CHECK_IN_ATTEMPT_COLUMNS of a previous attempt with its id, NULL when absent.
+    // CHECK_IN_WINDOW_COLUMNS of its window (sqlite-rows.ts), then the columns of a previous attempt with its id, NULL when absent.
     checkInState: db
       .prepare<[string, string, string, string], unknown[]>(
         `SELECT w.kind, w.opened_at, w.closes_at, w.attempts_used, w.matched, w.verdict, w.reason, w.closed_at,
