@@ -31,8 +31,8 @@ function loadVega(): { vega: Vega; vegaLite: VegaLite } {
 }
 
 /**
- * Loads Vega now rather than at the first chart: a run whose fleet is in worker threads calls this
- * while its own thread only waits for them, which takes the load off the report's time after the run.
+ * Loads Vega now rather than at the first chart: `run` calls this once its study is drawn, while a
+ * fleet in worker threads may still be running, which takes the load off the report's time after it.
  */
 export function preloadRenderer(): void {
   loadVega();
