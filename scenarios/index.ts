@@ -1,3 +1,3 @@
 export { loadScenario, type LoadOptions } from './loader.ts';
-export { ScenarioSchema, type Scenario } from './schema.ts';
+export type { Scenario } from './schema.ts';
 export { ScenarioError, SCENARIO_ERRORS, type ScenarioErrorCode, type ScenarioIssue } from './errors.ts';

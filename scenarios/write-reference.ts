@@ -4,8 +4,10 @@ import { ScenarioSchema } from './schema.ts';
 
 /**
  * Generates docs/scenarios.md, the field reference, from the schema itself (every field, its type,
- * bounds, default and description) and the built-in scenarios' header comments, so the two cannot
- * drift apart: test/scenarios/scenario-reference.test.ts fails when the file is out of date.
+ * bounds, default and description) and the built-in scenarios' header comments, and
+ * scenarios/scenario.schema.json, the schema as JSON Schema (what a run validates against, and what
+ * an editor can check a scenario file with), so that neither can drift from scenarios/schema.ts:
+ * test/scenarios/scenario-reference.test.ts fails when either file is out of date.
  *
  *   node --import tsx scenarios/write-reference.ts
  */
@@ -28,6 +30,12 @@ interface Node {
 
 const DIRECTORY = fileURLToPath(new URL('.', import.meta.url));
 export const REFERENCE_FILE = fileURLToPath(new URL('../docs/scenarios.md', import.meta.url));
+export const SCHEMA_JSON_FILE = fileURLToPath(new URL('./scenario.schema.json', import.meta.url));
+
+/** scenario.schema.json's text: the schema as JSON, in the schema's own key order. */
+export function scenarioSchemaJson(): string {
+  return `${JSON.stringify(ScenarioSchema, null, 2)}\n`;
+}
 
 export function scenarioReference(): string {
   const root = ScenarioSchema as unknown as Node;
@@ -139,5 +147,6 @@ function escape(text: string): string {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(REFERENCE_FILE, scenarioReference());
-  process.stdout.write(`wrote ${REFERENCE_FILE}\n`);
+  writeFileSync(SCHEMA_JSON_FILE, scenarioSchemaJson());
+  process.stdout.write(`wrote ${REFERENCE_FILE} and ${SCHEMA_JSON_FILE}\n`);
 }

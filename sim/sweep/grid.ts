@@ -1,5 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { ScenarioError, ScenarioSchema, loadScenario, type Scenario } from '../../scenarios/index.ts';
+import { ScenarioError, loadScenario, type Scenario } from '../../scenarios/index.ts';
+import { ScenarioSchema } from '../../scenarios/schema.ts';
 import { SweepError } from './sweep-errors.ts';
 
 /** A value a grid gives a field. */

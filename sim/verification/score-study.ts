@@ -189,6 +189,10 @@ export function assembleStudy(inputs: StudyInputs, thresholds: number[], chunks:
  * non-match probability f, multiplied by 1 − p = Φ̄(−x) (exact when f is tiny). The argument x grows
  * with the threshold, so once Φ̄ underflows to 0 (impostors), or 1 − p rounds to 1 (genuine), the
  * thresholds above leave the node's probability as it is.
+ *
+ * Every number the loops read is a double in a Float64Array and each kind of window has a kernel of its
+ * own: V8 then compiles them once, where one function seeing small integers, then doubles, then a
+ * second branch, was compiled about ten times in a run (a cold study cost twice a warm one).
  */
 export function sumChunk(inputs: StudyInputs, thresholds: readonly number[], { modality, stratum, chunk, windows }: StudyChunk): StratumSums {
   const { biometrics, attempts } = inputs;
@@ -207,19 +211,20 @@ export function sumChunk(inputs: StudyInputs, thresholds: readonly number[], { m
   const face = modality === 'face';
   const impostor = stratum !== 'genuine';
   const lookAlike = stratum === 'lookAlike';
-  const tierNoise = DEVICE_TIERS.map((tier) => (face ? biometrics.faceNoise * biometrics.tierNoiseFactor[tier] : biometrics.voiceNoise));
-  const genuineNoise = groups.map((group) => group.genuineNoiseFactor);
-  const impostorCorrelation = groups.map((group) => group.impostorCorrelation);
+  const tierNoise = Float64Array.from(DEVICE_TIERS, (tier) => (face ? biometrics.faceNoise * biometrics.tierNoiseFactor[tier] : biometrics.voiceNoise));
+  const genuineNoise = Float64Array.from(groups, (group) => group.genuineNoiseFactor);
+  const impostorCorrelation = Float64Array.from(groups, (group) => (lookAlike ? inputs.lookAlikeCorrelation : group.impostorCorrelation));
   const { dimension, hardToMatchShare, hardToMatchNoiseFactor, ageingNoisePerYear, poorCapture, poorCaptureAtNight, poorCaptureNoiseFactor } = biometrics;
   const { nightAttemptShare } = inputs.verification;
-  const { enrolledMonthsAgoMax, days, poorLightOnRetry, lookAlikeCorrelation } = inputs;
-  const stranger = impostor ? strangerNodes(dimension, STRANGER_NODES) : { rho: Float64Array.of(0), weight: Float64Array.of(1) };
+  const { enrolledMonthsAgoMax, days, poorLightOnRetry } = inputs;
+  const stranger = impostor ? strangerNodes(dimension, STRANGER_NODES) : { rho: Float64Array.of(1), weight: Float64Array.of(1) };
   const nodes = stranger.rho.length;
   // Per node: ρ, the stranger part of the template's norm √(1 − ρ²), and, per threshold, the error probability so far.
   const rhos = new Float64Array(nodes);
   const acrosses = new Float64Array(nodes);
   const error = new Float64Array(nodes * width);
   const windowError = new Float64Array(width);
+  const attempt = impostor ? impostorAttempt : genuineAttempt;
   for (let w = 0; w < windows; w++) {
     // The conditions of the window, always the same draws: whose account, on which phone, how long since enrolment, by day or night.
     const tier = conditions.pickCumulative(tierCumulative);
@@ -227,20 +232,7 @@ export function sumChunk(inputs: StudyInputs, thresholds: readonly number[], { m
     const group = conditions.pickCumulative(groupCumulative);
     const years = (conditions.uniform() * enrolledMonthsAgoMax * MONTH_DAYS + conditions.uniform() * days) / YEAR_DAYS;
     const night = conditions.uniform() < nightAttemptShare;
-    const correlation = lookAlike ? lookAlikeCorrelation : impostorCorrelation[group]!;
-    if (impostor) {
-      // One impostor answers every attempt of the window, as in the fleet: ρ is drawn (keeping the draws after it), then integrated over.
-      drawImpostorRho(conditions, dimension, correlation > 0, correlation);
-      const pulled = Math.sqrt(1 - correlation * correlation);
-      for (let n = 0; n < nodes; n++) {
-        const rho = Math.max(-1, Math.min(1, correlation + pulled * stranger.rho[n]!));
-        rhos[n] = rho;
-        acrosses[n] = Math.sqrt(Math.max(0, 1 - rho * rho));
-      }
-    } else {
-      rhos[0] = 1;
-      acrosses[0] = 0;
-    }
+    if (impostor) placeStranger(conditions, dimension, impostorCorrelation, group, stranger.rho, rhos, acrosses);
     const noiseBase = tierNoise[tier]! * (hard ? hardToMatchNoiseFactor : 1) * genuineNoise[group]! * (1 + ageingNoisePerYear * years);
     const poorShare = night ? poorCaptureAtNight : poorCapture;
     error.fill(impostor ? 0 : 1);
@@ -257,34 +249,7 @@ export function sumChunk(inputs: StudyInputs, thresholds: readonly number[], { m
       stream.normal();
       const z2 = impostor ? stream.normal() : 0;
       const residual = sigma * sigma * stream.chiSquare(impostor ? dimension - 2 : dimension - 1);
-      windowError.fill(0);
-      for (let n = 0; n < nodes; n++) {
-        const rho = rhos[n]!;
-        const b = acrosses[n]! + sigma * z2;
-        const c = Math.sqrt(b * b + residual);
-        const weight = stranger.weight[n]!;
-        const at = n * width;
-        let j = 0;
-        if (impostor) {
-          for (; j < width; j++) {
-            const p = normalTail((slopes[j]! * c - rho) / sigma);
-            if (p === 0) break;
-            const q = error[at + j]! + p * (1 - error[at + j]!);
-            error[at + j] = q;
-            windowError[j] = windowError[j]! + weight * q;
-          }
-        } else {
-          for (; j < width; j++) {
-            const miss = normalTail((rho - slopes[j]! * c) / sigma);
-            if (miss === 1) break;
-            const f = error[at + j]! * miss;
-            error[at + j] = f;
-            windowError[j] = windowError[j]! + weight * f;
-          }
-        }
-        // The thresholds above leave the node's probability as the attempts before left it.
-        for (; j < width; j++) windowError[j] = windowError[j]! + weight * error[at + j]!;
-      }
+      attempt(rhos, acrosses, stranger.weight, slopes, sigma, z2, residual, error, windowError);
       const into = offset + k * width;
       for (let j = 0; j < width; j++) {
         const e = windowError[j]!;
@@ -296,6 +261,93 @@ export function sumChunk(inputs: StudyInputs, thresholds: readonly number[], { m
     result.windows[group] = result.windows[group]! + 1;
   }
   return result;
+}
+
+/**
+ * An impostor window's ρ at each node: the stranger's ρ is drawn (keeping the draws after it, as in
+ * the fleet, where one impostor answers every attempt of the window), then integrated over; a
+ * look-alike's is pulled towards the participant's by `correlation`.
+ */
+function placeStranger(
+  conditions: RandomStream,
+  dimension: number,
+  correlations: Float64Array,
+  group: number,
+  strangerRho: Float64Array,
+  rhos: Float64Array,
+  acrosses: Float64Array,
+): void {
+  // Read here, from the array, so that V8 sees a double even when it is 0 (passed as an argument, a 0 would arrive as a small integer).
+  const correlation = correlations[group]!;
+  drawImpostorRho(conditions, dimension, correlation > 0, correlation);
+  const pulled = Math.sqrt(1 - correlation * correlation);
+  for (let n = 0; n < rhos.length; n++) {
+    const rho = Math.max(-1, Math.min(1, correlation + pulled * strangerRho[n]!));
+    rhos[n] = rho;
+    acrosses[n] = Math.sqrt(Math.max(0, 1 - rho * rho));
+  }
+}
+
+/** One impostor attempt: each node's match probability so far, per threshold, and their weighted sum into `windowError`. */
+function impostorAttempt(
+  rhos: Float64Array,
+  acrosses: Float64Array,
+  weights: Float64Array,
+  slopes: Float64Array,
+  sigma: number,
+  z2: number,
+  residual: number,
+  error: Float64Array,
+  windowError: Float64Array,
+): void {
+  const width = slopes.length;
+  windowError.fill(0);
+  for (let n = 0; n < rhos.length; n++) {
+    const rho = rhos[n]!;
+    const b = acrosses[n]! + sigma * z2;
+    const c = Math.sqrt(b * b + residual);
+    const weight = weights[n]!;
+    const at = n * width;
+    let j = 0;
+    for (; j < width; j++) {
+      const p = normalTail((slopes[j]! * c - rho) / sigma);
+      if (p === 0) break;
+      const q = error[at + j]! + p * (1 - error[at + j]!);
+      error[at + j] = q;
+      windowError[j] = windowError[j]! + weight * q;
+    }
+    // The thresholds above leave the node's probability as the attempts before left it.
+    for (; j < width; j++) windowError[j] = windowError[j]! + weight * error[at + j]!;
+  }
+}
+
+/**
+ * One attempt of the genuine person: the probability, per threshold, that no attempt so far matched, in
+ * `error` and `windowError`. Its arguments are impostorAttempt's, so that one call serves both; the
+ * genuine person has one node, ρ = 1, with nothing across (b = 0) and weight 1.
+ */
+function genuineAttempt(
+  _rhos: Float64Array,
+  _acrosses: Float64Array,
+  _weights: Float64Array,
+  slopes: Float64Array,
+  sigma: number,
+  _z2: number,
+  residual: number,
+  error: Float64Array,
+  windowError: Float64Array,
+): void {
+  const width = slopes.length;
+  const c = Math.sqrt(residual);
+  let j = 0;
+  for (; j < width; j++) {
+    const miss = normalTail((1 - slopes[j]! * c) / sigma);
+    if (miss === 1) break;
+    const f = error[j]! * miss;
+    error[j] = f;
+    windowError[j] = f;
+  }
+  for (; j < width; j++) windowError[j] = error[j]!;
 }
 
 /** Sums over the windows of `group` (all groups when undefined) at threshold `thresholds[j]` within their first k attempts. */

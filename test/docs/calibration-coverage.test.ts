@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadScenario, ScenarioSchema } from '../../scenarios/index.ts';
+import { loadScenario } from '../../scenarios/index.ts';
+import { ScenarioSchema } from '../../scenarios/schema.ts';
 
 /**
  * docs/calibration.md names every default of the scenario schema, each with its source or the word
