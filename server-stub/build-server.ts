@@ -8,7 +8,7 @@ import { startHousekeeping } from './housekeeping.ts';
 import { lingerWhenBodyUnread } from './lingering-close.ts';
 import { resolveOptions, type ServerOptionsInput } from './options.ts';
 import { LoadState, registerLoadShedding } from './overload.ts';
-import { registerParticipantConcurrencyLimit, registerParticipantRateLimit } from './participant-rate-limit.ts';
+import { registerParticipantLimits } from './participant-rate-limit.ts';
 import type { Clock } from './clock.ts';
 import { createServerContext } from './server-context.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -130,8 +130,7 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
       await api.register(participantRoutes(schemas));
       await api.register(windowRoutes(schemas));
       await api.register(async (participantScope) => {
-        registerParticipantRateLimit(participantScope, options.rateLimit, context.metrics);
-        registerParticipantConcurrencyLimit(participantScope, options.rateLimit, context.metrics);
+        registerParticipantLimits(participantScope, options.rateLimit, context.metrics);
         await participantScope.register(checkInRoutes(schemas, options.dimension));
       });
     },

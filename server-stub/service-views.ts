@@ -55,10 +55,14 @@ export function attemptOutcome(record: AttemptRecord, replayed: boolean, window:
   };
 }
 
+/**
+ * Joined rather than concatenated: a join makes one flat string, where `+` and template literals make
+ * a tree of string pieces (about twice the memory) that the store would keep with every attempt.
+ */
 export function judgementReason(policy: VerdictPolicy, modality: SampleModality, judgement: Judgement, similarity: number, livenessScore: number): string {
-  if (judgement === 'not_live') return `liveness ${livenessScore} < liveness threshold ${policy.livenessThreshold}`;
+  if (judgement === 'not_live') return ['liveness ', String(livenessScore), ' < liveness threshold ', String(policy.livenessThreshold)].join('');
   const threshold = modality === 'face' ? policy.faceThreshold : policy.voiceThreshold;
-  return `similarity ${similarity.toFixed(4)} ${judgement === 'match' ? '≥' : '<'} ${modality} threshold ${threshold}`;
+  return ['similarity ', similarity.toFixed(4), judgement === 'match' ? ' ≥ ' : ' < ', modality, ' threshold ', String(threshold)].join('');
 }
 
 export function verdictReason(verdict: Verdict, window: WindowRecord): string {

@@ -121,7 +121,10 @@ export function createMemoryStore(): Store {
       const state = stateOf(record.participantId);
       const window = state.windows.get(record.windowId);
       if (window === undefined) throw new Error(`store: window ${record.windowId} does not exist`);
-      // The caller hands the record over (attempt-judging.ts makes it for the store): kept as it is, not copied.
+      // The caller hands the record over (attempt-judging.ts makes it for the store): kept as it is, not
+      // copied, its ids pointing at the participant's and window's own strings rather than keeping copies.
+      record.participantId = state.record.participantId;
+      record.windowId = window.windowId;
       state.attempts.set(record.attemptId, record);
       window.attemptsUsed++;
       if (record.judgement === 'match') window.matched = true;
