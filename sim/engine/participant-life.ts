@@ -220,7 +220,8 @@ class ParticipantLife {
     const notifyLateDraw = stream.uniform();
     const rememberDraw = stream.uniform();
     const { pushLateDelay } = scenario.glitches;
-    const lateMinutes = stream.logNormal(pushLateDelay.medianMinutes, pushLateDelay.sigma);
+    // The late push's delay is log-normal; its normal is drawn always, its exponential only when used.
+    const lateNormal = stream.normal();
     const delayMinutes = responseDelayMinutes(stream, behaviour);
     // One impostor answers every attempt of the window.
     this.impostorRho =
@@ -241,7 +242,7 @@ class ParticipantLife {
     let seenAt = reachAt;
     let delayCause = reachCause;
     if (!lost && notifyLateDraw < glitches.pushLate) {
-      seenAt += Math.round(lateMinutes * MINUTE_MS);
+      seenAt += Math.round(pushLateDelay.medianMinutes * Math.exp(pushLateDelay.sigma * lateNormal) * MINUTE_MS);
       delayCause = CAUSE_INDEX.notification_late;
     }
     if (reachAt > window.closesAt) {
