@@ -1,4 +1,4 @@
-import { keyedUniform } from '../rng/index.ts';
+import { keyedPrefix, keyedUniformAt } from '../rng/index.ts';
 import { DAY_MS, HOUR_MS } from '../virtual-time.ts';
 import { CAUSE_INDEX } from '../../scenarios/vocabulary.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
@@ -71,14 +71,15 @@ export class DeviceSpells {
 
   constructor(seed: number, participantId: number, devices: DeviceStates, from: number, until: number) {
     for (const state of activeStates(devices)) {
+      const key = keyedPrefix(seed, participantId, state.key);
       let draw = 0;
-      for (let at = from - state.warmUpMs - state.meanGapMs * Math.log(1 - keyedUniform(seed, participantId, state.key, draw++)); at < until; ) {
+      for (let at = from - state.warmUpMs - state.meanGapMs * Math.log(1 - keyedUniformAt(key, draw++)); at < until; ) {
         // Box–Muller: a standard normal from two uniforms.
-        const radius = Math.sqrt(-2 * Math.log(1 - keyedUniform(seed, participantId, state.key, draw++)));
-        const normal = radius * Math.cos(2 * Math.PI * keyedUniform(seed, participantId, state.key, draw++));
+        const radius = Math.sqrt(-2 * Math.log(1 - keyedUniformAt(key, draw++)));
+        const normal = radius * Math.cos(2 * Math.PI * keyedUniformAt(key, draw++));
         const end = at + state.medianMs * Math.exp(state.sigma * normal);
         if (end > from) this.spells.push(Math.round(at), Math.round(end), state.cause, state.appOnly ? 1 : 0);
-        at = end - state.meanGapMs * Math.log(1 - keyedUniform(seed, participantId, state.key, draw++));
+        at = end - state.meanGapMs * Math.log(1 - keyedUniformAt(key, draw++));
       }
     }
   }

@@ -2,7 +2,7 @@ import { buildPopulation, type Population } from '../population/population.ts';
 import { drawShocks, type ShockCalendar } from '../behaviour/shocks.ts';
 import { ShardMetrics } from '../metrics/shard-metrics.ts';
 import { Caseloads } from './caseloads.ts';
-import { participantLife, type LifeContext } from './participant-life.ts';
+import { participantLife, runLife, type LifeContext } from './participant-life.ts';
 import { ListenerPair, type LifeListeners } from './life-listener.ts';
 import { MetricsListener } from './metrics-listener.ts';
 import { EventLogListener } from './event-log-listener.ts';
@@ -22,8 +22,6 @@ export interface FleetOptions {
   /** The event log, when one is written. */
   events?: EventRecorder;
   onSchedule?: LifeContext['onSchedule'];
-  /** Sim mode's server, made from the run's shocks, which then answers each life's attempts in place (see LifeContext). */
-  backendOf?: (shocks: ShockCalendar) => SyncBackend;
 }
 
 export interface Fleet {
@@ -33,6 +31,8 @@ export interface Fleet {
   caseloads: Caseloads;
   /** A participant's life, not yet started (see participantLife). */
   lifeOf(row: number): Generator<CheckInAttempt, void, AttemptResponse>;
+  /** Runs a participant's life to its end against a backend that answers in place (sim mode). */
+  runLife(row: number, backend: SyncBackend): void;
 }
 
 /**
@@ -49,7 +49,13 @@ export function createFleet(scenario: Scenario, range: FleetRange = { firstId: 0
   const listeners: LifeListeners = events
     ? (row, id) => new ListenerPair(new MetricsListener(metrics, population, row), new EventLogListener(events, id))
     : (row) => new MetricsListener(metrics, population, row);
-  const backend = options.backendOf?.(shocks);
-  const context: LifeContext = { scenario, population, shocks, listeners, caseloads, onSchedule: options.onSchedule, backend };
-  return { population, shocks, metrics, caseloads, lifeOf: (row) => participantLife(context, row) };
+  const context: LifeContext = { scenario, population, shocks, listeners, caseloads, onSchedule: options.onSchedule };
+  return {
+    population,
+    shocks,
+    metrics,
+    caseloads,
+    lifeOf: (row) => participantLife(context, row),
+    runLife: (row, backend) => runLife(context, row, backend),
+  };
 }

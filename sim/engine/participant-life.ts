@@ -11,7 +11,7 @@ import { GlitchProfile, NO_CAUSE } from '../behaviour/glitches.ts';
 import type { ShockCalendar } from '../behaviour/shocks.ts';
 import type { Population } from '../population/population.ts';
 import { INTENT, VERDICT } from '../metrics/shard-metrics.ts';
-import type { LifeListeners } from './life-listener.ts';
+import type { LifeListener, LifeListeners } from './life-listener.ts';
 import type { Caseloads } from './caseloads.ts';
 import type { AttemptResponse, CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import { windowVerdict } from '../../server-stub/policy/index.ts';
@@ -28,201 +28,304 @@ export interface LifeContext {
   caseloads: Caseloads;
   /** Told each participant's windows when its life starts (drive mode registers them with the server). */
   onSchedule?: (row: number, windows: readonly CheckInWindow[]) => void;
-  /**
-   * Sim mode's server, answering in place: with it the life yields nothing and runs to its end in one
-   * step (suspending a generator at every attempt cost sim mode more than the server's answer did).
-   */
-  backend?: SyncBackend;
 }
 
 const YEAR_MS = 365 * DAY_MS;
 const PHONE = MODALITIES.indexOf('phone');
 
 /**
- * One participant's whole period, on the participant's own stream. It yields every attempt that
- * reaches the server and resumes with the server's answer, so the same life runs over HTTP (drive
- * mode, driven by a global clock) or against any other backend; sim mode's in-process backend, given
- * in the context, answers in place instead. Everything on the person's side — notifications, delays, device spells, client-side glitches
- * and their persistence — happens here; each window's verdict and cause are told to the life's
- * listener (which records them), and the window is handed to the caseloads for the officer's side.
+ * One participant's life run to its end against a backend that answers in place (sim mode's
+ * in-process server): the same steps as participantLife without suspending at each attempt.
+ */
+export function runLife(context: LifeContext, row: number, backend: SyncBackend): void {
+  const life = new ParticipantLife(context, row);
+  for (let attempt = life.next(); attempt !== null; attempt = life.next()) life.answer(backend.submit(attempt));
+}
+
+/**
+ * One participant's life as a generator: it yields every attempt that reaches the server and resumes
+ * with the server's answer, so the same life runs over HTTP (drive mode, driven by a global clock) or
+ * against any other backend. Nothing runs before the first `next()`.
+ */
+export function* participantLife(context: LifeContext, row: number): Generator<CheckInAttempt, void, AttemptResponse> {
+  const life = new ParticipantLife(context, row);
+  for (let attempt = life.next(); attempt !== null; attempt = life.next()) life.answer(yield attempt);
+}
+
+/**
+ * One participant's whole period, on the participant's own stream, as a machine that stops at every
+ * attempt that reaches the server: `next()` runs the life up to its next such attempt (or its end,
+ * then null) and `answer()` takes the server's answer to it. A class rather than a generator: sim
+ * mode runs every life without suspending, and as a generator the life cost a shard about a fifth more
+ * instructions. Everything on the person's side — notifications, delays, device spells, client-side
+ * glitches and their persistence — happens here; each window's verdict and cause are told to the
+ * life's listener (which records them), and the window is handed to the caseloads for the officer's side.
  *
  * A window's cause (docs/design.md, "attribution"): a window rejected by verification carries the last
  * verification cause, whatever else happened on its other attempts; a missed window carries the cause
  * that kept the person from a judged attempt.
  */
-export function* participantLife(context: LifeContext, row: number): Generator<CheckInAttempt, void, AttemptResponse> {
-  // Long on purpose: one generator holds a life's state across its windows and attempts; split into
-  // helpers, that state would live in closures or objects on the hottest path of a run.
-  const { scenario, population, shocks, caseloads } = context;
-  const { behaviour, policy, biometrics } = scenario;
-  const { pushLateDelay, sameCauseOnRetry } = scenario.glitches;
-  const id = population.idOf(row);
-  const listener = context.listeners(row, id);
-  const stream = participantStream(scenario.seed, 'life', id);
-  const zone = TIME_ZONES[population.timeZone[row]!]!;
-  const rhythm = rhythmsByZoneAndShift(scenario)[population.timeZone[row]!]![population.workShift[row]!]!;
-  const abscondAt = population.abscondAt[row]!;
-  const periodEnd = scenario.days * DAY_MS;
-  const until = Math.min(periodEnd, population.hearingAt[row]!);
-  const enrolledAt = population.enrolledAt[row]!;
-  const joinedAt = Math.max(0, enrolledAt);
-  const devices = new DeviceSpells(scenario.seed, id, scenario.devices, joinedAt, until);
-  const glitches = new GlitchProfile(
-    scenario.glitches,
-    population.deviceTier[row]!,
-    population.connectivity[row]!,
-    population.phoneModel[row]!,
-    population.carrier[row]!,
-    population.timeZone[row]!,
-    devices,
-  );
-  const byPhone = population.modality[row] === PHONE;
-  const missedPrompt = behaviour.promptMissed * (population.language[row] === ENGLISH_LANGUAGE_INDEX ? 1 : behaviour.nonEnglishMissFactor);
-  const noiseBase =
-    (byPhone ? biometrics.voiceNoise : biometrics.faceNoise * biometrics.tierNoiseFactor[DEVICE_TIERS[population.deviceTier[row]!]!]) *
-    (population.hardToMatch[row] === 1 ? biometrics.hardToMatchNoiseFactor : 1);
+class ParticipantLife {
+  private readonly scenario: Scenario;
+  private readonly shocks: ShockCalendar;
+  private readonly caseloads: Caseloads;
+  private readonly id: number;
+  private readonly listener: LifeListener;
+  private readonly stream: RandomStream;
+  private readonly rhythm: DailyRhythm;
+  private readonly abscondAt: number;
+  private readonly enrolledAt: number;
+  private readonly devices: DeviceSpells;
+  private readonly glitches: GlitchProfile;
+  private readonly byPhone: boolean;
+  private readonly missedPrompt: number;
+  private readonly noiseBase: number;
+  private readonly caseloadSlot: number;
+  private readonly windows: readonly CheckInWindow[];
+  private seq = 0;
+  private abscondLogged: boolean;
 
-  const followed = abscondAt < until && until - abscondAt >= 2 * scenario.schedule.checkInEveryDays * DAY_MS;
-  listener.started(Math.max(0, Math.ceil((until - joinedAt) / DAY_MS)), abscondAt < until, followed);
-  const caseloadSlot = caseloads.beginParticipant(id, abscondAt, followed);
-  let seq = 0;
-  let abscondLogged = abscondAt >= until;
+  // The open window (index -1 before the first).
+  private windowIndex = -1;
+  private intent: number = INTENT.complied;
+  private closesAt = Number.NEGATIVE_INFINITY;
+  private impostorRho = 0;
+  private cause = NO_CAUSE;
+  private attempts = 0;
+  private judged = 0;
+  private matched = false;
+  private verification = NO_CAUSE;
+  private previousCause = NO_CAUSE;
+  private previousPoor = false;
+  /** When the window's next attempt is made; after `closesAt` when it has none left. */
+  private nextAttemptAt = Number.POSITIVE_INFINITY;
+  /** The attempt awaiting its answer was captured in poor light. */
+  private poor = false;
 
-  const windows = windowsFor(
-    stream,
-    {
-      utcOffsetHours: zone.utcOffsetHours,
-      checkInHour: population.checkInHour[row]!,
-      checkInDay: population.checkInDay[row]!,
-      until,
-      from: joinedAt,
-      adHocHours: adHocHoursByShift(scenario)[population.workShift[row]!]!,
-    },
-    scenario,
-  );
-  context.onSchedule?.(row, windows);
+  constructor(context: LifeContext, row: number) {
+    const { scenario, population } = context;
+    const { behaviour, biometrics } = scenario;
+    this.scenario = scenario;
+    this.shocks = context.shocks;
+    this.caseloads = context.caseloads;
+    const id = population.idOf(row);
+    this.id = id;
+    this.listener = context.listeners(row, id);
+    this.stream = participantStream(scenario.seed, 'life', id);
+    const zone = TIME_ZONES[population.timeZone[row]!]!;
+    this.rhythm = rhythmsByZoneAndShift(scenario)[population.timeZone[row]!]![population.workShift[row]!]!;
+    const abscondAt = population.abscondAt[row]!;
+    this.abscondAt = abscondAt;
+    const periodEnd = scenario.days * DAY_MS;
+    const until = Math.min(periodEnd, population.hearingAt[row]!);
+    this.enrolledAt = population.enrolledAt[row]!;
+    const joinedAt = Math.max(0, this.enrolledAt);
+    this.devices = new DeviceSpells(scenario.seed, id, scenario.devices, joinedAt, until);
+    this.glitches = new GlitchProfile(
+      scenario.glitches,
+      population.deviceTier[row]!,
+      population.connectivity[row]!,
+      population.phoneModel[row]!,
+      population.carrier[row]!,
+      population.timeZone[row]!,
+      this.devices,
+    );
+    this.byPhone = population.modality[row] === PHONE;
+    this.missedPrompt = behaviour.promptMissed * (population.language[row] === ENGLISH_LANGUAGE_INDEX ? 1 : behaviour.nonEnglishMissFactor);
+    this.noiseBase =
+      (this.byPhone ? biometrics.voiceNoise : biometrics.faceNoise * biometrics.tierNoiseFactor[DEVICE_TIERS[population.deviceTier[row]!]!]) *
+      (population.hardToMatch[row] === 1 ? biometrics.hardToMatchNoiseFactor : 1);
 
-  for (let windowIndex = 0; windowIndex < windows.length; windowIndex++) {
-    const window = windows[windowIndex]!;
-    if (!abscondLogged && abscondAt <= window.opensAt) {
-      listener.absconded(abscondAt, seq);
-      seq++;
-      abscondLogged = true;
+    const followed = abscondAt < until && until - abscondAt >= 2 * scenario.schedule.checkInEveryDays * DAY_MS;
+    this.listener.started(Math.max(0, Math.ceil((until - joinedAt) / DAY_MS)), abscondAt < until, followed);
+    this.caseloadSlot = this.caseloads.beginParticipant(id, abscondAt, followed);
+    this.abscondLogged = abscondAt >= until;
+
+    this.windows = windowsFor(
+      this.stream,
+      {
+        utcOffsetHours: zone.utcOffsetHours,
+        checkInHour: population.checkInHour[row]!,
+        checkInDay: population.checkInDay[row]!,
+        until,
+        from: joinedAt,
+        adHocHours: adHocHoursByShift(scenario)[population.workShift[row]!]!,
+      },
+      scenario,
+    );
+    context.onSchedule?.(row, this.windows);
+  }
+
+  /** Runs the life up to its next attempt that reaches the server, and returns it; null once the life is over. */
+  next(): CheckInAttempt | null {
+    for (;;) {
+      while (this.nextAttemptAt <= this.closesAt) {
+        const attempt = this.attempt();
+        if (attempt !== null) return attempt;
+      }
+      if (this.windowIndex === this.windows.length) return null;
+      if (this.windowIndex >= 0) this.closeWindow();
+      this.windowIndex++;
+      if (this.windowIndex === this.windows.length) {
+        this.end();
+        return null;
+      }
+      this.openWindow();
+    }
+  }
+
+  /** The server's answer to the attempt `next()` returned. */
+  answer(response: AttemptResponse): void {
+    const attemptCause = responseCause(response, this.byPhone);
+    if (response.outcome === 'judged') {
+      this.listener.judged(this.intent === INTENT.impostor, this.byPhone, response.similarity);
+      this.judged++;
+      this.matched = response.judgement === 'match';
+      if (!this.matched) this.verification = attemptCause;
+    }
+    this.previousPoor = response.outcome === 'judged' && !this.matched && this.poor;
+    this.attempted(attemptCause);
+  }
+
+  /** The window's draws, its intent, and when (if at all) its first attempt is made. */
+  private openWindow(): void {
+    const { scenario, stream, listener, abscondAt, glitches, devices, shocks } = this;
+    const { behaviour, biometrics } = scenario;
+    const window = this.windows[this.windowIndex]!;
+    if (!this.abscondLogged && abscondAt <= window.opensAt) {
+      listener.absconded(abscondAt, this.seq);
+      this.seq++;
+      this.abscondLogged = true;
     }
     const impostorDraw = stream.uniform();
     const lookAlikeDraw = stream.uniform();
     const intent = abscondAt <= window.opensAt ? INTENT.evaded : impostorDraw < behaviour.impostorPerWindow ? INTENT.impostor : INTENT.complied;
-    listener.windowOpened(window.opensAt, seq, windowIndex, window.kind, intent);
-    seq++;
+    listener.windowOpened(window.opensAt, this.seq, this.windowIndex, window.kind, intent);
+    this.seq++;
+    this.intent = intent;
+    this.closesAt = window.closesAt;
+    this.cause = NO_CAUSE;
+    this.attempts = 0;
+    this.judged = 0;
+    this.matched = false;
+    this.verification = NO_CAUSE;
+    this.previousCause = NO_CAUSE;
+    this.previousPoor = false;
+    this.nextAttemptAt = Number.POSITIVE_INFINITY;
+    if (intent === INTENT.evaded) return;
 
-    let cause = NO_CAUSE;
-    let attempts = 0;
-    let judged = 0;
-    let matched = false;
-    if (intent !== INTENT.evaded) {
-      // Always the same draws, whatever happens, so that scenarios differing in one rate share the rest.
-      const missDraw = stream.uniform();
-      const notifyLostDraw = stream.uniform();
-      const notifyLateDraw = stream.uniform();
-      const rememberDraw = stream.uniform();
-      const lateMinutes = stream.logNormal(pushLateDelay.medianMinutes, pushLateDelay.sigma);
-      const delayMinutes = responseDelayMinutes(stream, behaviour);
-      // One impostor answers every attempt of the window.
-      const impostorRho =
-        intent === INTENT.impostor ? drawImpostorRho(stream, biometrics.dimension, lookAlikeDraw < behaviour.lookAlikeImpostorShare, biometrics.lookAlikeCorrelation) : 0;
+    // Always the same draws, whatever happens, so that scenarios differing in one rate share the rest.
+    const missDraw = stream.uniform();
+    const notifyLostDraw = stream.uniform();
+    const notifyLateDraw = stream.uniform();
+    const rememberDraw = stream.uniform();
+    const { pushLateDelay } = scenario.glitches;
+    // The late push's delay is log-normal; its normal is drawn always, its exponential only when used.
+    const lateNormal = stream.normal();
+    const delayMinutes = responseDelayMinutes(stream, behaviour);
+    // One impostor answers every attempt of the window.
+    this.impostorRho =
+      intent === INTENT.impostor ? drawImpostorRho(stream, biometrics.dimension, lookAlikeDraw < behaviour.lookAlikeImpostorShare, biometrics.lookAlikeCorrelation) : 0;
 
-      // The prompt (a push for the app, a text for the phone) reaches a phone that has service and can be used.
-      let reachAt = window.opensAt;
-      let reachCause = NO_CAUSE;
-      for (;;) {
-        const networkBack = glitches.networkBackAt(shocks, reachAt);
-        const phoneBack = networkBack >= 0 ? -1 : devices.phoneBackAt(reachAt);
-        if (networkBack < 0 && phoneBack < 0) break;
-        reachCause = networkBack >= 0 ? CAUSE_INDEX.carrier_outage : devices.causeAt(reachAt, false);
-        reachAt = networkBack >= 0 ? networkBack : phoneBack;
-      }
-      const lost = notifyLostDraw < glitches.pushLost;
-      const remembered = window.kind === 'scheduled' && rememberDraw < behaviour.remembersWithoutPush;
-      let seenAt = reachAt;
-      let delayCause = reachCause;
-      if (!lost && notifyLateDraw < glitches.pushLate) {
-        seenAt += Math.round(lateMinutes * MINUTE_MS);
-        delayCause = CAUSE_INDEX.notification_late;
-      }
-      if (reachAt > window.closesAt) {
-        cause = reachCause;
-      } else if (lost && !remembered) {
-        cause = CAUSE_INDEX.notification_not_delivered;
-      } else if (missDraw < missedPrompt) {
-        cause = CAUSE_INDEX.prompt_missed;
-      } else {
-        if (lost) seenAt = reachAt;
-        let at = attemptAfter(rhythm, seenAt, delayMinutes, behaviour);
-        if (at > window.closesAt) cause = lateCause(rhythm, window, seenAt, delayCause, delayMinutes, behaviour);
-        let previousCause = NO_CAUSE;
-        let previousPoor = false;
-        let verification = NO_CAUSE;
-        while (at <= window.closesAt) {
-          const attemptIndex = attempts++;
-          // Every attempt after the first follows a failed one: only those draw whether its cause comes back.
-          const repeatDraw = attemptIndex === 0 ? 1 : stream.uniform();
-          const stageCause = byPhone
-            ? glitches.callAttemptFailure(stream, shocks, at, previousCause, repeatDraw)
-            : glitches.appAttemptFailure(stream, shocks, at, previousCause, repeatDraw);
-          const poorDraw = stream.uniform();
-          const livenessScore = stream.uniform();
-          let attemptCause = stageCause;
-          if (stageCause === NO_CAUSE) {
-            const poorShare = isNightHour(rhythm, at) ? biometrics.poorCaptureAtNight : biometrics.poorCapture;
-            const poor: boolean = !byPhone && ((previousPoor && repeatDraw < sameCauseOnRetry.poorLight) || poorDraw < poorShare);
-            const attempt: CheckInAttempt = {
-              participantId: id,
-              windowIndex,
-              windowKind: window.kind,
-              windowOpensAt: window.opensAt,
-              windowClosesAt: window.closesAt,
-              attemptIndex,
-              at,
-              modality: byPhone ? 'voice' : 'face',
-              sample: drawSample(stream, biometrics, noiseBase * (poor ? biometrics.poorCaptureNoiseFactor : 1), at - enrolledAt, intent === INTENT.impostor, impostorRho),
-              livenessScore,
-            };
-            const response: AttemptResponse = context.backend ? context.backend.submit(attempt) : yield attempt;
-            attemptCause = responseCause(response, byPhone);
-            if (response.outcome === 'judged') {
-              listener.judged(intent === INTENT.impostor, byPhone, response.similarity);
-              judged++;
-              matched = response.judgement === 'match';
-              if (!matched) verification = attemptCause;
-            }
-            previousPoor = response.outcome === 'judged' && !matched && poor;
-          } else {
-            previousPoor = false;
-          }
-          previousCause = attemptCause;
-          cause = judged > 0 ? verification : attemptCause;
-          listener.attempted(at, seq, windowIndex, attemptIndex, matched, attemptCause);
-          seq++;
-          if (matched || attempts >= policy.maxAttempts) break;
-          at = retryAt(stream, at, behaviour);
-        }
-      }
+    // The prompt (a push for the app, a text for the phone) reaches a phone that has service and can be used.
+    let reachAt = window.opensAt;
+    let reachCause = NO_CAUSE;
+    for (;;) {
+      const networkBack = glitches.networkBackAt(shocks, reachAt);
+      const phoneBack = networkBack >= 0 ? -1 : devices.phoneBackAt(reachAt);
+      if (networkBack < 0 && phoneBack < 0) break;
+      reachCause = networkBack >= 0 ? CAUSE_INDEX.carrier_outage : devices.causeAt(reachAt, false);
+      reachAt = networkBack >= 0 ? networkBack : phoneBack;
     }
-
-    const verdictName = windowVerdict(judged, matched);
-    const verdict = VERDICT[verdictName];
-    const day = Math.min(scenario.days - 1, Math.floor(window.opensAt / DAY_MS));
-    listener.windowClosed(day, intent, verdict, cause, window.closesAt, seq, windowIndex, attempts);
-    seq++;
-    caseloads.window(caseloadSlot, windowIndex, window.closesAt, intent, verdict, cause);
+    const lost = notifyLostDraw < glitches.pushLost;
+    const remembered = window.kind === 'scheduled' && rememberDraw < behaviour.remembersWithoutPush;
+    let seenAt = reachAt;
+    let delayCause = reachCause;
+    if (!lost && notifyLateDraw < glitches.pushLate) {
+      seenAt += Math.round(pushLateDelay.medianMinutes * Math.exp(pushLateDelay.sigma * lateNormal) * MINUTE_MS);
+      delayCause = CAUSE_INDEX.notification_late;
+    }
+    if (reachAt > window.closesAt) {
+      this.cause = reachCause;
+    } else if (lost && !remembered) {
+      this.cause = CAUSE_INDEX.notification_not_delivered;
+    } else if (missDraw < this.missedPrompt) {
+      this.cause = CAUSE_INDEX.prompt_missed;
+    } else {
+      if (lost) seenAt = reachAt;
+      const at = attemptAfter(this.rhythm, seenAt, delayMinutes, behaviour);
+      if (at > window.closesAt) this.cause = lateCause(this.rhythm, window, seenAt, delayCause, delayMinutes, behaviour);
+      this.nextAttemptAt = at;
+    }
   }
 
-  if (!abscondLogged) {
-    listener.absconded(abscondAt, seq);
-    seq++;
+  /**
+   * The window's next attempt, at `nextAttemptAt`: the attempt to send to the server, or null when a
+   * client-side stage failed it (then it is recorded here).
+   */
+  private attempt(): CheckInAttempt | null {
+    const { scenario, stream, byPhone } = this;
+    const { biometrics } = scenario;
+    const at = this.nextAttemptAt;
+    const attemptIndex = this.attempts++;
+    // Every attempt after the first follows a failed one: only those draw whether its cause comes back.
+    const repeatDraw = attemptIndex === 0 ? 1 : stream.uniform();
+    const stageCause = byPhone
+      ? this.glitches.callAttemptFailure(stream, this.shocks, at, this.previousCause, repeatDraw)
+      : this.glitches.appAttemptFailure(stream, this.shocks, at, this.previousCause, repeatDraw);
+    const poorDraw = stream.uniform();
+    const livenessScore = stream.uniform();
+    if (stageCause !== NO_CAUSE) {
+      this.previousPoor = false;
+      this.attempted(stageCause);
+      return null;
+    }
+    const poorShare = isNightHour(this.rhythm, at) ? biometrics.poorCaptureAtNight : biometrics.poorCapture;
+    const poor = !byPhone && ((this.previousPoor && repeatDraw < scenario.glitches.sameCauseOnRetry.poorLight) || poorDraw < poorShare);
+    this.poor = poor;
+    const impostor = this.intent === INTENT.impostor;
+    return {
+      participantId: this.id,
+      windowIndex: this.windowIndex,
+      windowKind: this.windows[this.windowIndex]!.kind,
+      windowOpensAt: this.windows[this.windowIndex]!.opensAt,
+      windowClosesAt: this.closesAt,
+      attemptIndex,
+      at,
+      modality: byPhone ? 'voice' : 'face',
+      sample: drawSample(stream, biometrics, this.noiseBase * (poor ? biometrics.poorCaptureNoiseFactor : 1), at - this.enrolledAt, impostor, this.impostorRho),
+      livenessScore,
+    };
   }
-  listener.ended(stream.draws, seq);
-  caseloads.endParticipant(caseloadSlot, seq);
+
+  /** The current attempt failed by `attemptCause` (or verified): told, and the next attempt, if any, timed. */
+  private attempted(attemptCause: number): void {
+    const at = this.nextAttemptAt;
+    this.previousCause = attemptCause;
+    this.cause = this.judged > 0 ? this.verification : attemptCause;
+    this.listener.attempted(at, this.seq, this.windowIndex, this.attempts - 1, this.matched, attemptCause);
+    this.seq++;
+    this.nextAttemptAt =
+      this.matched || this.attempts >= this.scenario.policy.maxAttempts ? Number.POSITIVE_INFINITY : retryAt(this.stream, at, this.scenario.behaviour);
+  }
+
+  private closeWindow(): void {
+    const window = this.windows[this.windowIndex]!;
+    const verdict = VERDICT[windowVerdict(this.judged, this.matched)];
+    const day = Math.min(this.scenario.days - 1, Math.floor(window.opensAt / DAY_MS));
+    this.listener.windowClosed(day, this.intent, verdict, this.cause, window.closesAt, this.seq, this.windowIndex, this.attempts);
+    this.seq++;
+    this.caseloads.window(this.caseloadSlot, this.windowIndex, window.closesAt, this.intent, verdict, this.cause);
+  }
+
+  private end(): void {
+    if (!this.abscondLogged) {
+      this.listener.absconded(this.abscondAt, this.seq);
+      this.seq++;
+    }
+    this.listener.ended(this.stream.draws, this.seq);
+    this.caseloads.endParticipant(this.caseloadSlot, this.seq);
+  }
 }
 
 /** A sample from the person (or the window's impostor), its noise grown with the time since enrolment. */

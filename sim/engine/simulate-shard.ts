@@ -3,7 +3,6 @@ import type { MetricsData } from '../metrics/shard-metrics.ts';
 import { EventRecorder } from './event-log.ts';
 import { createFleet } from './fleet.ts';
 import type { CheckInAttempt, SyncBackend } from '../backends/backend.ts';
-import type { ShockCalendar } from '../behaviour/shocks.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 export interface ShardSpec {
@@ -34,21 +33,19 @@ export interface ShardHooks {
 export function simulateShard(scenario: Scenario, spec: ShardSpec, hooks: ShardHooks = {}): ShardResult {
   const { onProgress, onAttempt } = hooks;
   const events = spec.eventsDirectory === undefined ? undefined : new EventRecorder(spec.eventsDirectory, spec.shardIndex, Date.parse(`${scenario.startDate}T00:00:00Z`));
-  const backendOf = (shocks: ShockCalendar): SyncBackend => {
-    const server = new InProcessBackend(scenario.policy, shocks, scenario.backend.errorRate, scenario.seed);
-    if (!onAttempt) return server;
-    return {
-      submit: (attempt) => {
-        onAttempt(attempt);
-        return server.submit(attempt);
-      },
-    };
-  };
-  const { population, metrics, caseloads, lifeOf } = createFleet(scenario, spec, { events, backendOf });
+  const { population, shocks, metrics, caseloads, runLife } = createFleet(scenario, spec, { events });
+  const server = new InProcessBackend(scenario.policy, shocks, scenario.backend.errorRate, scenario.seed);
+  const backend: SyncBackend = onAttempt
+    ? {
+        submit: (attempt) => {
+          onAttempt(attempt);
+          return server.submit(attempt);
+        },
+      }
+    : server;
 
   for (let row = 0; row < spec.size; row++) {
-    // The in-process backend answers every attempt in place: one step runs the whole life.
-    lifeOf(row).next();
+    runLife(row, backend);
     if (caseloads.closesCaseload(population.idOf(row)) || row === spec.size - 1) {
       caseloads.settle();
       events?.maybeFlush();

@@ -252,10 +252,12 @@ function mashCodes(state: number, codes: Uint16Array, from: number, to: number):
 function mashStep(state: number, code: number): number {
   let n = state + code;
   let h = 0.02519603282416938 * n;
-  n = h >>> 0;
+  // Mash's `h >>> 0`, as Math.floor: h is never negative nor 2^32 (states stay below 2^33), where the
+  // two agree, and flooring keeps h a double (about twice as fast as a round trip through an integer).
+  n = Math.floor(h);
   h -= n;
   h *= n;
-  n = h >>> 0;
+  n = Math.floor(h);
   h -= n;
   return n + h * 0x100000000; // 2^32
 }

@@ -48,11 +48,18 @@ export function studyStream(seed: number, part: string): RandomStream {
  * position: the server side of the in-process backend, whose faults must not shift the client's draws.
  */
 export function keyedUniform(seed: number, a: number, b: number, c: number): number {
-  let h = mix(0x9e3779b9 ^ seed);
-  h = mix(h ^ a);
-  h = mix(h ^ Math.imul(b, 0x85ebca6b));
-  h = mix(h ^ Math.imul(c, 0xc2b2ae35));
-  return (h >>> 0) / 0x100000000;
+  return keyedUniformAt(keyedPrefix(seed, a, b), c);
+}
+
+/** The hash of keyedUniform's first three keys: a run of draws c under the same (seed, a, b) hashes them once. */
+export function keyedPrefix(seed: number, a: number, b: number): number {
+  const h = mix(mix(0x9e3779b9 ^ seed) ^ a);
+  return mix(h ^ Math.imul(b, 0x85ebca6b));
+}
+
+/** keyedUniform(seed, a, b, c) from keyedPrefix(seed, a, b). */
+export function keyedUniformAt(prefix: number, c: number): number {
+  return (mix(prefix ^ Math.imul(c, 0xc2b2ae35)) >>> 0) / 0x100000000;
 }
 
 function mix(value: number): number {
