@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Scenario } from './schema.ts';
+import { SCHEMA_JSON_FILE } from './schema-json-file.ts';
 import type { ScenarioIssue } from './errors.ts';
 import { deepFreeze } from './common/deep-freeze.ts';
 import { compileCached } from './common/cached-validator.ts';
@@ -8,9 +8,7 @@ import { describeSchemaError, type IssueStyle } from './common/schema-issues.ts'
 
 // The schema of scenarios/schema.ts as JSON (scenarios/write-reference.ts writes it, a test holds it equal):
 // building it with TypeBox meant loading TypeBox, about 0.12 s of every run's start-up.
-// The file stays beside this module's source; compiled, the module runs from dist/scenarios/.
-const SCHEMA_FILE = new URL(import.meta.url.endsWith('.js') ? '../../scenarios/scenario.schema.json' : './scenario.schema.json', import.meta.url);
-const SCENARIO_SCHEMA = JSON.parse(readFileSync(fileURLToPath(SCHEMA_FILE), 'utf8')) as object;
+const SCENARIO_SCHEMA = JSON.parse(readFileSync(SCHEMA_JSON_FILE, 'utf8')) as object;
 // Without codegen optimisation: it cost a run's start-up ~0.1 s to save microseconds on a validation made once.
 const validateScenario = compileCached(SCENARIO_SCHEMA, { allErrors: true, useDefaults: true, verbose: true, strict: true, code: { optimize: false } });
 

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ScenarioSchema } from './schema.ts';
+import { SCHEMA_JSON_FILE } from './schema-json-file.ts';
 
 /**
  * Generates docs/scenarios.md, the field reference, from the schema itself (every field, its type,
@@ -30,7 +31,6 @@ interface Node {
 
 const DIRECTORY = fileURLToPath(new URL('.', import.meta.url));
 export const REFERENCE_FILE = fileURLToPath(new URL('../docs/scenarios.md', import.meta.url));
-export const SCHEMA_JSON_FILE = fileURLToPath(new URL('./scenario.schema.json', import.meta.url));
 
 /** scenario.schema.json's text: the schema as JSON, in the schema's own key order. */
 export function scenarioSchemaJson(): string {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_FILE, SCHEMA_JSON_FILE, scenarioReference, scenarioSchemaJson } from '../../scenarios/write-reference.ts';
+import { REFERENCE_FILE, scenarioReference, scenarioSchemaJson } from '../../scenarios/write-reference.ts';
+import { SCHEMA_JSON_FILE } from '../../scenarios/schema-json-file.ts';
 import { sweepableFields } from '../../sim/sweep/grid.ts';
 
 describe('docs/scenarios.md, the field reference', () => {
