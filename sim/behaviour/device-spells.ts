@@ -1,6 +1,7 @@
 import { keyedPrefix, keyedUniformAt } from '../rng/index.ts';
 import { DAY_MS, HOUR_MS } from '../virtual-time.ts';
 import { CAUSE_INDEX } from '../../scenarios/vocabulary.ts';
+import { memoizeLast } from '../last-argument-memo.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 type DeviceStates = Scenario['devices'];
@@ -29,23 +30,16 @@ interface ActiveState {
   sigma: number;
 }
 
-const activeStatesCache = new WeakMap<DeviceStates, ActiveState[]>();
-
 /** The states with a hazard above zero, with what drawing their spells needs (the same for everyone). */
-function activeStates(devices: DeviceStates): ActiveState[] {
-  let states = activeStatesCache.get(devices);
-  if (!states) {
-    states = DEVICE_STATES.flatMap((state, index) => {
-      const { hazardPerDay, durationHours } = devices[state.name];
-      if (hazardPerDay === 0) return [];
-      const { cause, appOnly } = state;
-      const medianMs = durationHours.medianHours * HOUR_MS;
-      return [{ key: DEVICE_KEY + index, warmUpMs: WARM_UP_MEDIANS * medianMs, cause, appOnly, meanGapMs: DAY_MS / hazardPerDay, medianMs, sigma: durationHours.sigma }];
-    });
-    activeStatesCache.set(devices, states);
-  }
-  return states;
-}
+const activeStates = memoizeLast((devices: DeviceStates): ActiveState[] =>
+  DEVICE_STATES.flatMap((state, index) => {
+    const { hazardPerDay, durationHours } = devices[state.name];
+    if (hazardPerDay === 0) return [];
+    const { cause, appOnly } = state;
+    const medianMs = durationHours.medianHours * HOUR_MS;
+    return [{ key: DEVICE_KEY + index, warmUpMs: WARM_UP_MEDIANS * medianMs, cause, appOnly, meanGapMs: DAY_MS / hazardPerDay, medianMs, sigma: durationHours.sigma }];
+  }),
+);
 
 /**
  * A state's process starts this many median durations before the period: phones do not all work on

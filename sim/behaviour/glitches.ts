@@ -3,6 +3,7 @@ import { CONNECTIVITY_CLASSES, DEVICE_TIERS } from '../../scenarios/catalog.ts';
 import { CAUSE_INDEX, FAILURE_CAUSES } from '../../scenarios/vocabulary.ts';
 import { carrierOutageEnd, releaseCrashProbability, type ShockCalendar } from './shocks.ts';
 import type { DeviceSpells } from './device-spells.ts';
+import { memoizeLast } from '../last-argument-memo.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 /** No cause: the attempt's sample leaves the phone. */
@@ -36,9 +37,9 @@ export class GlitchProfile {
     private readonly timeZone: number,
     private readonly devices: DeviceSpells,
   ) {
-    // glitches.scale multiplies every rate (1 leaves them exactly as they are: x · 1 === x).
-    const device = g.tierFactor[DEVICE_TIERS[tier]!] * g.scale;
-    const network = g.connectivityFactor[CONNECTIVITY_CLASSES[connectivity]!] * g.scale;
+    const factors = scaledFactors(g);
+    const device = factors.byTier[tier]!;
+    const network = factors.byConnectivity[connectivity]!;
     this.pushLost = capped(g.pushLost * network);
     this.pushLate = capped(g.pushLate * network);
     this.noService = capped(g.noService * network);
@@ -96,12 +97,18 @@ export class GlitchProfile {
   }
 }
 
-const persistenceCache = new WeakMap<Scenario['glitches']['sameCauseOnRetry'], Float64Array>();
+/**
+ * The device factor of each tier and the network factor of each connectivity class, by index (read by
+ * name once, not for every participant). glitches.scale multiplies every rate (1 leaves them exactly
+ * as they are: x · 1 === x).
+ */
+const scaledFactors = memoizeLast((g: Scenario['glitches']) => ({
+  byTier: DEVICE_TIERS.map((tier) => g.tierFactor[tier] * g.scale),
+  byConnectivity: CONNECTIVITY_CLASSES.map((name) => g.connectivityFactor[name] * g.scale),
+}));
 
 /** The scenario's persistence by cause index (the same for every participant, so built once). */
-function persistenceByCause(sameCause: Scenario['glitches']['sameCauseOnRetry']): Float64Array {
-  const cached = persistenceCache.get(sameCause);
-  if (cached) return cached;
+const persistenceByCause = memoizeLast((sameCause: Scenario['glitches']['sameCauseOnRetry']): Float64Array => {
   const byCause = new Float64Array(FAILURE_CAUSES.length);
   byCause[CAUSE_INDEX.no_service] = sameCause.noService;
   byCause[CAUSE_INDEX.app_crash] = sameCause.appCrash;
@@ -109,9 +116,8 @@ function persistenceByCause(sameCause: Scenario['glitches']['sameCauseOnRetry'])
   byCause[CAUSE_INDEX.gps_fix_failure] = sameCause.gpsFixFailure;
   byCause[CAUSE_INDEX.upload_timeout] = sameCause.uploadTimeout;
   byCause[CAUSE_INDEX.call_dropped] = sameCause.callDropped;
-  persistenceCache.set(sameCause, byCause);
   return byCause;
-}
+});
 
 function capped(probability: number): number {
   return Math.min(1, probability);

@@ -15,8 +15,11 @@ export function participantStream(seed: number, purpose: StreamPurpose, particip
 let cachedSeed = Number.NaN;
 const streamsByPurpose = new Map<StreamPurpose, NumberedStreams>();
 
-/** The participants' streams `<seed>/<purpose>/<id>`, made once per seed and purpose rather than for every participant. */
-function participantStreams(seed: number, purpose: StreamPurpose): NumberedStreams {
+/**
+ * The participants' streams `<seed>/<purpose>/<id>`, made once per seed and purpose rather than for
+ * every participant; a caller that makes many holds on to them (asking for its participants in order).
+ */
+export function participantStreams(seed: number, purpose: StreamPurpose): NumberedStreams {
   if (seed !== cachedSeed) {
     streamsByPurpose.clear();
     cachedSeed = seed;
