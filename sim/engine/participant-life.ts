@@ -240,11 +240,11 @@ class ParticipantLife {
       reachCause = networkBack >= 0 ? CAUSE_INDEX.carrier_outage : devices.causeAt(reachAt, false);
       reachAt = networkBack >= 0 ? networkBack : phoneBack;
     }
-    const lost = notifyLostDraw < glitches.pushLost;
+    const lost = notifyLostDraw < glitches.rates.pushLost;
     const remembered = window.kind === 'scheduled' && rememberDraw < behaviour.remembersWithoutPush;
     let seenAt = reachAt;
     let delayCause = reachCause;
-    if (!lost && notifyLateDraw < glitches.pushLate) {
+    if (!lost && notifyLateDraw < glitches.rates.pushLate) {
       seenAt += Math.round(pushLateDelay.medianMinutes * Math.exp(pushLateDelay.sigma * lateNormal) * MINUTE_MS);
       delayCause = CAUSE_INDEX.notification_late;
     }
