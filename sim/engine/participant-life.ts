@@ -337,6 +337,14 @@ function drawSample(stream: RandomStream, biometrics: Scenario['biometrics'], no
   return impostor ? drawImpostorSample(stream, sigma, biometrics.dimension, impostorRho) : drawGenuineSample(stream, sigma, biometrics.dimension);
 }
 
+/**
+ * verificationCause's index for face then voice, each below threshold then not live: looked up once,
+ * where a lookup by the cause's name for every rejected attempt would be megamorphic.
+ */
+const VERIFICATION_CAUSE_INDEXES = (['face', 'voice'] as const).flatMap((modality) =>
+  (['below_threshold', 'not_live'] as const).map((judgement) => CAUSE_INDEX[verificationCause(judgement, modality)]),
+);
+
 function responseCause(response: AttemptResponse, byPhone: boolean): number {
   switch (response.outcome) {
     case 'server_error':
@@ -345,7 +353,7 @@ function responseCause(response: AttemptResponse, byPhone: boolean): number {
       return CAUSE_INDEX.server_latency;
     case 'judged':
       if (response.judgement === 'match') return NO_CAUSE;
-      return CAUSE_INDEX[verificationCause(response.judgement, byPhone ? 'voice' : 'face')];
+      return VERIFICATION_CAUSE_INDEXES[(byPhone ? 2 : 0) + (response.judgement === 'not_live' ? 1 : 0)]!;
   }
 }
 
