@@ -1,6 +1,7 @@
-import { keyedPrefix, keyedUniformAt } from '../rng/index.ts';
+import { keyedPrefixAt, keyedRoot, keyedUniformAt } from '../rng/index.ts';
 import { DAY_MS, HOUR_MS } from '../virtual-time.ts';
 import { CAUSE_INDEX } from '../../scenarios/vocabulary.ts';
+import { memoizeLast } from '../last-argument-memo.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 type DeviceStates = Scenario['devices'];
@@ -27,25 +28,54 @@ interface ActiveState {
   meanGapMs: number;
   medianMs: number;
   sigma: number;
+  /** The last (from, until) asked of firstSpellTooLate, and its threshold on the first draw. */
+  thresholdFrom: number;
+  thresholdUntil: number;
+  threshold: number;
 }
-
-const activeStatesCache = new WeakMap<DeviceStates, ActiveState[]>();
 
 /** The states with a hazard above zero, with what drawing their spells needs (the same for everyone). */
-function activeStates(devices: DeviceStates): ActiveState[] {
-  let states = activeStatesCache.get(devices);
-  if (!states) {
-    states = DEVICE_STATES.flatMap((state, index) => {
-      const { hazardPerDay, durationHours } = devices[state.name];
-      if (hazardPerDay === 0) return [];
-      const { cause, appOnly } = state;
-      const medianMs = durationHours.medianHours * HOUR_MS;
-      return [{ key: DEVICE_KEY + index, warmUpMs: WARM_UP_MEDIANS * medianMs, cause, appOnly, meanGapMs: DAY_MS / hazardPerDay, medianMs, sigma: durationHours.sigma }];
-    });
-    activeStatesCache.set(devices, states);
+const activeStates = memoizeLast((devices: DeviceStates): ActiveState[] =>
+  DEVICE_STATES.flatMap((state, index) => {
+    const { hazardPerDay, durationHours } = devices[state.name];
+    if (hazardPerDay === 0) return [];
+    const { cause, appOnly } = state;
+    const medianMs = durationHours.medianHours * HOUR_MS;
+    return [
+      {
+        key: DEVICE_KEY + index,
+        warmUpMs: WARM_UP_MEDIANS * medianMs,
+        cause,
+        appOnly,
+        meanGapMs: DAY_MS / hazardPerDay,
+        medianMs,
+        sigma: durationHours.sigma,
+        thresholdFrom: Number.NaN,
+        thresholdUntil: Number.NaN,
+        threshold: Number.NaN,
+      },
+    ];
+  }),
+);
+
+/**
+ * Whether the first spell of `state`, drawn with `firstDraw`, surely starts at or after `until` (most
+ * people's case), known without its logarithm. The first start, from - warmUp - meanGap·ln(1 - u), is at
+ * or after `until` exactly when u ≥ 1 - exp(-(until - from + warmUp) / meanGap); a draw above that by
+ * THRESHOLD_MARGIN puts the start at least meanGap·THRESHOLD_MARGIN after `until` (3.6 ms or more: hazards are at most 24 a day), far
+ * beyond the rounding of either formula, so the answer is the one the logarithm gives. Draws within the
+ * margin are left to the logarithm. The threshold is kept for the last (from, until), which most share.
+ */
+function firstSpellTooLate(state: ActiveState, firstDraw: number, from: number, until: number): boolean {
+  if (from !== state.thresholdFrom || until !== state.thresholdUntil) {
+    state.thresholdFrom = from;
+    state.thresholdUntil = until;
+    state.threshold = 1 - Math.exp(-(until - from + state.warmUpMs) / state.meanGapMs) + THRESHOLD_MARGIN;
   }
-  return states;
+  return firstDraw >= state.threshold;
 }
+
+const THRESHOLD_MARGIN = 1e-6;
 
 /**
  * A state's process starts this many median durations before the period: phones do not all work on
@@ -70,10 +100,13 @@ export class DeviceSpells {
   private readonly spells: number[] = [];
 
   constructor(seed: number, participantId: number, devices: DeviceStates, from: number, until: number) {
+    const root = keyedRoot(seed, participantId);
     for (const state of activeStates(devices)) {
-      const key = keyedPrefix(seed, participantId, state.key);
-      let draw = 0;
-      for (let at = from - state.warmUpMs - state.meanGapMs * Math.log(1 - keyedUniformAt(key, draw++)); at < until; ) {
+      const key = keyedPrefixAt(root, state.key);
+      const firstDraw = keyedUniformAt(key, 0);
+      if (firstSpellTooLate(state, firstDraw, from, until)) continue;
+      let draw = 1;
+      for (let at = from - state.warmUpMs - state.meanGapMs * Math.log(1 - firstDraw); at < until; ) {
         // Box–Muller: a standard normal from two uniforms.
         const radius = Math.sqrt(-2 * Math.log(1 - keyedUniformAt(key, draw++)));
         const normal = radius * Math.cos(2 * Math.PI * keyedUniformAt(key, draw++));

@@ -3,6 +3,7 @@ import { CONNECTIVITY_CLASSES, DEVICE_TIERS } from '../../scenarios/catalog.ts';
 import { CAUSE_INDEX, FAILURE_CAUSES } from '../../scenarios/vocabulary.ts';
 import { carrierOutageEnd, releaseCrashProbability, type ShockCalendar } from './shocks.ts';
 import type { DeviceSpells } from './device-spells.ts';
+import { memoizeLast } from '../last-argument-memo.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 /** No cause: the attempt's sample leaves the phone. */
@@ -16,16 +17,8 @@ export const NO_CAUSE = -1;
  * that cause's `sameCauseOnRetry` probability, and is drawn afresh otherwise.
  */
 export class GlitchProfile {
-  readonly pushLost: number;
-  readonly pushLate: number;
-  readonly noService: number;
-  readonly appCrash: number;
-  readonly captureFailure: number;
-  readonly gpsFixFailure: number;
-  readonly uploadTimeout: number;
-  readonly callDropped: number;
-  /** Indexed by cause: the chance that the next attempt meets it again (0 for causes that do not persist this way). */
-  private readonly persistence: Float64Array;
+  /** The rates of the participant's tier and connectivity, shared with everyone who has both. */
+  readonly rates: GlitchRates;
 
   constructor(
     g: Scenario['glitches'],
@@ -36,18 +29,7 @@ export class GlitchProfile {
     private readonly timeZone: number,
     private readonly devices: DeviceSpells,
   ) {
-    // glitches.scale multiplies every rate (1 leaves them exactly as they are: x · 1 === x).
-    const device = g.tierFactor[DEVICE_TIERS[tier]!] * g.scale;
-    const network = g.connectivityFactor[CONNECTIVITY_CLASSES[connectivity]!] * g.scale;
-    this.pushLost = capped(g.pushLost * network);
-    this.pushLate = capped(g.pushLate * network);
-    this.noService = capped(g.noService * network);
-    this.appCrash = capped(g.appCrash * device);
-    this.captureFailure = capped(g.captureFailure * device);
-    this.gpsFixFailure = capped(g.gpsFixFailure * device);
-    this.uploadTimeout = capped(g.uploadTimeout * network);
-    this.callDropped = capped(g.callDropped * network);
-    this.persistence = persistenceByCause(g.sameCauseOnRetry);
+    this.rates = ratesByTierAndConnectivity(g)[tier]![connectivity]!;
   }
 
   /**
@@ -64,12 +46,12 @@ export class GlitchProfile {
     const deviceCause = this.devices.causeAt(at, true);
     if (deviceCause !== NO_CAUSE) return deviceCause;
     if (this.networkDown(shocks, at)) return CAUSE_INDEX.carrier_outage;
-    if (previousCause !== NO_CAUSE && repeat < this.persistence[previousCause]!) return previousCause;
-    if (unavailable < this.noService) return CAUSE_INDEX.no_service;
-    if (crash < Math.max(this.appCrash, releaseCrashProbability(shocks, this.phoneModel, at))) return CAUSE_INDEX.app_crash;
-    if (capture < this.captureFailure) return CAUSE_INDEX.capture_failure;
-    if (gps < this.gpsFixFailure) return CAUSE_INDEX.gps_fix_failure;
-    if (upload < this.uploadTimeout) return CAUSE_INDEX.upload_timeout;
+    if (previousCause !== NO_CAUSE && repeat < this.rates.persistence[previousCause]!) return previousCause;
+    if (unavailable < this.rates.noService) return CAUSE_INDEX.no_service;
+    if (crash < Math.max(this.rates.appCrash, releaseCrashProbability(shocks, this.phoneModel, at))) return CAUSE_INDEX.app_crash;
+    if (capture < this.rates.captureFailure) return CAUSE_INDEX.capture_failure;
+    if (gps < this.rates.gpsFixFailure) return CAUSE_INDEX.gps_fix_failure;
+    if (upload < this.rates.uploadTimeout) return CAUSE_INDEX.upload_timeout;
     return NO_CAUSE;
   }
 
@@ -80,9 +62,9 @@ export class GlitchProfile {
     const deviceCause = this.devices.causeAt(at, false);
     if (deviceCause !== NO_CAUSE) return deviceCause;
     if (this.networkDown(shocks, at)) return CAUSE_INDEX.carrier_outage;
-    if (previousCause !== NO_CAUSE && repeat < this.persistence[previousCause]!) return previousCause;
-    if (unavailable < this.noService) return CAUSE_INDEX.no_service;
-    if (dropped < this.callDropped) return CAUSE_INDEX.call_dropped;
+    if (previousCause !== NO_CAUSE && repeat < this.rates.persistence[previousCause]!) return previousCause;
+    if (unavailable < this.rates.noService) return CAUSE_INDEX.no_service;
+    if (dropped < this.rates.callDropped) return CAUSE_INDEX.call_dropped;
     return NO_CAUSE;
   }
 
@@ -96,12 +78,45 @@ export class GlitchProfile {
   }
 }
 
-const persistenceCache = new WeakMap<Scenario['glitches']['sameCauseOnRetry'], Float64Array>();
+/** The per-attempt failure probabilities of one device tier and connectivity class, and the persistence of each cause. */
+interface GlitchRates {
+  readonly pushLost: number;
+  readonly pushLate: number;
+  readonly noService: number;
+  readonly appCrash: number;
+  readonly captureFailure: number;
+  readonly gpsFixFailure: number;
+  readonly uploadTimeout: number;
+  readonly callDropped: number;
+  /** Indexed by cause: the chance that the next attempt meets it again (0 for causes that do not persist this way). */
+  readonly persistence: Float64Array;
+}
 
-/** The scenario's persistence by cause index (the same for every participant, so built once). */
+/** The scenario's rates of each device tier and connectivity class (by index), made once rather than for every participant. */
+const ratesByTierAndConnectivity = memoizeLast((g: Scenario['glitches']): GlitchRates[][] => {
+  const persistence = persistenceByCause(g.sameCauseOnRetry);
+  return DEVICE_TIERS.map((tierName) =>
+    CONNECTIVITY_CLASSES.map((connectivityName) => {
+      // glitches.scale multiplies every rate (1 leaves them exactly as they are: x · 1 === x).
+      const device = g.tierFactor[tierName] * g.scale;
+      const network = g.connectivityFactor[connectivityName] * g.scale;
+      return {
+        pushLost: capped(g.pushLost * network),
+        pushLate: capped(g.pushLate * network),
+        noService: capped(g.noService * network),
+        appCrash: capped(g.appCrash * device),
+        captureFailure: capped(g.captureFailure * device),
+        gpsFixFailure: capped(g.gpsFixFailure * device),
+        uploadTimeout: capped(g.uploadTimeout * network),
+        callDropped: capped(g.callDropped * network),
+        persistence,
+      };
+    }),
+  );
+});
+
+/** The scenario's persistence by cause index. */
 function persistenceByCause(sameCause: Scenario['glitches']['sameCauseOnRetry']): Float64Array {
-  const cached = persistenceCache.get(sameCause);
-  if (cached) return cached;
   const byCause = new Float64Array(FAILURE_CAUSES.length);
   byCause[CAUSE_INDEX.no_service] = sameCause.noService;
   byCause[CAUSE_INDEX.app_crash] = sameCause.appCrash;
@@ -109,7 +124,6 @@ function persistenceByCause(sameCause: Scenario['glitches']['sameCauseOnRetry'])
   byCause[CAUSE_INDEX.gps_fix_failure] = sameCause.gpsFixFailure;
   byCause[CAUSE_INDEX.upload_timeout] = sameCause.uploadTimeout;
   byCause[CAUSE_INDEX.call_dropped] = sameCause.callDropped;
-  persistenceCache.set(sameCause, byCause);
   return byCause;
 }
 

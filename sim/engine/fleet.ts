@@ -9,6 +9,7 @@ import { EventLogListener } from './event-log-listener.ts';
 import type { EventRecorder } from './event-log.ts';
 import type { AttemptResponse, CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import { participantStreams } from '../rng/index.ts';
 
 /** Participants `firstId` to `firstId + size - 1`. */
 export interface FleetRange {
@@ -49,7 +50,8 @@ export function createFleet(scenario: Scenario, range: FleetRange = { firstId: 0
   const listeners: LifeListeners = events
     ? (row, id) => new ListenerPair(new MetricsListener(metrics, population, row), new EventLogListener(events, id))
     : (row) => new MetricsListener(metrics, population, row);
-  const context: LifeContext = { scenario, population, shocks, listeners, caseloads, onSchedule: options.onSchedule };
+  const lifeStreams = participantStreams(scenario.seed, 'life');
+  const context: LifeContext = { scenario, population, shocks, lifeStreams, listeners, caseloads, onSchedule: options.onSchedule };
   return {
     population,
     shocks,

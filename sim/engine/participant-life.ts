@@ -1,4 +1,4 @@
-import { participantStream, type RandomStream } from '../rng/index.ts';
+import type { NumberedStreams, RandomStream } from '../rng/index.ts';
 import { DAY_MS, MINUTE_MS } from '../virtual-time.ts';
 import { ENGLISH_LANGUAGE_INDEX, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../../scenarios/catalog.ts';
 import { drawGenuineSample, drawImpostorRho, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
@@ -10,18 +10,21 @@ import { DeviceSpells } from '../behaviour/device-spells.ts';
 import { GlitchProfile, NO_CAUSE } from '../behaviour/glitches.ts';
 import type { ShockCalendar } from '../behaviour/shocks.ts';
 import type { Population } from '../population/population.ts';
-import { INTENT, VERDICT } from '../metrics/shard-metrics.ts';
+import { INTENT, verdictIndex } from '../metrics/shard-metrics.ts';
 import type { LifeListener, LifeListeners } from './life-listener.ts';
 import type { Caseloads } from './caseloads.ts';
 import type { AttemptResponse, CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import { windowVerdict } from '../../server-stub/policy/index.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import { memoizeLast } from '../last-argument-memo.ts';
 
 /** What one shard shares between the lives it simulates. */
 export interface LifeContext {
   scenario: Scenario;
   population: Population;
   shocks: ShockCalendar;
+  /** The lives' own streams (participantStreams(seed, 'life')), held rather than looked up for each life. */
+  lifeStreams: NumberedStreams;
   /** Each life's listener: the metrics, and the event log when one is written. */
   listeners: LifeListeners;
   /** The officers' side, which settles each window once the lives of its caseload have run. */
@@ -111,7 +114,7 @@ class ParticipantLife {
     const id = population.idOf(row);
     this.id = id;
     this.listener = context.listeners(row, id);
-    this.stream = participantStream(scenario.seed, 'life', id);
+    this.stream = context.lifeStreams.stream(id);
     const zone = TIME_ZONES[population.timeZone[row]!]!;
     this.rhythm = rhythmsByZoneAndShift(scenario)[population.timeZone[row]!]![population.workShift[row]!]!;
     const abscondAt = population.abscondAt[row]!;
@@ -133,7 +136,7 @@ class ParticipantLife {
     this.byPhone = population.modality[row] === PHONE;
     this.missedPrompt = behaviour.promptMissed * (population.language[row] === ENGLISH_LANGUAGE_INDEX ? 1 : behaviour.nonEnglishMissFactor);
     this.noiseBase =
-      (this.byPhone ? biometrics.voiceNoise : biometrics.faceNoise * biometrics.tierNoiseFactor[DEVICE_TIERS[population.deviceTier[row]!]!]) *
+      (this.byPhone ? biometrics.voiceNoise : faceNoiseByTier(biometrics)[population.deviceTier[row]!]!) *
       (population.hardToMatch[row] === 1 ? biometrics.hardToMatchNoiseFactor : 1);
 
     const followed = abscondAt < until && until - abscondAt >= 2 * scenario.schedule.checkInEveryDays * DAY_MS;
@@ -237,11 +240,11 @@ class ParticipantLife {
       reachCause = networkBack >= 0 ? CAUSE_INDEX.carrier_outage : devices.causeAt(reachAt, false);
       reachAt = networkBack >= 0 ? networkBack : phoneBack;
     }
-    const lost = notifyLostDraw < glitches.pushLost;
+    const lost = notifyLostDraw < glitches.rates.pushLost;
     const remembered = window.kind === 'scheduled' && rememberDraw < behaviour.remembersWithoutPush;
     let seenAt = reachAt;
     let delayCause = reachCause;
-    if (!lost && notifyLateDraw < glitches.pushLate) {
+    if (!lost && notifyLateDraw < glitches.rates.pushLate) {
       seenAt += Math.round(pushLateDelay.medianMinutes * Math.exp(pushLateDelay.sigma * lateNormal) * MINUTE_MS);
       delayCause = CAUSE_INDEX.notification_late;
     }
@@ -311,7 +314,7 @@ class ParticipantLife {
 
   private closeWindow(): void {
     const window = this.windows[this.windowIndex]!;
-    const verdict = VERDICT[windowVerdict(this.judged, this.matched)];
+    const verdict = verdictIndex(windowVerdict(this.judged, this.matched));
     const day = Math.min(this.scenario.days - 1, Math.floor(window.opensAt / DAY_MS));
     this.listener.windowClosed(day, this.intent, verdict, this.cause, window.closesAt, this.seq, this.windowIndex, this.attempts);
     this.seq++;
@@ -334,6 +337,14 @@ function drawSample(stream: RandomStream, biometrics: Scenario['biometrics'], no
   return impostor ? drawImpostorSample(stream, sigma, biometrics.dimension, impostorRho) : drawGenuineSample(stream, sigma, biometrics.dimension);
 }
 
+/**
+ * verificationCause's index for face then voice, each below threshold then not live: looked up once,
+ * where a lookup by the cause's name for every rejected attempt would be megamorphic.
+ */
+const VERIFICATION_CAUSE_INDEXES = (['face', 'voice'] as const).flatMap((modality) =>
+  (['below_threshold', 'not_live'] as const).map((judgement) => CAUSE_INDEX[verificationCause(judgement, modality)]),
+);
+
 function responseCause(response: AttemptResponse, byPhone: boolean): number {
   switch (response.outcome) {
     case 'server_error':
@@ -342,30 +353,21 @@ function responseCause(response: AttemptResponse, byPhone: boolean): number {
       return CAUSE_INDEX.server_latency;
     case 'judged':
       if (response.judgement === 'match') return NO_CAUSE;
-      return CAUSE_INDEX[verificationCause(response.judgement, byPhone ? 'voice' : 'face')];
+      return VERIFICATION_CAUSE_INDEXES[(byPhone ? 2 : 0) + (response.judgement === 'not_live' ? 1 : 0)]!;
   }
 }
-
-const rhythmsCache = new WeakMap<Scenario, DailyRhythm[][]>();
 
 /** The daily rhythm of each time zone and work shift (shared by everyone in both, and read only). */
-function rhythmsByZoneAndShift(scenario: Scenario): DailyRhythm[][] {
-  let byZone = rhythmsCache.get(scenario);
-  if (!byZone) {
-    byZone = TIME_ZONES.map((zone) => WORK_SHIFTS.map((_shift, shift) => rhythmFor(scenario, zone.utcOffsetHours, shift)));
-    rhythmsCache.set(scenario, byZone);
-  }
-  return byZone;
-}
+const rhythmsByZoneAndShift = memoizeLast((scenario: Scenario): DailyRhythm[][] =>
+  TIME_ZONES.map((zone) => WORK_SHIFTS.map((_shift, shift) => rhythmFor(scenario, zone.utcOffsetHours, shift))),
+);
 
-const adHocHoursCache = new WeakMap<Scenario, number[][]>();
+/** The face noise of each device tier, by tier index (read by name once, not for every participant). */
+const faceNoiseByTier = memoizeLast((biometrics: Scenario['biometrics']): number[] =>
+  DEVICE_TIERS.map((tier) => biometrics.faceNoise * biometrics.tierNoiseFactor[tier]),
+);
 
 /** Each work shift's ad-hoc prompt hours (the same for everyone on that shift). */
-function adHocHoursByShift(scenario: Scenario): number[][] {
-  let byShift = adHocHoursCache.get(scenario);
-  if (!byShift) {
-    byShift = WORK_SHIFTS.map((_shift, shift) => adHocHoursFor(scenario, rhythmFor(scenario, 0, shift)));
-    adHocHoursCache.set(scenario, byShift);
-  }
-  return byShift;
-}
+const adHocHoursByShift = memoizeLast((scenario: Scenario): number[][] =>
+  WORK_SHIFTS.map((_shift, shift) => adHocHoursFor(scenario, rhythmFor(scenario, 0, shift))),
+);

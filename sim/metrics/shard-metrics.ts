@@ -1,4 +1,4 @@
-import { CAUSE_CLASSES, CLASS_INDEX_OF_CAUSE, FAILURE_CAUSES, INTENTS, VERDICTS } from '../../scenarios/vocabulary.ts';
+import { CAUSE_CLASSES, CLASS_INDEX_OF_CAUSE, FAILURE_CAUSES, INTENTS, VERDICTS, type Verdict } from '../../scenarios/vocabulary.ts';
 import { SEGMENT_DIMENSIONS, SEGMENT_NAMES, segmentColumns, segmentsOf } from './segments.ts';
 import type { Population } from '../population/population.ts';
 
@@ -6,6 +6,12 @@ import type { Population } from '../population/population.ts';
 export const INTENT = { complied: 0, evaded: 1, impostor: 2 } as const satisfies Record<(typeof INTENTS)[number], number>;
 export const VERDICT = { verified: 0, rejected: 1, missed: 2 } as const satisfies Record<(typeof VERDICTS)[number], number>;
 const CLASSES = CAUSE_CLASSES.length;
+
+/** VERDICT[verdict] by comparisons: a lookup by a name that varies is megamorphic, and every window makes one. */
+export function verdictIndex(verdict: Verdict): number {
+  if (verdict === 'verified') return VERDICT.verified;
+  return verdict === 'rejected' ? VERDICT.rejected : VERDICT.missed;
+}
 
 /** Similarity scores are counted in bins of this width over [-1, 1] (bin i starts at -1 + i·width). */
 export const SCORE_BIN_WIDTH = 0.01;

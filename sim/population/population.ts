@@ -1,5 +1,5 @@
 import { MODALITIES } from '../../scenarios/vocabulary.ts';
-import { participantStream } from '../rng/index.ts';
+import { participantStreams } from '../rng/index.ts';
 import { DAY_MS } from '../virtual-time.ts';
 import { rhythmFor } from '../behaviour/daily-rhythm.ts';
 import { schedulableHours } from '../behaviour/free-hours.ts';
@@ -89,9 +89,11 @@ export function buildPopulation(scenario: Scenario, firstId: number, size: numbe
   const fixedCheckInDay = checkInDayOfWeekday(scenario);
   const { enrolment } = scenario.population;
   const periodMs = scenario.days * DAY_MS;
+  const profileStreams = participantStreams(scenario.seed, 'profile');
+  const enrolmentStreams = participantStreams(scenario.seed, 'enrolment');
 
   for (let row = 0; row < size; row++) {
-    const stream = participantStream(scenario.seed, 'profile', population.idOf(row));
+    const stream = profileStreams.stream(population.idOf(row));
     population.timeZone[row] = stream.pickCumulative(tables.timeZone);
     const tier = stream.pickCumulative(tables.deviceTier);
     population.deviceTier[row] = tier;
@@ -113,7 +115,7 @@ export function buildPopulation(scenario: Scenario, firstId: number, size: numbe
     if (enrolment.initialShare < 1) {
       // Joiners draw from a stream of their own, so that the profile stream, and with it every other
       // column, is the same as in a run where everyone is enrolled from the start.
-      const joinsAt = enrolmentTime(participantStream(scenario.seed, 'enrolment', population.idOf(row)).uniform(), enrolment, periodMs);
+      const joinsAt = enrolmentTime(enrolmentStreams.stream(population.idOf(row)).uniform(), enrolment, periodMs);
       if (joinsAt > 0) {
         population.enrolledAt[row] = joinsAt;
         population.hearingAt[row] = population.hearingAt[row]! + joinsAt;

@@ -1,2 +1,2 @@
-export { RandomStream } from './random-stream.ts';
-export { participantStream, scenarioStream, studyStream, keyedUniform, keyedPrefix, keyedUniformAt } from './stream-keys.ts';
+export { RandomStream, type NumberedStreams } from './random-stream.ts';
+export { participantStream, participantStreams, scenarioStream, studyStream, keyedUniform, keyedRoot, keyedPrefixAt, keyedUniformAt } from './stream-keys.ts';

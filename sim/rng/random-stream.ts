@@ -20,24 +20,22 @@ export class RandomStream {
   private c = 1;
   private spareNormal = Number.NaN;
 
-  constructor(key: string) {
-    const first = mash(AFTER_SPACES, key);
-    const second = mash(first, key);
-    this.seed(first, second, mash(second, key));
-  }
-
-  /** The stream of a key that left Mash in these states after its three passes (see NumberedStreams). */
-  static afterPasses(first: number, second: number, third: number): RandomStream {
-    const stream = new RandomStream('');
-    stream.seed(first, second, third);
-    return stream;
+  /** The stream of `key`, or (with `passes`) of a key that left Mash in the states `passes[at…at + 2]` after its three passes (see NumberedStreams). */
+  constructor(key: string, passes?: Float64Array, at = 0) {
+    if (passes === undefined) {
+      const first = mash(AFTER_SPACES, key);
+      const second = mash(first, key);
+      this.seed(first, second, mash(second, key));
+    } else {
+      this.seed(passes[at]!, passes[at + 1]!, passes[at + 2]!);
+    }
   }
 
   private seed(first: number, second: number, third: number): void {
     // seedrandom's seeding: Mash three spaces, then subtract Mash of the key from each part.
-    this.s0 = fractionAbove(mashOutput(AFTER_ONE_SPACE) - mashOutput(first));
-    this.s1 = fractionAbove(mashOutput(AFTER_TWO_SPACES) - mashOutput(second));
-    this.s2 = fractionAbove(mashOutput(AFTER_SPACES) - mashOutput(third));
+    this.s0 = fractionAbove(OUTPUT_AFTER_ONE_SPACE - mashOutput(first));
+    this.s1 = fractionAbove(OUTPUT_AFTER_TWO_SPACES - mashOutput(second));
+    this.s2 = fractionAbove(OUTPUT_AFTER_SPACES - mashOutput(third));
   }
 
   /** Uniform on [0, 1). */
@@ -164,8 +162,7 @@ export class NumberedStreams {
       else this.hashOne(n);
       offset = 0;
     }
-    const passes = this.blockPasses;
-    return RandomStream.afterPasses(passes[offset * 3]!, passes[offset * 3 + 1]!, passes[offset * 3 + 2]!);
+    return new RandomStream('', this.blockPasses, offset * 3);
   }
 
   /** The passes of n alone, as a block of one. */
@@ -221,7 +218,12 @@ export class NumberedStreams {
   private writeDigits(row: number, n: number): number {
     const count = digitCount(n);
     const start = row * MAX_SAFE_DIGITS;
-    for (let at = start + count - 1, rest = n; at >= start; at--, rest = Math.floor(rest / 10)) this.digitCodes[at] = DIGIT_ZERO + (rest % 10);
+    for (let at = start + count - 1, rest = n; at >= start; at--) {
+      // rest - 10 * tens rather than rest % 10, which costs more on a double (n need not be an int32).
+      const tens = Math.floor(rest / 10);
+      this.digitCodes[at] = DIGIT_ZERO + rest - 10 * tens;
+      rest = tens;
+    }
     return count;
   }
 }
@@ -275,3 +277,6 @@ const MASH_START = 0xefc8249d;
 const AFTER_ONE_SPACE = mash(MASH_START, ' ');
 const AFTER_TWO_SPACES = mash(AFTER_ONE_SPACE, ' ');
 const AFTER_SPACES = mash(AFTER_TWO_SPACES, ' ');
+const OUTPUT_AFTER_ONE_SPACE = mashOutput(AFTER_ONE_SPACE);
+const OUTPUT_AFTER_TWO_SPACES = mashOutput(AFTER_TWO_SPACES);
+const OUTPUT_AFTER_SPACES = mashOutput(AFTER_SPACES);

@@ -15,8 +15,11 @@ export function participantStream(seed: number, purpose: StreamPurpose, particip
 let cachedSeed = Number.NaN;
 const streamsByPurpose = new Map<StreamPurpose, NumberedStreams>();
 
-/** The participants' streams `<seed>/<purpose>/<id>`, made once per seed and purpose rather than for every participant. */
-function participantStreams(seed: number, purpose: StreamPurpose): NumberedStreams {
+/**
+ * The participants' streams `<seed>/<purpose>/<id>`, made once per seed and purpose rather than for
+ * every participant; a caller that makes many holds on to them (asking for its participants in order).
+ */
+export function participantStreams(seed: number, purpose: StreamPurpose): NumberedStreams {
   if (seed !== cachedSeed) {
     streamsByPurpose.clear();
     cachedSeed = seed;
@@ -52,9 +55,18 @@ export function keyedUniform(seed: number, a: number, b: number, c: number): num
 }
 
 /** The hash of keyedUniform's first three keys: a run of draws c under the same (seed, a, b) hashes them once. */
-export function keyedPrefix(seed: number, a: number, b: number): number {
-  const h = mix(mix(0x9e3779b9 ^ seed) ^ a);
-  return mix(h ^ Math.imul(b, 0x85ebca6b));
+function keyedPrefix(seed: number, a: number, b: number): number {
+  return keyedPrefixAt(keyedRoot(seed, a), b);
+}
+
+/** The hash of keyedUniform's first two keys: prefixes under the same (seed, a) hash them once. */
+export function keyedRoot(seed: number, a: number): number {
+  return mix(mix(0x9e3779b9 ^ seed) ^ a);
+}
+
+/** keyedPrefix(seed, a, b) from keyedRoot(seed, a). */
+export function keyedPrefixAt(root: number, b: number): number {
+  return mix(root ^ Math.imul(b, 0x85ebca6b));
 }
 
 /** keyedUniform(seed, a, b, c) from keyedPrefix(seed, a, b). */
