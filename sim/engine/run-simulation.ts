@@ -4,12 +4,13 @@ import { shardRanges } from './shard-ranges.ts';
 import { simulateShard, type ShardResult, type ShardSpec } from './simulate-shard.ts';
 import { emptyMetrics, mergeMetrics, type MetricsData } from '../metrics/shard-metrics.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
-import { moduleWorker } from '../runtime/module-worker.ts';
-import { siblingModule } from '../runtime/package-files.ts';
+import { ShardWorkers } from './shard-workers.ts';
 
 export interface RunOptions {
   /** Worker threads; 1 runs in the calling thread. */
   workers: number;
+  /** Those threads, when the caller started them before the scenario was known (closed here either way). */
+  shardWorkers?: ShardWorkers;
   /** Where to write the ordered event log; none without it. */
   eventsFile?: string;
   onProgress?: (participantsDone: number, participantsTotal: number) => void;
@@ -39,10 +40,16 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
     options.onProgress?.(done.reduce((sum, value) => sum + value, 0), scenario.participants);
   };
 
-  const results =
-    specs.length === 1
-      ? [simulateShard(scenario, specs[0]!, { onProgress: (count) => report(0, count) })]
-      : await Promise.all(specs.map((spec) => runShardInWorker(scenario, spec, (count) => report(spec.shardIndex, count))));
+  const shardWorkers = options.shardWorkers ?? (specs.length === 1 ? undefined : new ShardWorkers(specs.length));
+  let results: ShardResult[];
+  try {
+    results =
+      specs.length === 1
+        ? [simulateShard(scenario, specs[0]!, { onProgress: (count) => report(0, count) })]
+        : await Promise.all(specs.map((spec) => shardWorkers!.run({ scenario, spec }, (count) => report(spec.shardIndex, count))));
+  } finally {
+    shardWorkers?.close();
+  }
 
   const metrics = results.reduce((merged, result) => mergeMetrics(merged, result.metrics), emptyMetrics(scenario.days));
   const eventsWritten =
@@ -54,22 +61,4 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     eventsWritten,
   };
-}
-
-const WORKER_ENTRY = siblingModule('./shard-worker', import.meta.url);
-
-function runShardInWorker(scenario: Scenario, spec: ShardSpec, onProgress: (done: number) => void): Promise<ShardResult> {
-  return new Promise((resolve, reject) => {
-    const worker = moduleWorker(WORKER_ENTRY, { scenario, spec });
-    let result: ShardResult | undefined;
-    worker.on('message', (message: { kind: 'progress'; done: number } | { kind: 'result'; result: ShardResult }) => {
-      if (message.kind === 'progress') onProgress(message.done);
-      else result = message.result;
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (result) resolve(result);
-      else reject(new Error(`shard ${spec.shardIndex} worker exited with code ${code} before reporting`));
-    });
-  });
 }

@@ -1,8 +1,9 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { simulateShard, type ShardSpec } from './simulate-shard.ts';
-import type { Scenario } from '../../scenarios/schema.ts';
+import { parentPort } from 'node:worker_threads';
+import { simulateShard } from './simulate-shard.ts';
+import type { ShardWork } from './shard-workers.ts';
 
-/** Worker-thread entry: simulates one shard and posts progress, then the result. */
-const { scenario, spec } = workerData as { scenario: Scenario; spec: ShardSpec };
-const result = simulateShard(scenario, spec, { onProgress: (done) => parentPort!.postMessage({ kind: 'progress', done }) });
-parentPort!.postMessage({ kind: 'result', result });
+/** Worker-thread entry: waits for its shard (ShardWorkers starts it before the scenario is known), simulates it and posts progress, then the result. */
+parentPort!.once('message', ({ scenario, spec }: ShardWork) => {
+  const result = simulateShard(scenario, spec, { onProgress: (done) => parentPort!.postMessage({ kind: 'progress', done }) });
+  parentPort!.postMessage({ kind: 'result', result });
+});
