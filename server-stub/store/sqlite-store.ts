@@ -1,5 +1,5 @@
 import { GroupCommit } from './group-commit.ts';
-import { loadOrCreateSecret, migratePersonalData, openDatabase, readMeta } from './sqlite-schema.ts';
+import { attemptsHighWater, loadOrCreateSecret, migratePersonalData, openDatabase, readMeta } from './sqlite-schema.ts';
 import { prepareStatements } from './sqlite-statements.ts';
 import { prepareWrites } from './sqlite-writes.ts';
 import { blobToVector, checkInStateOf, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
@@ -18,9 +18,11 @@ import type { PersonalRecord } from '../personal-record.ts';
  * instant its retention counts from (enrolment, then each window's close); a row exists while the
  * participant has a record or a time zone, and goes with both at the end of retention. Check-ins'
  * locations and device models are cleared in place, found by a partial index on `at`. The retention
- * clock's newest instant is kept in `meta`, written with the first write of each group commit, and
- * each run whose retention clock had to be moved ahead of its virtual clock is an epoch (from
- * attempt `seq`, offset) so that check-in times of every run are compared on the same clock.
+ * clock's newest instant is what opening reads back: the newest of `meta` (written by the writes that
+ * note a newer one, and at close) and of the check-ins, whose attempts carry theirs, so that a
+ * check-in writes no more than its attempt and its window's count. Each run whose
+ * retention clock had to be moved ahead of its virtual clock is an epoch (from attempt `seq`,
+ * offset) so that check-in times of every run are compared on the same clock.
  */
 /** Templates kept in memory: about 1 KiB each at 128 dimensions. */
 const TEMPLATE_CACHE_SIZE = 20_000;
@@ -38,13 +40,19 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
   let personalRecords = 0;
   let windowSeq = 0;
   let attemptSeq = 0;
+  // The retention clock: this run's offset, the runs before it (epochs), the newest instant seen.
+  let retentionOffset = 0;
+  const epochs = JSON.parse(String(readMeta(db, 'retention-epochs') ?? '[]')) as { fromSeq: number; offset: number }[];
+  let newestInstant = Number(readMeta(db, 'retention-newest') ?? 0);
   const recount = () => {
     participantCount = count('SELECT count(*) FROM participants');
     openWindows = count('SELECT count(*) FROM windows WHERE verdict IS NULL');
     locationPoints = count('SELECT count(*) FROM attempts WHERE lat IS NOT NULL');
     personalRecords = count('SELECT count(*) FROM personal_data WHERE record IS NOT NULL');
     windowSeq = count('SELECT coalesce(max(seq), 0) FROM windows');
-    attemptSeq = count('SELECT coalesce(max(seq), 0) FROM attempts');
+    const attempts = attemptsHighWater(db, epochs);
+    attemptSeq = attempts.seq;
+    newestInstant = Math.max(newestInstant, attempts.newestInstant);
   };
   // Templates never change once enrolled, and every check-in reads one: the most recently used stay in memory.
   const templateCache = new Map<string, EnrolledTemplates>();
@@ -56,18 +64,10 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
 
   const statements = prepareStatements(db);
 
-  // The retention clock: this run's offset, the runs before it (epochs), the newest instant seen.
-  let retentionOffset = 0;
-  const epochs = JSON.parse(String(readMeta(db, 'retention-epochs') ?? '[]')) as { fromSeq: number; offset: number }[];
-  let newestInstant = Number(readMeta(db, 'retention-newest') ?? 0);
-  let persistedWith: Promise<void> | undefined;
-  /** Called inside a write: notes a retention instant, persisted once per group commit. */
+  /** Called inside a write other than a check-in's: notes a retention instant, written to `meta` when it is the newest. */
   const noteInstant = (instant: number) => {
     if (instant <= newestInstant) return;
     newestInstant = instant;
-    const batch = group.flush();
-    if (batch === persistedWith) return;
-    persistedWith = batch;
     statements.setMeta.run('retention-newest', newestInstant);
   };
 
@@ -127,10 +127,9 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     },
 
     insertAttempt(record) {
-      group.write(() => {
-        writes.insertAttempt(record, ++attemptSeq);
-        noteInstant(record.at + retentionOffset);
-      });
+      group.write(() => writes.insertAttempt(record, ++attemptSeq));
+      // Not written to `meta`: the attempt keeps it, and opening reads it back (attemptsHighWater).
+      newestInstant = Math.max(newestInstant, record.at + retentionOffset);
       if (record.location !== undefined) locationPoints++;
     },
 
