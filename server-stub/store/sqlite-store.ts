@@ -2,8 +2,9 @@ import { GroupCommit } from './group-commit.ts';
 import { attemptsHighWater, loadOrCreateSecret, migratePersonalData, openDatabase, readMeta } from './sqlite-schema.ts';
 import { prepareStatements } from './sqlite-statements.ts';
 import { prepareWrites } from './sqlite-writes.ts';
-import { blobToVector, checkInStateOf, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
-import type { EnrolledTemplates, Store } from './store.ts';
+import { BoundedCache } from './bounded-cache.ts';
+import { blobToVector, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
+import type { EnrolledTemplates, Store, WindowRecord } from './store.ts';
 import type { PersonalRecord } from '../personal-record.ts';
 
 /**
@@ -26,10 +27,12 @@ import type { PersonalRecord } from '../personal-record.ts';
  */
 /** Templates kept in memory: about 1 KiB each at 128 dimensions. */
 const TEMPLATE_CACHE_SIZE = 20_000;
+/** Windows kept in memory: a few hundred bytes each. */
+const WINDOW_CACHE_SIZE = 20_000;
 
 export function createSqliteStore(file: string, synchronous: 'normal' | 'full'): Store {
-  // Long on purpose: one closure over the counts, the template cache and the retention clock that the
-  // Store's methods below read and update; each method is a few lines (statements, writes: sibling files).
+  // Long on purpose: one closure over the counts, the template and window caches and the retention clock
+  // that the Store's methods below read and update; each method is a few lines (statements, writes: sibling files).
   const db = openDatabase(file, synchronous);
   const secret = loadOrCreateSecret(db);
   migratePersonalData(db);
@@ -54,11 +57,16 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     attemptSeq = attempts.seq;
     newestInstant = Math.max(newestInstant, attempts.newestInstant);
   };
-  // Templates never change once enrolled, and every check-in reads one: the most recently used stay in memory.
-  const templateCache = new Map<string, EnrolledTemplates>();
+  // Templates never change once enrolled, and every check-in reads one: they stay in memory.
+  const templateCache = new BoundedCache<string, EnrolledTemplates>(TEMPLATE_CACHE_SIZE);
+  // Every check-in reads its window and counts an attempt in it: windows stay in memory too,
+  // as the store's writes leave them (only this connection writes), so a check-in reads nothing from the file.
+  const windowCache = new BoundedCache<string, WindowRecord>(WINDOW_CACHE_SIZE);
+  const windowKey = (participantId: string, windowId: string) => `${participantId}\u0000${windowId}`;
   recount();
   const group = new GroupCommit(db, () => {
     templateCache.clear();
+    windowCache.clear();
     recount();
   });
 
@@ -97,15 +105,11 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     },
 
     templates(participantId) {
-      let templates = templateCache.get(participantId);
-      if (templates !== undefined) {
-        templateCache.delete(participantId);
-      } else {
-        const row = statements.templates.get(participantId);
-        if (row === undefined) return undefined;
-        templates = { template: blobToVector(row.template), voiceTemplate: row.voice_template === null ? undefined : blobToVector(row.voice_template) };
-        if (templateCache.size >= TEMPLATE_CACHE_SIZE) templateCache.delete(templateCache.keys().next().value!);
-      }
+      const cached = templateCache.get(participantId);
+      if (cached !== undefined) return cached;
+      const row = statements.templates.get(participantId);
+      if (row === undefined) return undefined;
+      const templates = { template: blobToVector(row.template), voiceTemplate: row.voice_template === null ? undefined : blobToVector(row.voice_template) };
       templateCache.set(participantId, templates);
       return templates;
     },
@@ -116,21 +120,37 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     },
 
     window(participantId, windowId) {
-      const row = statements.window.get(participantId, windowId);
-      return row === undefined ? undefined : toWindow(row);
+      const key = windowKey(participantId, windowId);
+      let window = windowCache.get(key);
+      if (window === undefined) {
+        const row = statements.window.get(participantId, windowId);
+        if (row === undefined) return undefined;
+        window = toWindow(row);
+        windowCache.set(key, window);
+      }
+      // A copy: the cached record is replaced, never changed, but a caller may change what it gets.
+      return { ...window };
     },
 
     unclosedWindows: (participantId) => statements.unclosedWindows.all(participantId).map(toWindow),
 
-    attemptAndWindow(participantId, attemptId, windowId) {
-      return checkInStateOf(statements.checkInState.get(participantId, windowId, participantId, attemptId)!, participantId, attemptId, windowId);
+    attempt(participantId, attemptId) {
+      const row = statements.attempt.get(participantId, attemptId);
+      return row === undefined ? undefined : toAttempt(row);
     },
 
     insertAttempt(record) {
-      group.write(() => writes.insertAttempt(record, ++attemptSeq));
+      if (!group.write(() => writes.insertAttempt(record, attemptSeq + 1))) return false;
+      attemptSeq++;
+      windowCache.update(windowKey(record.participantId, record.windowId), (window) => ({
+        ...window,
+        attemptsUsed: window.attemptsUsed + 1,
+        matched: window.matched || record.judgement === 'match',
+      }));
       // Not written to `meta`: the attempt keeps it, and opening reads it back (attemptsHighWater).
       newestInstant = Math.max(newestInstant, record.at + retentionOffset);
       if (record.location !== undefined) locationPoints++;
+      return true;
     },
 
     closeDueWindows(now, limit, decide) {
@@ -139,6 +159,7 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
         return writes.closeDue(now, limit, decide);
       });
       openWindows -= closed.length;
+      for (const window of closed) windowCache.delete(windowKey(window.participantId, window.windowId));
       return closed;
     },
 
