@@ -1,5 +1,5 @@
 import type { SampleModality } from '../scenarios/vocabulary.ts';
-import { admitAttempt, cosineSimilarity, judgeSample, type VerdictPolicy } from './policy/index.ts';
+import { admitAttempt, cosineSimilarity, judgeSample, type AttemptAdmission, type VerdictPolicy } from './policy/index.ts';
 import { attemptFingerprint, type FingerprintedAttempt } from './attempt-fingerprint.ts';
 import { ServerError } from './errors.ts';
 import { attemptOutcome, judgementReason, windowView, type AttemptOutcome, type WindowView } from './service-views.ts';
@@ -34,14 +34,18 @@ export class AttemptJudge {
     const templates = this.store.templates(participantId);
     if (templates === undefined) throw participantNotEnrolled(participantId, 'params.id');
     const fingerprint = attemptFingerprint(input);
-    const { attempt: previous, window } = this.store.attemptAndWindow(participantId, input.attemptId, input.windowId);
-    if (previous !== undefined) return this.replay(previous, input, fingerprint, window);
-
-    if (window === undefined) {
-      throw new ServerError('SRV_ERR_WINDOW_NOT_FOUND', `participant '${participantId}' has no window '${input.windowId}'; expected an id from POST /v1/participants/{id}/windows`, 'body.windowId');
-    }
+    const window = this.store.window(participantId, input.windowId);
     const now = this.clock.now();
-    this.admit(window, now, input.modality);
+    // A repeated attempt id is answered from its record whatever its window's state, so a refusal
+    // looks for one first; an admitted attempt finds out when the store will not insert it.
+    if (window === undefined || this.admission(window, now) !== 'accepted') {
+      const previous = this.store.attempt(participantId, input.attemptId);
+      if (previous !== undefined) return this.replay(previous, input, fingerprint, window);
+      if (window === undefined) {
+        throw new ServerError('SRV_ERR_WINDOW_NOT_FOUND', `participant '${participantId}' has no window '${input.windowId}'; expected an id from POST /v1/participants/{id}/windows`, 'body.windowId');
+      }
+      this.refuse(window, now, input.modality);
+    }
 
     const { policy } = this.settings;
     const reference = input.modality === 'voice' ? (templates.voiceTemplate ?? templates.template) : templates.template;
@@ -65,25 +69,30 @@ export class AttemptJudge {
       callDurationSeconds: input.call?.durationSeconds,
       fingerprint,
     };
-    this.store.insertAttempt(record);
+    if (!this.store.insertAttempt(record)) return this.replay(this.store.attempt(participantId, input.attemptId)!, input, fingerprint, window);
     this.metrics.observeAttempt(input.modality, judgement, similarity);
     const counted = { ...window, attemptsUsed: window.attemptsUsed + 1, matched: window.matched || judgement === 'match' };
     return attemptOutcome(record, false, this.view(counted, now));
   }
 
-  private admit(window: WindowRecord, now: number, modality: SampleModality): void {
-    const { policy } = this.settings;
-    const admission = window.verdict !== undefined ? 'window_closed' : admitAttempt(window.openedAt, window.closesAt, window.attemptsUsed, now, policy);
-    if (admission === 'accepted') return;
+  private admission(window: WindowRecord, now: number): AttemptAdmission {
+    return window.verdict !== undefined ? 'window_closed' : admitAttempt(window.openedAt, window.closesAt, window.attemptsUsed, now, this.settings.policy);
+  }
+
+  /** Throws the refusal of an attempt its window does not admit. */
+  private refuse(window: WindowRecord, now: number, modality: SampleModality): never {
+    const admission = this.admission(window, now);
     this.metrics.observeAttempt(modality, admission);
     const field = 'body.windowId';
     switch (admission) {
+      case 'accepted':
+        throw new Error(`window '${window.windowId}' admits the attempt; expected a refusal`);
       case 'window_not_open':
         throw new ServerError('SRV_ERR_WINDOW_NOT_OPEN', `window '${window.windowId}' opens at ${window.openedAt}, after now (${now}); expected an open window`, field);
       case 'window_closed':
         throw new ServerError('SRV_ERR_WINDOW_CLOSED', `window '${window.windowId}' closed at ${window.closesAt}, before now (${now}); expected an open window`, field);
       case 'attempts_exhausted':
-        throw new ServerError('SRV_ERR_ATTEMPTS_EXHAUSTED', `window '${window.windowId}' already judged ${window.attemptsUsed} of ${policy.maxAttempts} attempts; expected a window with attempts left`, field);
+        throw new ServerError('SRV_ERR_ATTEMPTS_EXHAUSTED', `window '${window.windowId}' already judged ${window.attemptsUsed} of ${this.settings.policy.maxAttempts} attempts; expected a window with attempts left`, field);
     }
   }
 

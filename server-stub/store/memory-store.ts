@@ -110,15 +110,14 @@ export function createMemoryStore(): Store {
       return windows === undefined ? [] : [...windows.values()].filter((window) => window.verdict === undefined).map((window) => ({ ...window }));
     },
 
-    attemptAndWindow(participantId, attemptId, windowId) {
-      const state = participants.get(participantId);
-      const attempt = state?.attempts.get(attemptId);
-      const window = state?.windows.get(windowId);
-      return { attempt: attempt === undefined ? undefined : { ...attempt }, window: window === undefined ? undefined : { ...window } };
+    attempt(participantId, attemptId) {
+      const attempt = participants.get(participantId)?.attempts.get(attemptId);
+      return attempt === undefined ? undefined : { ...attempt };
     },
 
     insertAttempt(record) {
       const state = stateOf(record.participantId);
+      if (state.attempts.has(record.attemptId)) return false;
       const window = state.windows.get(record.windowId);
       if (window === undefined) throw new Error(`store: window ${record.windowId} does not exist`);
       // The caller hands the record over (attempt-judging.ts makes it for the store): kept as it is, not
@@ -132,6 +131,7 @@ export function createMemoryStore(): Store {
       if (record.location !== undefined) locationPoints++;
       newestInstant = Math.max(newestInstant, record.at + retentionOffset);
       changes++;
+      return true;
     },
 
     closeDueWindows(now, limit, decide) {

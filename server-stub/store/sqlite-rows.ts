@@ -82,52 +82,6 @@ export function toWindow(row: WindowRow): WindowRecord {
   };
 }
 
-/** Columns of the window in the check-in read (sqlite-statements.ts checkInState); the attempt's follow. */
-const CHECK_IN_WINDOW_COLUMNS = 8;
-
-/** The window and previous attempt of the check-in read's row (sqlite-statements.ts checkInState). */
-export function checkInStateOf(row: unknown[], participantId: string, attemptId: string, windowId: string): { attempt: AttemptRecord | undefined; window: WindowRecord | undefined } {
-  const window =
-    row[0] === null
-      ? undefined
-      : toWindow({
-          participant_id: participantId,
-          window_id: windowId,
-          kind: row[0],
-          opened_at: row[1],
-          closes_at: row[2],
-          attempts_used: row[3],
-          matched: row[4],
-          verdict: row[5],
-          reason: row[6],
-          closed_at: row[7],
-        } as WindowRow);
-  const at = CHECK_IN_WINDOW_COLUMNS;
-  const attempt =
-    row[at] === null
-      ? undefined
-      : toAttempt({
-          participant_id: participantId,
-          attempt_id: attemptId,
-          window_id: row[at],
-          modality: row[at + 1],
-          at: row[at + 2],
-          attempt_number: row[at + 3],
-          judgement: row[at + 4],
-          similarity: row[at + 5],
-          liveness_score: row[at + 6],
-          reason: row[at + 7],
-          lat: row[at + 8],
-          lon: row[at + 9],
-          device: row[at + 10],
-          poor_light: row[at + 11],
-          call_direction: row[at + 12],
-          call_duration_s: row[at + 13],
-          fingerprint: row[at + 14],
-        } as AttemptRow);
-  return { attempt, window };
-}
-
 export function toAttempt(row: AttemptRow): AttemptRecord {
   return {
     participantId: row.participant_id,

@@ -69,6 +69,21 @@ export function readMeta(db: Database.Database, key: string): unknown {
 }
 
 /**
+ * What the attempts on disk say, in one pass over them: the highest `seq`, and the newest retention
+ * instant of a check-in (its `at` plus the offset of the epoch its `seq` falls in; 0 when none).
+ */
+export function attemptsHighWater(db: Database.Database, epochs: readonly { fromSeq: number; offset: number }[]): { seq: number; newestInstant: number } {
+  // The newest epoch first: a seq belongs to the last epoch that starts at or before it.
+  const newestFirst = [...epochs].reverse();
+  const offsetOfSeq = epochs.length === 0 ? '0' : `CASE ${newestFirst.map(() => 'WHEN seq >= ? THEN ?').join(' ')} ELSE 0 END`;
+  const [seq, newestInstant] = db
+    .prepare(`SELECT coalesce(max(seq), 0), coalesce(max(at + ${offsetOfSeq}), 0) FROM attempts`)
+    .raw()
+    .get(...newestFirst.flatMap(({ fromSeq, offset }) => [fromSeq, offset])) as [number, number];
+  return { seq, newestInstant };
+}
+
+/**
  * Databases written before personal data had its own table kept time zones forever: give each such
  * participant a row, retention counting from its last window's close (or its enrolment). Once.
  */

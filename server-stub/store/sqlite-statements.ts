@@ -19,19 +19,10 @@ export function prepareStatements(db: Database.Database) {
     window: db.prepare<[string, string], WindowRow>('SELECT * FROM windows WHERE participant_id = ? AND window_id = ?'),
     unclosedWindows: db.prepare<[string], WindowRow>('SELECT * FROM windows WHERE participant_id = ? AND verdict IS NULL ORDER BY seq'),
     countAttempt: db.prepare('UPDATE windows SET attempts_used = attempts_used + 1, matched = matched | ? WHERE participant_id = ? AND window_id = ?'),
-    // What a check-in reads, as one row of positional columns (no object with named keys per row):
-    // CHECK_IN_WINDOW_COLUMNS of its window (sqlite-rows.ts), then the columns of a previous attempt with its id, NULL when absent.
-    checkInState: db
-      .prepare<[string, string, string, string], unknown[]>(
-        `SELECT w.kind, w.opened_at, w.closes_at, w.attempts_used, w.matched, w.verdict, w.reason, w.closed_at,
-          a.window_id, a.modality, a.at, a.attempt_number, a.judgement, a.similarity, a.liveness_score, a.reason, a.lat, a.lon,
-          a.device, a.poor_light, a.call_direction, a.call_duration_s, a.fingerprint
-        FROM (SELECT 1) LEFT JOIN windows w ON w.participant_id = ? AND w.window_id = ?
-        LEFT JOIN attempts a ON a.participant_id = ? AND a.attempt_id = ?`,
-      )
-      .raw(),
-    // Positional: binding 18 values by name looks each up on an object, on every check-in.
-    insertAttempt: db.prepare('INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    attempt: db.prepare<[string, string], AttemptRow>('SELECT * FROM attempts WHERE participant_id = ? AND attempt_id = ?'),
+    // Positional: binding 18 values by name looks each up on an object, on every check-in. An attempt id
+    // the participant already used inserts nothing (changes 0): the check-in finds out without reading first.
+    insertAttempt: db.prepare('INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (participant_id, attempt_id) DO NOTHING'),
     dueWindows: db.prepare<[number, number], WindowRow>(
       'SELECT * FROM windows WHERE verdict IS NULL AND closes_at < ? ORDER BY closes_at, participant_id, opened_at, window_id LIMIT ?',
     ),

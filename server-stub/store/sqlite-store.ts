@@ -1,9 +1,10 @@
 import { GroupCommit } from './group-commit.ts';
-import { loadOrCreateSecret, migratePersonalData, openDatabase, readMeta } from './sqlite-schema.ts';
+import { attemptsHighWater, loadOrCreateSecret, migratePersonalData, openDatabase, readMeta } from './sqlite-schema.ts';
 import { prepareStatements } from './sqlite-statements.ts';
 import { prepareWrites } from './sqlite-writes.ts';
-import { blobToVector, checkInStateOf, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
-import type { EnrolledTemplates, Store } from './store.ts';
+import { BoundedCache } from './bounded-cache.ts';
+import { blobToVector, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
+import type { EnrolledTemplates, Store, WindowRecord } from './store.ts';
 import type { PersonalRecord } from '../personal-record.ts';
 
 /**
@@ -18,16 +19,20 @@ import type { PersonalRecord } from '../personal-record.ts';
  * instant its retention counts from (enrolment, then each window's close); a row exists while the
  * participant has a record or a time zone, and goes with both at the end of retention. Check-ins'
  * locations and device models are cleared in place, found by a partial index on `at`. The retention
- * clock's newest instant is kept in `meta`, written with the first write of each group commit, and
- * each run whose retention clock had to be moved ahead of its virtual clock is an epoch (from
- * attempt `seq`, offset) so that check-in times of every run are compared on the same clock.
+ * clock's newest instant is what opening reads back: the newest of `meta` (written by the writes that
+ * note a newer one, and at close) and of the check-ins, whose attempts carry theirs, so that a
+ * check-in writes no more than its attempt and its window's count. Each run whose
+ * retention clock had to be moved ahead of its virtual clock is an epoch (from attempt `seq`,
+ * offset) so that check-in times of every run are compared on the same clock.
  */
 /** Templates kept in memory: about 1 KiB each at 128 dimensions. */
 const TEMPLATE_CACHE_SIZE = 20_000;
+/** Windows kept in memory: a few hundred bytes each. */
+const WINDOW_CACHE_SIZE = 20_000;
 
 export function createSqliteStore(file: string, synchronous: 'normal' | 'full'): Store {
-  // Long on purpose: one closure over the counts, the template cache and the retention clock that the
-  // Store's methods below read and update; each method is a few lines (statements, writes: sibling files).
+  // Long on purpose: one closure over the counts, the template and window caches and the retention clock
+  // that the Store's methods below read and update; each method is a few lines (statements, writes: sibling files).
   const db = openDatabase(file, synchronous);
   const secret = loadOrCreateSecret(db);
   migratePersonalData(db);
@@ -38,36 +43,39 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
   let personalRecords = 0;
   let windowSeq = 0;
   let attemptSeq = 0;
+  // The retention clock: this run's offset, the runs before it (epochs), the newest instant seen.
+  let retentionOffset = 0;
+  const epochs = JSON.parse(String(readMeta(db, 'retention-epochs') ?? '[]')) as { fromSeq: number; offset: number }[];
+  let newestInstant = Number(readMeta(db, 'retention-newest') ?? 0);
   const recount = () => {
     participantCount = count('SELECT count(*) FROM participants');
     openWindows = count('SELECT count(*) FROM windows WHERE verdict IS NULL');
     locationPoints = count('SELECT count(*) FROM attempts WHERE lat IS NOT NULL');
     personalRecords = count('SELECT count(*) FROM personal_data WHERE record IS NOT NULL');
     windowSeq = count('SELECT coalesce(max(seq), 0) FROM windows');
-    attemptSeq = count('SELECT coalesce(max(seq), 0) FROM attempts');
+    const attempts = attemptsHighWater(db, epochs);
+    attemptSeq = attempts.seq;
+    newestInstant = Math.max(newestInstant, attempts.newestInstant);
   };
-  // Templates never change once enrolled, and every check-in reads one: the most recently used stay in memory.
-  const templateCache = new Map<string, EnrolledTemplates>();
+  // Templates never change once enrolled, and every check-in reads one: they stay in memory.
+  const templateCache = new BoundedCache<string, EnrolledTemplates>(TEMPLATE_CACHE_SIZE);
+  // Every check-in reads its window and counts an attempt in it: windows stay in memory too,
+  // as the store's writes leave them (only this connection writes), so a check-in reads nothing from the file.
+  const windowCache = new BoundedCache<string, WindowRecord>(WINDOW_CACHE_SIZE);
+  const windowKey = (participantId: string, windowId: string) => `${participantId}\u0000${windowId}`;
   recount();
   const group = new GroupCommit(db, () => {
     templateCache.clear();
+    windowCache.clear();
     recount();
   });
 
   const statements = prepareStatements(db);
 
-  // The retention clock: this run's offset, the runs before it (epochs), the newest instant seen.
-  let retentionOffset = 0;
-  const epochs = JSON.parse(String(readMeta(db, 'retention-epochs') ?? '[]')) as { fromSeq: number; offset: number }[];
-  let newestInstant = Number(readMeta(db, 'retention-newest') ?? 0);
-  let persistedWith: Promise<void> | undefined;
-  /** Called inside a write: notes a retention instant, persisted once per group commit. */
+  /** Called inside a write other than a check-in's: notes a retention instant, written to `meta` when it is the newest. */
   const noteInstant = (instant: number) => {
     if (instant <= newestInstant) return;
     newestInstant = instant;
-    const batch = group.flush();
-    if (batch === persistedWith) return;
-    persistedWith = batch;
     statements.setMeta.run('retention-newest', newestInstant);
   };
 
@@ -97,15 +105,11 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     },
 
     templates(participantId) {
-      let templates = templateCache.get(participantId);
-      if (templates !== undefined) {
-        templateCache.delete(participantId);
-      } else {
-        const row = statements.templates.get(participantId);
-        if (row === undefined) return undefined;
-        templates = { template: blobToVector(row.template), voiceTemplate: row.voice_template === null ? undefined : blobToVector(row.voice_template) };
-        if (templateCache.size >= TEMPLATE_CACHE_SIZE) templateCache.delete(templateCache.keys().next().value!);
-      }
+      const cached = templateCache.get(participantId);
+      if (cached !== undefined) return cached;
+      const row = statements.templates.get(participantId);
+      if (row === undefined) return undefined;
+      const templates = { template: blobToVector(row.template), voiceTemplate: row.voice_template === null ? undefined : blobToVector(row.voice_template) };
       templateCache.set(participantId, templates);
       return templates;
     },
@@ -116,22 +120,37 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     },
 
     window(participantId, windowId) {
-      const row = statements.window.get(participantId, windowId);
-      return row === undefined ? undefined : toWindow(row);
+      const key = windowKey(participantId, windowId);
+      let window = windowCache.get(key);
+      if (window === undefined) {
+        const row = statements.window.get(participantId, windowId);
+        if (row === undefined) return undefined;
+        window = toWindow(row);
+        windowCache.set(key, window);
+      }
+      // A copy: the cached record is replaced, never changed, but a caller may change what it gets.
+      return { ...window };
     },
 
     unclosedWindows: (participantId) => statements.unclosedWindows.all(participantId).map(toWindow),
 
-    attemptAndWindow(participantId, attemptId, windowId) {
-      return checkInStateOf(statements.checkInState.get(participantId, windowId, participantId, attemptId)!, participantId, attemptId, windowId);
+    attempt(participantId, attemptId) {
+      const row = statements.attempt.get(participantId, attemptId);
+      return row === undefined ? undefined : toAttempt(row);
     },
 
     insertAttempt(record) {
-      group.write(() => {
-        writes.insertAttempt(record, ++attemptSeq);
-        noteInstant(record.at + retentionOffset);
-      });
+      if (!group.write(() => writes.insertAttempt(record, attemptSeq + 1))) return false;
+      attemptSeq++;
+      windowCache.update(windowKey(record.participantId, record.windowId), (window) => ({
+        ...window,
+        attemptsUsed: window.attemptsUsed + 1,
+        matched: window.matched || record.judgement === 'match',
+      }));
+      // Not written to `meta`: the attempt keeps it, and opening reads it back (attemptsHighWater).
+      newestInstant = Math.max(newestInstant, record.at + retentionOffset);
       if (record.location !== undefined) locationPoints++;
+      return true;
     },
 
     closeDueWindows(now, limit, decide) {
@@ -140,6 +159,7 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
         return writes.closeDue(now, limit, decide);
       });
       openWindows -= closed.length;
+      for (const window of closed) windowCache.delete(windowKey(window.participantId, window.windowId));
       return closed;
     },
 

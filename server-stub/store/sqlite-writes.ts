@@ -73,9 +73,10 @@ export function prepareWrites(db: Database.Database, statements: Statements, clo
       return deleted;
     }),
 
-    insertAttempt: (record: AttemptRecord, seq: number) => {
+    /** False, writing nothing, when the participant already has an attempt with this id. */
+    insertAttempt: (record: AttemptRecord, seq: number): boolean => {
       // In the order of the attempts table's columns (sqlite-schema.ts).
-      statements.insertAttempt.run(
+      const { changes } = statements.insertAttempt.run(
         record.participantId,
         record.attemptId,
         record.windowId,
@@ -95,7 +96,9 @@ export function prepareWrites(db: Database.Database, statements: Statements, clo
         seq,
         record.fingerprint === undefined ? null : Buffer.from(record.fingerprint, 'base64'),
       );
+      if (changes === 0) return false;
       statements.countAttempt.run(record.judgement === 'match' ? 1 : 0, record.participantId, record.windowId);
+      return true;
     },
 
     closeDue: db.transaction((now: number, limit: number, decide: (window: WindowRecord, failedStreak: number) => WindowClosure) => {

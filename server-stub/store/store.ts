@@ -138,13 +138,14 @@ export interface Store {
   window(participantId: string, windowId: string): WindowRecord | undefined;
   /** Windows without a verdict, in the order they were opened. */
   unclosedWindows(participantId: string): WindowRecord[];
+  /** The participant's attempt with this id, in any window. */
+  attempt(participantId: string, attemptId: string): AttemptRecord | undefined;
   /**
-   * What a check-in reads, in one look-up: the participant's attempt with this id (in any window),
-   * and the window the check-in answers.
+   * Records a judged attempt and counts it against its window, atomically; returns false, writing
+   * nothing, when the participant already has an attempt with its id. The store may keep `record`
+   * itself: the caller hands it over.
    */
-  attemptAndWindow(participantId: string, attemptId: string, windowId: string): { attempt: AttemptRecord | undefined; window: WindowRecord | undefined };
-  /** Records a judged attempt and counts it against its window, atomically. The store may keep `record` itself: the caller hands it over. */
-  insertAttempt(record: AttemptRecord): void;
+  insertAttempt(record: AttemptRecord): boolean;
   /**
    * Closes up to `limit` windows whose close time is before `now`, in order of close time, atomically.
    * `decide` is called in that order with the participant's streak as it stands after earlier closures.

@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../server-stub/store/open-store.ts';
+import type { AttemptRecord, Store, WindowRecord } from '../../server-stub/store/store.ts';
+import { removeTempDirs, tempDir } from './server-fixtures.ts';
+
+afterAll(removeTempDirs);
+
+const WINDOW: WindowRecord = { participantId: 'p-1', windowId: 'w-1', kind: 'scheduled', openedAt: 0, closesAt: 1_000, attemptsUsed: 0, matched: false };
+
+function checkIn(attemptId: string, judgement: AttemptRecord['judgement'] = 'match'): AttemptRecord {
+  return { participantId: 'p-1', attemptId, windowId: 'w-1', modality: 'face', at: 10, attemptNumber: 1, judgement, similarity: 0.9, livenessScore: 0.9, reason: 'test' };
+}
+
+function enrolled(kind: 'memory' | 'sqlite'): Store {
+  const store = openStore({ db: kind === 'sqlite' ? join(tempDir(), 'check-ins.db') : undefined, dbSynchronous: 'normal' });
+  store.beginRetentionEpoch(0);
+  store.insertParticipants([{ participantId: 'p-1', template: new Float64Array([1, 0]), enrolledAt: 0, failedStreak: 0, escalations: 0 }]);
+  store.insertWindows([WINDOW]);
+  return store;
+}
+
+describe.each(['memory', 'sqlite'] as const)('a check-in in the %s store', (kind) => {
+  it('is recorded once: an attempt id used before inserts nothing and counts nothing', async () => {
+    const store = enrolled(kind);
+    expect(store.insertAttempt(checkIn('a-1', 'below_threshold'))).toBe(true);
+    expect(store.insertAttempt(checkIn('a-1', 'match'))).toBe(false);
+    await store.flush();
+    expect(store.attempt('p-1', 'a-1')).toMatchObject({ judgement: 'below_threshold' });
+    expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 1, matched: false });
+    store.close();
+  });
+
+  it('reads its window as the writes leave it: counted, then closed', async () => {
+    const store = enrolled(kind);
+    expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 0, matched: false });
+    store.insertAttempt(checkIn('a-1'));
+    expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 1, matched: true });
+    store.closeDueWindows(2_000, 10, () => ({ verdict: 'verified', reason: 'test', failedStreak: 0 }));
+    await store.flush();
+    expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 1, verdict: 'verified', closedAt: 2_000 });
+    store.close();
+  });
+});
+
+describe('the SQLite store’s windows in memory', () => {
+  it('are dropped with a group commit that fails, so a window reads as the file has it', async () => {
+    const store = enrolled('sqlite');
+    await store.flush();
+    expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 0 });
+    store.insertAttempt(checkIn('a-1'));
+    expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 1 });
+    // The same window again breaks its primary key: the whole group, the attempt with it, is rolled back.
+    expect(() => store.insertWindows([WINDOW])).toThrow();
+    expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 0, matched: false });
+    expect(store.attempt('p-1', 'a-1')).toBeUndefined();
+    store.close();
+  });
+});
