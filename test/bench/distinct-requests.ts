@@ -28,6 +28,8 @@ export interface DistinctRun {
   listed: number;
   /** Connections that were answered their whole list before `duration` (the run ended, or went on with fewer connections). */
   ranOut: number;
+  /** CPU time of this process (autocannon's) from the moment every list was built to the run's end (µs). */
+  loadGeneratorCpuUs: number;
 }
 
 export async function runDistinct(
@@ -42,6 +44,7 @@ export async function runDistinct(
   let ranOut = 0;
   // Set once every list is built, as autocannon starts its duration timer then.
   let startedAt = performance.now();
+  let cpuAtStart = process.cpuUsage();
   const result = await autocannon({
     ...options,
     maxConnectionRequests: perConnection,
@@ -50,7 +53,10 @@ export async function runDistinct(
     setupClient: (client) => {
       const own = connection++;
       client.setRequests(Array.from({ length: perConnection }, (_, position) => requestAt(position * connections + own)));
-      if (own === connections - 1) startedAt = performance.now();
+      if (own === connections - 1) {
+        startedAt = performance.now();
+        cpuAtStart = process.cpuUsage();
+      }
       let answered = 0;
       client.on('response', () => {
         answers++;
@@ -59,9 +65,10 @@ export async function runDistinct(
       });
     },
   });
+  const cpu = process.cpuUsage(cpuAtStart);
   // Every list done: the run ended at its last answer; otherwise it lasted `duration` (with fewer connections once some ran out).
   const elapsedMs = ranOut === connections ? lastAnswerAt - startedAt : Math.max(Number(options.duration ?? 10) * 1000, lastAnswerAt - startedAt);
-  return { result, rps: answers === 0 ? 0 : (answers * 1000) / elapsedMs, listed: perConnection * connections, ranOut };
+  return { result, rps: answers === 0 ? 0 : (answers * 1000) / elapsedMs, listed: perConnection * connections, ranOut, loadGeneratorCpuUs: cpu.user + cpu.system };
 }
 
 /** Requests per connection for `seconds` at `rps` over `connections`, with `headroom` for a faster machine. */
