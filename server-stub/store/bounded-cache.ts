@@ -16,12 +16,6 @@ export class BoundedCache<K, V> {
     this.entries.set(key, value);
   }
 
-  /** Replaces the value of a key held; does nothing for a key not held. */
-  update(key: K, change: (value: V) => V): void {
-    const value = this.entries.get(key);
-    if (value !== undefined) this.entries.set(key, change(value));
-  }
-
   delete(key: K): void {
     this.entries.delete(key);
   }

@@ -3,7 +3,7 @@ import { attemptsHighWater, loadOrCreateSecret, migratePersonalData, openDatabas
 import { prepareStatements } from './sqlite-statements.ts';
 import { prepareWrites } from './sqlite-writes.ts';
 import { BoundedCache } from './bounded-cache.ts';
-import { blobToVector, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
+import { blobToVector, copyWindow, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
 import type { EnrolledTemplates, Store, WindowRecord } from './store.ts';
 import type { PersonalRecord } from '../personal-record.ts';
 
@@ -128,8 +128,8 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
         window = toWindow(row);
         windowCache.set(key, window);
       }
-      // A copy: the cached record is replaced, never changed, but a caller may change what it gets.
-      return { ...window };
+      // A copy: the cached record is counted in place (insertAttempt), and a caller may change what it gets.
+      return copyWindow(window);
     },
 
     unclosedWindows: (participantId) => statements.unclosedWindows.all(participantId).map(toWindow),
@@ -142,11 +142,11 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     insertAttempt(record) {
       if (!group.write(() => writes.insertAttempt(record, attemptSeq + 1))) return false;
       attemptSeq++;
-      windowCache.update(windowKey(record.participantId, record.windowId), (window) => ({
-        ...window,
-        attemptsUsed: window.attemptsUsed + 1,
-        matched: window.matched || record.judgement === 'match',
-      }));
+      const window = windowCache.get(windowKey(record.participantId, record.windowId));
+      if (window !== undefined) {
+        window.attemptsUsed++;
+        if (record.judgement === 'match') window.matched = true;
+      }
       // Not written to `meta`: the attempt keeps it, and opening reads it back (attemptsHighWater).
       newestInstant = Math.max(newestInstant, record.at + retentionOffset);
       if (record.location !== undefined) locationPoints++;

@@ -41,6 +41,20 @@ describe.each(['memory', 'sqlite'] as const)('a check-in in the %s store', (kind
     expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 1, verdict: 'verified', closedAt: 2_000 });
     store.close();
   });
+
+  it('hands out copies of its windows: a change to one is not stored, and a later count does not change one', async () => {
+    const store = enrolled(kind);
+    const changed = store.window('p-1', 'w-1')!;
+    changed.attemptsUsed = 7;
+    changed.matched = true;
+    const before = store.window('p-1', 'w-1')!;
+    expect(before).toMatchObject({ attemptsUsed: 0, matched: false });
+    store.insertAttempt(checkIn('a-1'));
+    expect(before).toMatchObject({ attemptsUsed: 0, matched: false });
+    expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 1, matched: true });
+    await store.flush();
+    store.close();
+  });
 });
 
 describe('the SQLite store’s windows in memory', () => {
