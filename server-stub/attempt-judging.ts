@@ -71,8 +71,10 @@ export class AttemptJudge {
     };
     if (!this.store.insertAttempt(record)) return this.replay(this.store.attempt(participantId, input.attemptId)!, input, fingerprint, window);
     this.metrics.observeAttempt(input.modality, judgement, similarity);
-    const counted = { ...window, attemptsUsed: window.attemptsUsed + 1, matched: window.matched || judgement === 'match' };
-    return attemptOutcome(record, false, this.view(counted, now));
+    // The store's copy is ours: counted here as the store now counts it.
+    window.attemptsUsed++;
+    if (judgement === 'match') window.matched = true;
+    return attemptOutcome(record, false, this.view(window, now));
   }
 
   private admission(window: WindowRecord, now: number): AttemptAdmission {

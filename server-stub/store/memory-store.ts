@@ -3,6 +3,7 @@ import { MinHeap } from '../../scenarios/common/min-heap.ts';
 import type { PersonalRecord } from '../personal-record.ts';
 import {
   compareDue,
+  copyWindow,
   type AttemptRecord,
   type EscalationRecord,
   type PersonalDataDeleted,
@@ -102,12 +103,12 @@ export function createMemoryStore(): Store {
 
     window(participantId, windowId) {
       const window = participants.get(participantId)?.windows.get(windowId);
-      return window === undefined ? undefined : { ...window };
+      return window === undefined ? undefined : copyWindow(window);
     },
 
     unclosedWindows(participantId) {
       const windows = participants.get(participantId)?.windows;
-      return windows === undefined ? [] : [...windows.values()].filter((window) => window.verdict === undefined).map((window) => ({ ...window }));
+      return windows === undefined ? [] : [...windows.values()].filter((window) => window.verdict === undefined).map(copyWindow);
     },
 
     attempt(participantId, attemptId) {

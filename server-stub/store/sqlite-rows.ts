@@ -82,25 +82,6 @@ export function toWindow(row: WindowRow): WindowRecord {
   };
 }
 
-/**
- * A window as a literal of one shape, field by field: a spread (`{ ...window }`) of the cached records
- * took V8's slow clone path, a few thousand instructions per check-in.
- */
-export function copyWindow(window: WindowRecord): WindowRecord {
-  return {
-    participantId: window.participantId,
-    windowId: window.windowId,
-    kind: window.kind,
-    openedAt: window.openedAt,
-    closesAt: window.closesAt,
-    attemptsUsed: window.attemptsUsed,
-    matched: window.matched,
-    verdict: window.verdict,
-    reason: window.reason,
-    closedAt: window.closedAt,
-  };
-}
-
 export function toAttempt(row: AttemptRow): AttemptRecord {
   return {
     participantId: row.participant_id,

@@ -3,8 +3,8 @@ import { attemptsHighWater, loadOrCreateSecret, migratePersonalData, openDatabas
 import { prepareStatements } from './sqlite-statements.ts';
 import { prepareWrites } from './sqlite-writes.ts';
 import { BoundedCache } from './bounded-cache.ts';
-import { blobToVector, copyWindow, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
-import type { EnrolledTemplates, Store, WindowRecord } from './store.ts';
+import { blobToVector, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
+import { copyWindow, type EnrolledTemplates, type Store, type WindowRecord } from './store.ts';
 import type { PersonalRecord } from '../personal-record.ts';
 
 /**
