@@ -63,10 +63,10 @@ async function runSim(scenario: Scenario, flags: RunFlags, outDir: string, shard
     onProgress: (done, total) => progress.update(done, total),
   });
   const outputs = outputModules();
-  // The study is drawn in this thread, beside the shards (or after the fleet), and Vega loaded after it,
-  // before the report: threads of the study's own would each cost their start-up and their own
+  // The study is drawn in this thread, beside the shards (or after the fleet), then what the outputs need
+  // is loaded (preloadOutputs): threads of the study's own would each cost their start-up and their own
   // compilation of its hot code (a 125k run on two workers took 3.85 s of CPU with them, 3.72 without).
-  const study = outputs.then(({ timedStudy, preloadRenderer }) => timedStudy(scenario, 1).finally(preloadRenderer));
+  const study = outputs.then(({ timedStudy, preloadOutputs }) => timedStudy(scenario, 1).finally(preloadOutputs));
   // Awaited together, so that a failure of either is reported and none is left unhandled.
   const [result, { studies, verificationMs }] = await Promise.all([fleet, study]);
   progress.stop();
