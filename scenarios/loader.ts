@@ -1,9 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { ScenarioError, type ScenarioIssue } from './errors.ts';
-import { validateScenarioObject } from './validate.ts';
+import { validateScenarioCached } from './validate.ts';
+import { jsonCache } from './common/json-cache.ts';
 import type { Scenario } from './schema.ts';
+
+// The yaml package (74 modules, ~45 ms of a run's start-up) is loaded only for a text not parsed before or to place an issue.
+const require = createRequire(import.meta.url);
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
+
+/** A text's data depends on the text, the parse options and yaml's version alone. */
+function yamlDataCache(text: string) {
+  const { version } = require('yaml/package.json') as { version: string };
+  return jsonCache('yaml', `${version}\0${JSON.stringify(PARSE_OPTIONS)}\0${text}`);
+}
 
 export interface LoadOptions {
   /** Path of a YAML scenario file; without it, the schema's defaults make the scenario. */
@@ -14,8 +28,7 @@ export interface LoadOptions {
 
 interface ParsedFile {
   file: string;
-  document: Document;
-  lineCounter: LineCounter;
+  text: string;
   data: Record<string, unknown>;
 }
 
@@ -25,10 +38,11 @@ export function loadScenario(options: LoadOptions = {}): Scenario {
   const merged = chain.reduce<Record<string, unknown>>((base, parsed) => mergeDeep(base, parsed.data), {});
   for (const [path, value] of Object.entries(options.overrides ?? {})) setPath(merged, path.split('.'), value);
 
-  const result = validateScenarioObject(merged);
+  const result = validateScenarioCached(merged);
   if (result.ok) return result.scenario;
   const own = chain.at(-1);
-  throw new ScenarioError('SCN_ERR_INVALID', own?.file, result.issues.map((issue) => locate(issue, chain)));
+  const documents = chain.map((parsed) => ({ file: parsed.file, ...parseYaml(parsed.text) }));
+  throw new ScenarioError('SCN_ERR_INVALID', own?.file, result.issues.map((issue) => locate(issue, documents)));
 }
 
 function readChain(file: string, seen: string[]): ParsedFile[] {
@@ -61,8 +75,10 @@ function parseFile(file: string): ParsedFile {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new ScenarioError('SCN_ERR_FILE_NOT_FOUND', file, [{ path: '', message: reason }]);
   }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const cache = yamlDataCache(text);
+  const cached = cache.read();
+  if (isPlainObject(cached)) return { file, text, data: cached };
+  const { document, lineCounter } = parseYaml(text);
   if (document.errors.length > 0) {
     const issues = document.errors.map((error) => {
       const position = lineCounter.linePos(error.pos[0]);
@@ -70,24 +86,31 @@ function parseFile(file: string): ParsedFile {
     });
     throw new ScenarioError('SCN_ERR_YAML_SYNTAX', file, issues);
   }
-  const data: unknown = document.toJS();
-  if (data === null || data === undefined) return { file, document, lineCounter, data: {} };
-  if (!isMap(document.contents)) {
-    throw new ScenarioError('SCN_ERR_NOT_A_MAPPING', file, [{ path: '', message: `expected a mapping of scenario fields, got ${Array.isArray(data) ? 'a list' : typeof data}` }]);
+  const parsed: unknown = document.toJS();
+  if (parsed !== null && parsed !== undefined && !yaml().isMap(document.contents)) {
+    throw new ScenarioError('SCN_ERR_NOT_A_MAPPING', file, [{ path: '', message: `expected a mapping of scenario fields, got ${Array.isArray(parsed) ? 'a list' : typeof parsed}` }]);
   }
-  return { file, document, lineCounter, data: data as Record<string, unknown> };
+  const data = (parsed ?? {}) as Record<string, unknown>;
+  cache.write(data);
+  return { file, text, data };
+}
+
+function parseYaml(text: string): { document: Document; lineCounter: LineCounter } {
+  const { LineCounter: Counter, parseDocument } = yaml();
+  const lineCounter = new Counter();
+  return { document: parseDocument(text, { lineCounter, ...PARSE_OPTIONS }), lineCounter };
 }
 
 /** Points an issue at the file (last in the chain first) whose text holds the field. */
-function locate(issue: ScenarioIssue, chain: readonly ParsedFile[]): ScenarioIssue {
+function locate(issue: ScenarioIssue, chain: readonly { file: string; document: Document; lineCounter: LineCounter }[]): ScenarioIssue {
   const keys = issue.path === '' ? [] : issue.path.split('.').map((key) => (/^\d+$/.test(key) ? Number(key) : key));
   for (let index = chain.length - 1; index >= 0; index--) {
-    const parsed = chain[index]!;
+    const { file, document, lineCounter } = chain[index]!;
     for (let depth = keys.length; depth > 0; depth--) {
-      const node = keyOrValueNode(parsed.document, keys.slice(0, depth));
+      const node = keyOrValueNode(document, keys.slice(0, depth));
       if (node?.range) {
-        const position = parsed.lineCounter.linePos(node.range[0]);
-        const inherited = index === chain.length - 1 ? '' : ` (from ${parsed.file})`;
+        const position = lineCounter.linePos(node.range[0]);
+        const inherited = index === chain.length - 1 ? '' : ` (from ${file})`;
         return { ...issue, message: issue.message + inherited, line: position.line, column: position.col };
       }
     }
@@ -97,6 +120,7 @@ function locate(issue: ScenarioIssue, chain: readonly ParsedFile[]): ScenarioIss
 
 /** The node of a mapping's key where the path ends in one (so errors point at the field's name), else the value's. */
 function keyOrValueNode(document: Document, path: (string | number)[]): { range?: [number, number, number] | null } | undefined {
+  const { isMap, isScalar } = yaml();
   const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true);
   if (isMap(parent)) {
     const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path.at(-1));

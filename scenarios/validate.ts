@@ -1,16 +1,21 @@
 import { readFileSync } from 'node:fs';
+import type { ValidateFunction } from 'ajv';
 import type { Scenario } from './schema.ts';
 import { SCHEMA_JSON_FILE } from './schema-json-file.ts';
 import type { ScenarioIssue } from './errors.ts';
 import { deepFreeze } from './common/deep-freeze.ts';
-import { compileCached } from './common/cached-validator.ts';
+import { compileCached, validatorInputs } from './common/cached-validator.ts';
+import { heldExactlyByJson, jsonCache, type JsonCache } from './common/json-cache.ts';
 import { describeSchemaError, type IssueStyle } from './common/schema-issues.ts';
 
 // The schema of scenarios/schema.ts as JSON (scenarios/write-reference.ts writes it, a test holds it equal):
 // building it with TypeBox meant loading TypeBox, about 0.12 s of every run's start-up.
 const SCENARIO_SCHEMA = JSON.parse(readFileSync(SCHEMA_JSON_FILE, 'utf8')) as object;
 // Without codegen optimisation: it cost a run's start-up ~0.1 s to save microseconds on a validation made once.
-const validateScenario = compileCached(SCENARIO_SCHEMA, { allErrors: true, useDefaults: true, verbose: true, strict: true, code: { optimize: false } });
+const VALIDATOR_OPTIONS = { allErrors: true, useDefaults: true, verbose: true, strict: true, code: { optimize: false } } as const;
+let validator: ValidateFunction | undefined;
+/** Compiled at the first scenario that needs it: one validated before (validateScenarioCached) does not. */
+const validateScenario = (): ValidateFunction => (validator ??= compileCached(SCENARIO_SCHEMA, VALIDATOR_OPTIONS));
 
 export type ValidationResult = { ok: true; scenario: Scenario } | { ok: false; issues: ScenarioIssue[] };
 
@@ -31,9 +36,30 @@ const FILE_STYLE: IssueStyle = { root: '', echoValue: true, notation: 'yaml', sc
  * every schema issue, and every cross-field issue whose fields are themselves valid, in one list.
  */
 export function validateScenarioObject(candidate: unknown): ValidationResult {
-  const schemaIssues = validateScenario(candidate) ? [] : dedupe((validateScenario.errors ?? []).map((error) => describeSchemaError(error, FILE_STYLE)));
+  const validate = validateScenario();
+  const schemaIssues = validate(candidate) ? [] : dedupe((validate.errors ?? []).map((error) => describeSchemaError(error, FILE_STYLE)));
   const issues = [...schemaIssues, ...crossFieldIssues(candidate, schemaIssues)];
   return issues.length > 0 ? { ok: false, issues } : { ok: true, scenario: deepFreeze(candidate as Scenario) };
+}
+
+/**
+ * validateScenarioObject for a candidate of its own (it may be filled in place or not): a valid candidate
+ * validated before, the same JSON against the same schema, options and Ajv, is read from the cache
+ * folder with its defaults, and the validator is not even loaded (~20 ms of a run's start-up). The
+ * cross-field rules, code of this module, are checked every time.
+ */
+export function validateScenarioCached(candidate: Record<string, unknown>): ValidationResult {
+  const cache = validationCache(candidate);
+  const validated = cache?.read();
+  if (isRecord(validated) && crossFieldIssues(validated, []).length === 0) return { ok: true, scenario: deepFreeze(validated as unknown as Scenario) };
+  const result = validateScenarioObject(candidate);
+  if (result.ok) cache?.write(result.scenario);
+  return result;
+}
+
+/** Where the validated form of `candidate` is kept: named by its JSON, the schema, the options and Ajv's version (none for a candidate JSON does not hold exactly). */
+export function validationCache(candidate: Record<string, unknown>): JsonCache | undefined {
+  return heldExactlyByJson(candidate) ? jsonCache('scenario', `${validatorInputs(SCENARIO_SCHEMA, VALIDATOR_OPTIONS)}\0${JSON.stringify(candidate)}`) : undefined;
 }
 
 /**

@@ -14,8 +14,7 @@ const require = createRequire(import.meta.url);
  * validator is the same code either way, so it fills the same defaults and reports the same errors.
  */
 export function compileCached(schema: object, options: Options): ValidateFunction {
-  const { version } = require('ajv/package.json') as { version: string };
-  const key = createHash('sha256').update(`${version}\0${JSON.stringify(options)}\0${JSON.stringify(schema)}`).digest('hex').slice(0, 32);
+  const key = createHash('sha256').update(validatorInputs(schema, options)).digest('hex').slice(0, 32);
   const folder = cacheFolder();
   const file = folder && join(folder, `${key}.ajv.cjs`);
   if (file !== undefined) {
@@ -31,6 +30,12 @@ export function compileCached(schema: object, options: Options): ValidateFunctio
   const validate = ajv.compile(schema);
   if (file !== undefined) writeCacheFile(file, standaloneCode(ajv, validate));
   return validate;
+}
+
+/** What the validator compiled for `schema` and `options` depends on: they and Ajv's version. */
+export function validatorInputs(schema: object, options: Options): string {
+  const { version } = require('ajv/package.json') as { version: string };
+  return `${version}\0${JSON.stringify(options)}\0${JSON.stringify(schema)}`;
 }
 
 /** Evaluates Ajv's standalone module (CommonJS, requiring Ajv's runtime helpers). */

@@ -1,4 +1,7 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
+
+const require = createRequire(import.meta.url);
 
 export interface Progress {
   update(done: number, total: number, detail?: string): void;
@@ -13,6 +16,8 @@ const LINE_EVERY_MS = 2_000;
  */
 export function createProgress(label: string, unit = 'participants', stream: NodeJS.WriteStream = process.stderr): Progress {
   if (stream.isTTY) {
+    // The bar's package is loaded for a terminal only: a run whose output goes to a log starts without it.
+    const cliProgress = require('cli-progress') as typeof CliProgress;
     const bar = new cliProgress.SingleBar(
       { stream, format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {detail}`, hideCursor: true, etaBuffer: 50 },
       cliProgress.Presets.shades_classic,

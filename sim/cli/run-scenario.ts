@@ -1,17 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
 import type { ShardWorkers } from '../engine/shard-workers.ts';
 import type { DriveMetricsSink } from '../metrics/drive-metrics-sink.ts';
 import type { LiveDriverMetrics } from '../metrics/driver-metrics-server.ts';
-import { buildPerf, buildSummary, type Perf, type Summary } from '../metrics/summary.ts';
-import { formatSummaryTables } from '../report/summary-table.ts';
-import { addVerificationStudy, drawStudies } from '../verification/study-summary.ts';
-import type { ScoreStudy } from '../verification/score-study.ts';
-import { formatStudyLine } from '../verification/study-line.ts';
-import { writeRunReportOf } from '../report/run-report.ts';
-import { preloadRenderer } from '../report/render-svg.ts';
+import type * as RunOutputs from './run-outputs.ts';
 import { CliError } from './cli-errors.ts';
 import { createProgress } from './progress.ts';
 import { DAY_MS } from '../virtual-time.ts';
@@ -53,7 +47,7 @@ export async function runScenarioFile(file: string, flags: RunFlags, shardWorker
   try {
     if (flags.mode === 'sim') await runSim(scenario, flags, outDir, shardWorkers);
     else await runDriveMode(scenario, flags, outDir, live?.metrics);
-    await writeRunReportOf(outDir, scenario);
+    await (await outputModules()).writeRunReportOf(outDir, scenario);
   } finally {
     await live?.finish(flags.metricsLingerS);
   }
@@ -68,13 +62,15 @@ async function runSim(scenario: Scenario, flags: RunFlags, outDir: string, shard
     eventsFile: flags.events ? join(outDir, 'events.ndjson') : undefined,
     onProgress: (done, total) => progress.update(done, total),
   });
-  // The study is drawn in this thread, beside the shards (or after the fleet), and Vega loaded after it,
-  // before the report: threads of the study's own would each cost their start-up and their own
+  const outputs = outputModules();
+  // The study is drawn in this thread, beside the shards (or after the fleet), then what the outputs need
+  // is loaded (preloadOutputs): threads of the study's own would each cost their start-up and their own
   // compilation of its hot code (a 125k run on two workers took 3.85 s of CPU with them, 3.72 without).
-  const study = timedStudy(scenario, 1).finally(preloadRenderer);
+  const study = outputs.then(({ timedStudy, preloadOutputs }) => timedStudy(scenario, 1).finally(preloadOutputs));
   // Awaited together, so that a failure of either is reported and none is left unhandled.
   const [result, { studies, verificationMs }] = await Promise.all([fleet, study]);
   progress.stop();
+  const { addVerificationStudy, buildSummary, buildPerf, writeOutputs } = await outputs;
   const summary = addVerificationStudy(scenario, buildSummary(scenario, 'sim', result.metrics), studies);
   const extra = flags.events ? [`events:  ${join(outDir, 'events.ndjson')} (${result.eventsWritten.toLocaleString('en-US')} events)`] : [];
   writeOutputs(outDir, summary, { ...buildPerf(result.metrics, result), verificationMs }, extra);
@@ -106,6 +102,7 @@ async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string,
       ),
   });
   progress.stop();
+  const { timedStudy, addVerificationStudy, buildSummary, buildPerf, writeOutputs } = await outputModules();
   const { studies, verificationMs } = await timedStudy(scenario, flags.workers);
   const summary = addVerificationStudy(scenario, buildSummary(scenario, 'drive', result.metrics, result.load), studies);
   const perf = { ...buildPerf(result.metrics, { wallMs: result.wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, workers: 1 }), verificationMs };
@@ -129,25 +126,9 @@ async function startMetrics(scenario: Scenario, flags: RunFlags): Promise<LiveDr
   }
 }
 
-/** The scenario's verification study and its wall time (`verificationMs` in perf.json). */
-async function timedStudy(scenario: Scenario, workers: number): Promise<{ studies: Map<string, ScoreStudy>; verificationMs: number }> {
-  const started = performance.now();
-  const studies = await drawStudies([scenario], workers);
-  return { studies, verificationMs: Math.round(performance.now() - started) };
-}
-
-function writeOutputs(outDir: string, summary: Summary, perf: Perf, extraLines: string[]): void {
-  writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(outDir, 'perf.json'), `${JSON.stringify(perf, null, 2)}\n`);
-  const lines = [
-    formatSummaryTables(summary, perf),
-    ...(summary.verification ? [formatStudyLine(summary.verification)] : []),
-    `summary: ${join(outDir, 'summary.json')}`,
-    ...extraLines,
-    ...(summary.verification ? [`verification digest ${summary.verification.digest}`] : []),
-    `digest ${summary.digest}`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+/** The study's, the summary's and the report's modules (run-outputs.ts), loaded once a sim run's fleet is under way. */
+function outputModules(): Promise<typeof RunOutputs> {
+  return import('./run-outputs.ts');
 }
 
 function prepareOutput(outDir: string): void {

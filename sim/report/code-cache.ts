@@ -10,9 +10,11 @@ import { cacheFolder, writeCacheFile } from '../../scenarios/common/cache-folder
  * V8 compiles the bundles' functions as the first charts call them; with the cache an earlier report
  * wrote, it takes them compiled (the `report` command: 0.82 s of CPU → 0.72 s). No output changes.
  *
- * A cache file is named by a hash of the script's source and of the Node version, since V8 checks
- * only the source's length; V8 refuses a cache from other flags or a damaged file, and the script
- * is then compiled as without one and its cache written afresh.
+ * A cache file is named by a hash of the script's source, the Node version and the process's flags,
+ * since V8 checks only the source's length; V8 refuses a cache made under other V8 flags (a run with
+ * --single-threaded, say) or a damaged file, and the script is then compiled as without one and its
+ * cache written afresh. Without the flags in the name, runs with and without such a flag took turns
+ * overwriting one cache, and each paid a cold compile and a new cache after its charts.
  */
 interface CachedScript {
   script: Script;
@@ -26,7 +28,7 @@ const scripts: CachedScript[] = [];
 /** Compiles `source` (from `filename`) with its code cache when there is a valid one. */
 export function compileWithCache(source: string, filename: string): Script {
   const folder = cacheFolder();
-  const file = folder && join(folder, `${createHash('sha256').update(process.version).update('\0').update(source).digest('hex').slice(0, 32)}.v8cache`);
+  const file = folder && join(folder, codeCacheName(source));
   let cachedData: Buffer | undefined;
   try {
     cachedData = file === undefined ? undefined : readFileSync(file);
@@ -36,6 +38,12 @@ export function compileWithCache(source: string, filename: string): Script {
   const script = new Script(source, { filename, cachedData });
   scripts.push({ script, file, stale: cachedData === undefined || script.cachedDataRejected === true });
   return script;
+}
+
+/** The cache file's name for `source` under `flags` (this process's: its command-line and NODE_OPTIONS flags). */
+export function codeCacheName(source: string, flags: readonly string[] = [...process.execArgv, process.env.NODE_OPTIONS ?? '']): string {
+  const hash = createHash('sha256').update(process.version).update('\0').update(flags.join('\0')).update('\0').update(source);
+  return `${hash.digest('hex').slice(0, 32)}.v8cache`;
 }
 
 /** Writes the cache of each script compiled without a valid one, now that it holds the functions the report ran. */
