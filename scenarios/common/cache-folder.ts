@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * This user's folder for caches of compiled code (the report's V8 code cache, the scenario validator's
- * generated code) in the system's temporary folder: a cache holds code that runs, so the folder is
- * used only when it belongs to this user and nobody else may write in it.
+ * This user's folder for caches (the report's V8 code cache, the scenario validator's generated code,
+ * parsed and validated scenarios) in the system's temporary folder: a cache holds code that runs, so
+ * the folder is used only when it belongs to this user and nobody else may write in it.
  */
 export function cacheFolder(): string | undefined {
   const uid = process.getuid?.();
@@ -18,6 +19,11 @@ export function cacheFolder(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A cache file's name: a hash of everything its content depends on (`inputs`), then `extension`. */
+export function cacheFileName(inputs: string, extension: string): string {
+  return `${createHash('sha256').update(inputs).digest('hex').slice(0, 32)}.${extension}`;
 }
 
 /**

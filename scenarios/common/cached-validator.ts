@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { cacheFolder, writeCacheFile } from './cache-folder.ts';
+import { cacheFileName, cacheFolder, writeCacheFile } from './cache-folder.ts';
 import type { Ajv, Options, ValidateFunction } from 'ajv';
 
 const require = createRequire(import.meta.url);
@@ -14,9 +13,8 @@ const require = createRequire(import.meta.url);
  * validator is the same code either way, so it fills the same defaults and reports the same errors.
  */
 export function compileCached(schema: object, options: Options): ValidateFunction {
-  const key = createHash('sha256').update(validatorInputs(schema, options)).digest('hex').slice(0, 32);
   const folder = cacheFolder();
-  const file = folder && join(folder, `${key}.ajv.cjs`);
+  const file = folder && join(folder, cacheFileName(validatorInputs(schema, options), 'ajv.cjs'));
   if (file !== undefined) {
     try {
       return loadStandalone(readFileSync(file, 'utf8'));

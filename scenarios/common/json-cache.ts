@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheFolder, writeCacheFile } from './cache-folder.ts';
+import { cacheFileName, cacheFolder, writeCacheFile } from './cache-folder.ts';
 
 /**
  * Results of pure functions kept as JSON in this user's cache folder, named by a hash of everything the
@@ -18,7 +17,7 @@ export interface JsonCache {
 
 export function jsonCache(kind: string, inputs: string): JsonCache {
   const folder = cacheFolder();
-  const file = folder && join(folder, `${createHash('sha256').update(inputs).digest('hex').slice(0, 32)}.${kind}.json`);
+  const file = folder && join(folder, cacheFileName(inputs, `${kind}.json`));
   return {
     read: () => {
       if (file === undefined) return undefined;

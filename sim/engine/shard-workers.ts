@@ -27,10 +27,6 @@ export class ShardWorkers {
     this.idle = Array.from({ length: count }, () => moduleWorker(WORKER_ENTRY));
   }
 
-  get available(): number {
-    return this.idle.length;
-  }
-
   /** Simulates one shard in an idle worker, which exits once it has posted the result. */
   run(work: ShardWork, onProgress: (done: number) => void): Promise<ShardResult> {
     const worker = this.idle.pop();

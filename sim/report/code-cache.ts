@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
-import { cacheFolder, writeCacheFile } from '../../scenarios/common/cache-folder.ts';
+import { cacheFileName, cacheFolder, writeCacheFile } from '../../scenarios/common/cache-folder.ts';
 
 /**
  * V8's code cache for the large scripts the report evaluates (Vega's bundles), kept in this user's
@@ -42,8 +41,7 @@ export function compileWithCache(source: string, filename: string): Script {
 
 /** The cache file's name for `source` under `flags` (this process's: its command-line and NODE_OPTIONS flags). */
 export function codeCacheName(source: string, flags: readonly string[] = [...process.execArgv, process.env.NODE_OPTIONS ?? '']): string {
-  const hash = createHash('sha256').update(process.version).update('\0').update(flags.join('\0')).update('\0').update(source);
-  return `${hash.digest('hex').slice(0, 32)}.v8cache`;
+  return cacheFileName(`${process.version}\0${flags.join('\0')}\0${source}`, 'v8cache');
 }
 
 /** Writes the cache of each script compiled without a valid one, now that it holds the functions the report ran. */
