@@ -2,7 +2,7 @@ import { InProcessBackend } from '../backends/in-process.ts';
 import type { MetricsData } from '../metrics/shard-metrics.ts';
 import { EventRecorder } from './event-log.ts';
 import { createFleet } from './fleet.ts';
-import { widenInliningBudget } from './inlining-budget.ts';
+import { widenInliningBudgetFor } from './inlining-budget.ts';
 import type { CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
@@ -32,7 +32,7 @@ export interface ShardHooks {
 }
 
 export function simulateShard(scenario: Scenario, spec: ShardSpec, hooks: ShardHooks = {}): ShardResult {
-  widenInliningBudget();
+  widenInliningBudgetFor(spec.size * scenario.days);
   const { onProgress, onAttempt } = hooks;
   const events = spec.eventsDirectory === undefined ? undefined : new EventRecorder(spec.eventsDirectory, spec.shardIndex, Date.parse(`${scenario.startDate}T00:00:00Z`));
   const { population, shocks, metrics, caseloads, runLife } = createFleet(scenario, spec, { events });
