@@ -5,6 +5,7 @@ import { count, hours, rateWithInterval } from './chart-helpers.ts';
 import { htmlPage, type RenderedChart } from './html-page.ts';
 import { renderSvg } from './render-svg.ts';
 import { saveCodeCaches } from './code-cache.ts';
+import { withRareOptimization } from './chart-tiering.ts';
 import { runCharts } from './run-charts.ts';
 import { studyHeadlineRows } from './study-rows.ts';
 import type { RunThresholds } from './det-chart.ts';
@@ -48,7 +49,9 @@ export async function buildRunReport(summary: Summary, options: RunReportOptions
 
 export async function renderCharts(definitions: readonly ChartDefinition[]): Promise<RenderedChart[]> {
   const rendered: RenderedChart[] = [];
-  for (const chart of definitions) rendered.push({ id: chart.id, title: chart.title, guide: chart.guide, svg: await renderSvg(chart.spec, chart.id) });
+  await withRareOptimization(async () => {
+    for (const chart of definitions) rendered.push({ id: chart.id, title: chart.title, guide: chart.guide, svg: await renderSvg(chart.spec, chart.id) });
+  });
   saveCodeCaches();
   return rendered;
 }
