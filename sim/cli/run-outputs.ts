@@ -16,6 +16,7 @@ import type { Scenario } from '../../scenarios/index.ts';
 export { buildPerf, buildSummary } from '../metrics/summary.ts';
 export { addVerificationStudy } from '../verification/study-summary.ts';
 export { writeRunReportOf } from '../report/run-report.ts';
+export { withRareOptimization } from '../report/rare-optimization.ts';
 
 /**
  * Loads, before the fleet's figures exist, what writing them will need: Vega for the report, and ICU's

@@ -70,10 +70,12 @@ async function runSim(scenario: Scenario, flags: RunFlags, outDir: string, shard
   // Awaited together, so that a failure of either is reported and none is left unhandled.
   const [result, { studies, verificationMs }] = await Promise.all([fleet, study]);
   progress.stop();
-  const { addVerificationStudy, buildSummary, buildPerf, writeOutputs } = await outputs;
-  const summary = addVerificationStudy(scenario, buildSummary(scenario, 'sim', result.metrics), studies);
-  const extra = flags.events ? [`events:  ${join(outDir, 'events.ndjson')} (${result.eventsWritten.toLocaleString('en-US')} events)`] : [];
-  writeOutputs(outDir, summary, { ...buildPerf(result.metrics, result), verificationMs }, extra);
+  const { addVerificationStudy, buildSummary, buildPerf, writeOutputs, withRareOptimization } = await outputs;
+  await withRareOptimization(async () => {
+    const summary = addVerificationStudy(scenario, buildSummary(scenario, 'sim', result.metrics), studies);
+    const extra = flags.events ? [`events:  ${join(outDir, 'events.ndjson')} (${result.eventsWritten.toLocaleString('en-US')} events)`] : [];
+    writeOutputs(outDir, summary, { ...buildPerf(result.metrics, result), verificationMs }, extra);
+  });
 }
 
 async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string, metricsSink?: DriveMetricsSink): Promise<void> {

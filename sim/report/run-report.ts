@@ -5,7 +5,7 @@ import { count, hours, rateWithInterval } from './chart-helpers.ts';
 import { htmlPage, type RenderedChart } from './html-page.ts';
 import { renderSvg } from './render-svg.ts';
 import { saveCodeCaches } from './code-cache.ts';
-import { withRareOptimization } from './chart-tiering.ts';
+import { withRareOptimization } from './rare-optimization.ts';
 import { runCharts } from './run-charts.ts';
 import { studyHeadlineRows } from './study-rows.ts';
 import type { RunThresholds } from './det-chart.ts';

@@ -1,9 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { V8_INTERRUPT_BUDGET, withRareOptimization } from '../../../sim/report/chart-tiering.ts';
+import { V8_INTERRUPT_BUDGET, withRareOptimization } from '../../../sim/report/rare-optimization.ts';
 import { v8FlagHash } from '../../../sim/report/code-cache.ts';
 
-describe('charts drawn with rare optimization', () => {
+describe('warm code run with rare optimization', () => {
   it("names V8's own interrupt budget, so that restoring it restores V8's flags", () => {
     const before = v8FlagHash();
     setFlagsFromString(`--interrupt-budget=${V8_INTERRUPT_BUDGET}`);
