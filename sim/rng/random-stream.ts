@@ -17,7 +17,8 @@ export class RandomStream {
   private s0 = Number.NaN;
   private s1 = Number.NaN;
   private s2 = Number.NaN;
-  private c = 1;
+  /** The carry, an integer kept as a double (set to 1 when seeded). */
+  private c = Number.NaN;
   private spareNormal = Number.NaN;
 
   /** The stream of `key`, or (with `passes`) of a key that left Mash in the states `passes[at…at + 2]` after its three passes (see NumberedStreams). */
@@ -36,16 +37,23 @@ export class RandomStream {
     this.s0 = fractionAbove(OUTPUT_AFTER_ONE_SPACE - mashOutput(first));
     this.s1 = fractionAbove(OUTPUT_AFTER_TWO_SPACES - mashOutput(second));
     this.s2 = fractionAbove(OUTPUT_AFTER_SPACES - mashOutput(third));
+    this.c = 1;
   }
 
   /** Uniform on [0, 1). */
   uniform(): number {
     this.draws++;
-    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
+    const scaled = 2091639 * this.s0;
+    const t = scaled + this.c * 2.3283064365386963e-10; // 2^-32
     this.s0 = this.s1;
     this.s1 = this.s2;
-    this.c = t | 0;
-    return (this.s2 = t - this.c);
+    // Alea's carry is t | 0, that is floor(t) (0 ≤ t < 2^21). The carry's part of t is below 2^-11,
+    // so unless `scaled` lies within 10^-3 under an integer, floor(t) = floor(scaled), which does not
+    // wait for the previous carry: draws in a row no longer form one long chain of dependent steps.
+    const whole = Math.floor(scaled);
+    const c = scaled - whole < CARRY_CANNOT_CROSS ? whole : Math.floor(t);
+    this.c = c;
+    return (this.s2 = t - c);
   }
 
   bernoulli(probability: number): boolean {
@@ -64,6 +72,14 @@ export class RandomStream {
       this.spareNormal = Number.NaN;
       return spare;
     }
+    return this.normalPair();
+  }
+
+  /**
+   * A new pair of normals: returns the first and keeps the second. Apart from normal() so that normal
+   * stays small: inlined into its many callers, it leaves their inlining budget to their own steps.
+   */
+  private normalPair(): number {
     let u: number;
     let v: number;
     let s: number;
@@ -123,6 +139,9 @@ export class RandomStream {
     return index;
   }
 }
+
+/** Below this fractional part of 2091639·s0, adding the carry's part of t (< 2^-11) cannot reach the next integer. */
+const CARRY_CANNOT_CROSS = 0.999;
 
 const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER).length;
 const DIGIT_ZERO = 48;
