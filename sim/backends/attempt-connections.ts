@@ -11,6 +11,8 @@ const DEFAULT_KEEP_ALIVE_MS = 60_000;
 const KEEP_ALIVE_MARGIN_MS = 1_000;
 /** Timeouts are checked this many times per timeout period. */
 const TIMEOUT_CHECKS = 4;
+/** The buffer plain-TCP connections read into, shared (reads run one at a time on the event loop); an answer is read whole long before it fills it. */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 interface Post {
   /** The request's bytes, head and body, written at once: one write, one packet. */
@@ -44,6 +46,7 @@ export class AttemptConnections {
   private readonly timeoutCheck: NodeJS.Timeout;
   private readonly busy = new Set<Connection>();
   private closed: (() => void) | undefined;
+  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
 
   constructor(
     private readonly origin: URL,
@@ -85,11 +88,15 @@ export class AttemptConnections {
   private connect(): Connection {
     const port = Number(this.origin.port) || (this.origin.protocol === 'https:' ? 443 : 80);
     const host = this.origin.hostname.replace(/^\[(.*)\]$/, '$1');
-    const socket = this.origin.protocol === 'https:' ? tlsConnect({ host, port, servername: host }) : tcpConnect({ host, port });
+    // Plain TCP reads into one buffer, bypassing the stream's Buffer and 'data' event per read; the parser copies what it keeps.
+    const read = (chunk: Buffer) => this.read(connection, chunk);
+    const socket =
+      this.origin.protocol === 'https:'
+        ? tlsConnect({ host, port, servername: host }).on('data', read)
+        : tcpConnect({ host, port, onread: { buffer: this.readBuffer, callback: (bytes: number) => (read(this.readBuffer.subarray(0, bytes)), true) } });
     socket.setNoDelay(true);
     const connection: Connection = { socket, parser: new Http1ReplyParser(), post: undefined, progressAt: 0, reusableUntil: 0 };
     this.open++;
-    socket.on('data', (chunk: Buffer) => this.read(connection, chunk));
     socket.on('end', () => this.finish(connection, connection.parser.end()));
     socket.on('error', () => {});
     socket.on('close', () => this.closeConnection(connection));

@@ -33,11 +33,15 @@ interface Head {
 export class Http1ReplyParser {
   private pending: Buffer | undefined;
 
-  /** The response these bytes complete, undefined while it is incomplete, MALFORMED when they cannot be one. */
+  /**
+   * The response these bytes complete, undefined while it is incomplete, MALFORMED when they cannot be
+   * one. `chunk` may be a read buffer that is reused: the bytes kept are copied, and a reply's body is
+   * valid only until the next read.
+   */
   feed(chunk: Buffer): Http1Reply | undefined | typeof MALFORMED {
     const bytes = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
     const result = parseReply(bytes, false);
-    this.pending = result === undefined ? bytes : undefined;
+    this.pending = result !== undefined ? undefined : bytes === chunk ? Buffer.from(chunk) : bytes;
     return result;
   }
 
