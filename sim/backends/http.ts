@@ -102,15 +102,14 @@ export class HttpBackend {
     }
   }
 
-  async submit(request: AttemptRequest): Promise<HttpAttemptResponse> {
+  submit(request: AttemptRequest): Promise<HttpAttemptResponse> {
     const { path, body } = attemptRequest(request.participantId, request.attempt, request.sample, request.location);
-    const reply = await this.postAttempt(path, body, request.token);
-    return 'failure' in reply ? reply.failure : interpretAttemptReply(reply.status, reply.body);
+    return this.attempts.post(path, body, request.token, attemptResponse);
   }
 
   /** Sends a check-in request already built (attempt-request.ts): the answer as it came, or the failure that meant no answer. */
   postAttempt(path: string, body: string, token: string): Promise<AttemptReply> {
-    return this.attempts.post(path, body, token);
+    return this.attempts.post(path, body, token, (reply) => reply);
   }
 
   async close(): Promise<void> {
@@ -129,6 +128,10 @@ export class HttpBackend {
     });
     return { status: response.statusCode, body: parseReplyBody(await response.body.text()) };
   }
+}
+
+function attemptResponse(reply: AttemptReply): HttpAttemptResponse {
+  return 'failure' in reply ? reply.failure : interpretAttemptReply(reply.status, reply.body);
 }
 
 /** What an attempt's HTTP answer means to the participant, and to the load report. */

@@ -4,7 +4,7 @@ export interface Http1Reply {
   body: Buffer;
   keepAlive: boolean;
   /** The server's `keep-alive: timeout=N` hint in ms, when it gave one. */
-  keepAliveHintMs?: number;
+  keepAliveHintMs: number | undefined;
 }
 
 /** What `feed` and `end` return when the bytes are not an HTTP/1.x response (the connection must close). */
@@ -13,7 +13,6 @@ export const MALFORMED = 'malformed';
 const HEAD_END = Buffer.from('\r\n\r\n');
 const CRLF = Buffer.from('\r\n');
 const MAX_HEAD_BYTES = 64 * 1024;
-const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: |$)/;
 const HEX_SIZE = /^[0-9a-fA-F]+$/;
 
 interface Head {
@@ -22,7 +21,7 @@ interface Head {
   framing: 'length' | 'chunked' | 'close';
   length: number;
   keepAlive: boolean;
-  keepAliveHintMs?: number;
+  keepAliveHintMs: number | undefined;
 }
 
 /**
@@ -65,42 +64,65 @@ function parseReply(bytes: Buffer, ended: boolean): Http1Reply | undefined | typ
     }
     const body = head.framing === 'length' ? lengthBody(bytes, head) : head.framing === 'chunked' ? chunkedBody(bytes, head.bodyStart) : ended ? bytes.subarray(head.bodyStart) : undefined;
     if (body === undefined || body === MALFORMED) return body;
-    return { status: head.status, body, keepAlive: head.keepAlive, ...(head.keepAliveHintMs !== undefined && { keepAliveHintMs: head.keepAliveHintMs }) };
+    return { status: head.status, body, keepAlive: head.keepAlive, keepAliveHintMs: head.keepAliveHintMs };
   }
 }
 
+/**
+ * The head's fields by hand on one latin1 string of it: split, regular expressions and lowercased
+ * copies per line made the head cost more than the JSON body after it.
+ */
 function parseHead(bytes: Buffer, offset: number): Head | undefined | typeof MALFORMED {
   const end = bytes.indexOf(HEAD_END, offset);
   if (end < 0) return bytes.length - offset > MAX_HEAD_BYTES ? MALFORMED : undefined;
-  const lines = bytes.toString('latin1', offset, end).split('\r\n');
-  const status = STATUS_LINE.exec(lines[0]!);
-  if (!status) return MALFORMED;
-  const head: Head = { status: Number(status[1]), bodyStart: end + HEAD_END.length, framing: 'close', length: 0, keepAlive: lines[0]!.startsWith('HTTP/1.1') };
-  for (let index = 1; index < lines.length; index++) {
-    const line = lines[index]!;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return MALFORMED;
-    const name = line.slice(0, colon).toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (name === 'content-length') {
+  // Up to the first CRLF of the blank line, so that every line, the last included, ends in CRLF.
+  const text = bytes.toString('latin1', offset, end + CRLF.length);
+  const statusEnd = text.indexOf('\r\n');
+  if (!isStatusLine(text, statusEnd)) return MALFORMED;
+  const head: Head = { status: Number(text.slice(9, 12)), bodyStart: end + HEAD_END.length, framing: 'close', length: 0, keepAlive: text.charCodeAt(7) === 0x31, keepAliveHintMs: undefined };
+  for (let start = statusEnd + CRLF.length; start < text.length; ) {
+    const lineEnd = text.indexOf('\r\n', start);
+    const colon = text.indexOf(':', start);
+    if (colon <= start || colon > lineEnd) return MALFORMED;
+    if (isName(text, start, colon, 'content-length')) {
+      const value = text.slice(colon + 1, lineEnd).trim();
       if (!/^\d+$/.test(value) || (head.framing === 'length' && Number(value) !== head.length)) return MALFORMED;
       if (head.framing !== 'chunked') head.framing = 'length';
       head.length = Number(value);
-    } else if (name === 'transfer-encoding') {
-      if (!value.toLowerCase().endsWith('chunked')) return MALFORMED;
+    } else if (isName(text, start, colon, 'transfer-encoding')) {
+      if (!text.slice(colon + 1, lineEnd).trim().toLowerCase().endsWith('chunked')) return MALFORMED;
       head.framing = 'chunked';
-    } else if (name === 'connection') {
-      const tokens = value.toLowerCase().split(',').map((token: string) => token.trim());
+    } else if (isName(text, start, colon, 'connection')) {
+      const tokens = text.slice(colon + 1, lineEnd).toLowerCase().split(',').map((token: string) => token.trim());
       if (tokens.includes('close')) head.keepAlive = false;
       else if (tokens.includes('keep-alive')) head.keepAlive = true;
-    } else if (name === 'keep-alive') {
-      const timeout = /(?:^|[,\s])timeout=(\d+)/i.exec(value);
+    } else if (isName(text, start, colon, 'keep-alive')) {
+      const timeout = /(?:^|[,\s])timeout=(\d+)/i.exec(text.slice(colon + 1, lineEnd));
       if (timeout) head.keepAliveHintMs = Number(timeout[1]) * 1000;
     }
+    start = lineEnd + CRLF.length;
   }
   if (head.status === 204 || head.status === 304) Object.assign(head, { framing: 'length', length: 0 });
   if (head.framing === 'close') head.keepAlive = false;
   return head;
+}
+
+/** `HTTP/1.0` or `HTTP/1.1`, a space, three digits, then the end or a space and a reason. */
+function isStatusLine(text: string, lineEnd: number): boolean {
+  if (!text.startsWith('HTTP/1.') || (text[7] !== '0' && text[7] !== '1') || text[8] !== ' ') return false;
+  for (let index = 9; index < 12; index++) if (!(text.charCodeAt(index) >= 0x30 && text.charCodeAt(index) <= 0x39)) return false;
+  return lineEnd === 12 || (lineEnd > 12 && text[12] === ' ');
+}
+
+/** Whether text[start, colon) is `name` (lowercase letters and dashes), ignoring the case of letters. */
+function isName(text: string, start: number, colon: number, name: string): boolean {
+  if (colon - start !== name.length) return false;
+  for (let index = 0; index < name.length; index++) {
+    const code = text.charCodeAt(start + index);
+    const expected = name.charCodeAt(index);
+    if (code !== expected && !(code >= 0x41 && code <= 0x5a && (code | 0x20) === expected)) return false;
+  }
+  return true;
 }
 
 function lengthBody(bytes: Buffer, head: Head): Buffer | undefined | typeof MALFORMED {

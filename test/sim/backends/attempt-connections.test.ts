@@ -25,11 +25,13 @@ async function serve(delayMs: number, keepAliveTimeoutMs: number): Promise<{ url
   return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), accepted: () => accepted };
 }
 
+const post = (target: AttemptConnections) => target.post('/v1/x', '{}', 't', (reply) => reply);
+
 describe('the check-in connections', () => {
   it('queue requests beyond their number, in order, and answer all of them over that many connections', async () => {
     const { url, accepted } = await serve(20, 5_000);
     connections = new AttemptConnections(url, 2, 1_000);
-    const replies = await Promise.all(Array.from({ length: 6 }, () => connections!.post('/v1/x', '{}', 't')));
+    const replies = await Promise.all(Array.from({ length: 6 }, () => post(connections!)));
     expect(replies.map((reply) => 'status' in reply && reply.status)).toEqual(Array(6).fill(201));
     expect(replies.map((reply) => 'status' in reply && (reply.body as { n: number }).n).sort()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(accepted()).toBe(2);
@@ -38,11 +40,11 @@ describe('the check-in connections', () => {
   it("reuse an idle connection within the server's keep-alive hint, less a second, and open a new one after it", async () => {
     const { url, accepted } = await serve(0, 2_000);
     connections = new AttemptConnections(url, 4, 1_000);
-    await connections.post('/v1/x', '{}', 't');
-    await connections.post('/v1/x', '{}', 't');
+    await post(connections);
+    await post(connections);
     expect(accepted()).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(await connections.post('/v1/x', '{}', 't')).toMatchObject({ status: 201 });
+    expect(await post(connections)).toMatchObject({ status: 201 });
     expect(accepted()).toBe(2);
   });
 });
