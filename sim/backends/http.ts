@@ -30,6 +30,7 @@ export interface AttemptRequest {
   attempt: CheckInAttempt;
   participantId: string;
   token: string;
+  /** Read (encoded into the body) before `submit` returns: the caller may reuse it for the next request. */
   sample: ArrayLike<number>;
   location?: { lat: number; lon: number; accuracyM: number };
 }
