@@ -69,7 +69,6 @@ export class AttemptConnections {
 
   /** Resolves once the requests sent and queued are answered and every connection is closed. */
   close(): Promise<void> {
-    clearInterval(this.timeoutCheck);
     return new Promise((resolve) => {
       this.closed = resolve;
       for (const connection of this.idle.splice(0)) connection.socket.destroy();
@@ -176,6 +175,10 @@ export class AttemptConnections {
   }
 
   private resolveClosed(): void {
-    if (this.closed && this.open === 0 && this.queueStart === this.queue.length) this.closed();
+    if (this.closed && this.open === 0 && this.queueStart === this.queue.length) {
+      // Only now: a request still unanswered at close() ends by its timeout.
+      clearInterval(this.timeoutCheck);
+      this.closed();
+    }
   }
 }

@@ -47,4 +47,14 @@ describe('the check-in connections', () => {
     expect(await post(connections)).toMatchObject({ status: 201 });
     expect(accepted()).toBe(2);
   });
+
+  it('close once every request sent is answered, one that never is by its timeout', async () => {
+    server = createServer(() => {});
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const target = new AttemptConnections(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), 2, 200);
+    const unanswered = post(target);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await target.close();
+    expect(await unanswered).toEqual({ failure: { outcome: 'server_error', errorKind: 'timeout' } });
+  });
 });
