@@ -1,10 +1,12 @@
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import type { AttemptResponse, CheckInAttempt } from './backend.ts';
 import type { WindowKind } from '../../server-stub/policy/index.ts';
 import type { Judgement } from '../../scenarios/vocabulary.ts';
 import { DriveError } from './drive-errors.ts';
 import type { PersonalRecord } from '../../server-stub/personal-record.ts';
 import { attemptRequest } from './attempt-request.ts';
+import { AttemptConnections } from './attempt-connections.ts';
+import { parseReplyBody } from './reply-body.ts';
 import { JUDGEMENTS } from '../../scenarios/vocabulary.ts';
 
 /** One participant as the server enrols it. */
@@ -28,6 +30,7 @@ export interface AttemptRequest {
   attempt: CheckInAttempt;
   participantId: string;
   token: string;
+  /** Read (encoded into the body) before `submit` returns: the caller may reuse it for the next request. */
   sample: ArrayLike<number>;
   location?: { lat: number; lon: number; accuracyM: number };
 }
@@ -46,13 +49,15 @@ export interface HttpBackendOptions {
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
- * The check-in API over HTTP (undici pool: keep-alive, a fixed number of connections). Speaks the
+ * The check-in API over HTTP (keep-alive, a fixed number of connections: check-ins on attempt-connections.ts,
+ * the rest through an undici pool). Speaks the
  * reference server's published API (server-stub/openapi.json), so it drives any compatible server.
  * Failures never throw: each becomes an AttemptResponse the participant's life reacts to, and an
  * error kind the load report counts.
  */
 export class HttpBackend {
   private readonly pool: Pool;
+  private readonly attempts: AttemptConnections;
   private readonly officerHeaders: Record<string, string>;
 
   constructor(
@@ -61,6 +66,7 @@ export class HttpBackend {
     private readonly options: HttpBackendOptions,
   ) {
     this.pool = new Pool(origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+    this.attempts = new AttemptConnections(new URL(origin), options.connections, options.requestTimeoutMs);
     this.officerHeaders = { ...JSON_HEADERS, authorization: `Bearer ${officerToken}` };
   }
 
@@ -97,35 +103,18 @@ export class HttpBackend {
     }
   }
 
-  async submit(request: AttemptRequest): Promise<HttpAttemptResponse> {
+  submit(request: AttemptRequest): Promise<HttpAttemptResponse> {
     const { path, body } = attemptRequest(request.participantId, request.attempt, request.sample, request.location);
-    const reply = await this.postAttempt(path, body, request.token);
-    return 'failure' in reply ? reply.failure : interpretAttemptReply(reply.status, reply.body);
+    return this.attempts.post(path, body, request.token, attemptResponse);
   }
 
-  /**
-   * Sends a check-in request already built (attempt-request.ts): the answer as it came, or the failure
-   * that meant no answer. Dispatched with a handler that collects the answer's bytes, rather than by
-   * `request`, which wraps every answer in a stream: this is the driver's hottest path.
-   */
+  /** Sends a check-in request already built (attempt-request.ts): the answer as it came, or the failure that meant no answer. */
   postAttempt(path: string, body: string, token: string): Promise<AttemptReply> {
-    return new Promise((resolve) => {
-      this.pool.dispatch(
-        {
-          method: 'POST',
-          path,
-          headers: ['content-type', 'application/json', 'authorization', `Bearer ${token}`],
-          body,
-          headersTimeout: this.options.requestTimeoutMs,
-          bodyTimeout: this.options.requestTimeoutMs,
-        },
-        new ReplyCollector(resolve),
-      );
-    });
+    return this.attempts.post(path, body, token, (reply) => reply);
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all([this.attempts.close(), this.pool.close()]);
   }
 
   /** `payload` is sent as JSON; a string is sent as it is (already JSON). */
@@ -142,43 +131,8 @@ export class HttpBackend {
   }
 }
 
-/** Collects one answer's status and bytes; settles with the reply, or with the failure that left none. */
-class ReplyCollector implements Dispatcher.DispatchHandler {
-  private status = 0;
-  private readonly chunks: Buffer[] = [];
-
-  constructor(private readonly settle: (reply: AttemptReply) => void) {}
-
-  // Declared so that undici takes this for a handler of its current interface: without it, undici
-  // would call the deprecated onHeaders/onData/onComplete instead of the methods below.
-  onRequestStart(): void {}
-
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
-    this.status = statusCode;
-  }
-
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.chunks.push(chunk);
-  }
-
-  onResponseEnd(): void {
-    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.settle({ status: this.status, body: parseReplyBody(bytes.toString('utf8')) });
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    const timeout = error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
-    this.settle({ failure: { outcome: 'server_error', errorKind: timeout ? 'timeout' : 'connection' } });
-  }
-}
-
-function parseReplyBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { unparsable: text };
-  }
+function attemptResponse(reply: AttemptReply): HttpAttemptResponse {
+  return 'failure' in reply ? reply.failure : interpretAttemptReply(reply.status, reply.body);
 }
 
 /** What an attempt's HTTP answer means to the participant, and to the load report. */

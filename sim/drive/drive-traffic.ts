@@ -38,9 +38,13 @@ export interface DriveTrafficParts {
  */
 export class DriveTraffic {
   private readonly bases = new Map<number, SampleBasis>();
+  /** Each attempt's sample vector, reused: `submit` encodes it before it returns. */
+  private readonly sample: Float64Array;
   private stopped = false;
 
-  constructor(private readonly parts: DriveTrafficParts) {}
+  constructor(private readonly parts: DriveTrafficParts) {
+    this.sample = new Float64Array(parts.scenario.biometrics.dimension);
+  }
 
   /** Registrations of the windows in batches, each due REGISTRATION_LEAD_MS before its first window opens; then the lives' first attempts. */
   scheduleStart(windows: readonly FleetWindow[], firstAttempts: readonly (CheckInAttempt | undefined)[]): void {
@@ -86,7 +90,7 @@ export class DriveTraffic {
       attempt,
       participantId: participantIdOf(participant),
       token: tokens[row]!,
-      sample: this.basisOf(row).vectorFor(attempt.sample),
+      sample: this.basisOf(row).vectorFor(attempt.sample, this.sample),
       location: attempt.modality === 'face' ? syntheticLocation(scenario.seed, participant, lives.fleet.population.timeZone[row]!) : undefined,
     };
     const answered = backend.submit(request).then((response) => {

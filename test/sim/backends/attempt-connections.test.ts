@@ -1,0 +1,60 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AttemptConnections } from '../../../sim/backends/attempt-connections.ts';
+
+let server: Server | undefined;
+let connections: AttemptConnections | undefined;
+
+afterEach(async () => {
+  await connections?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  server = connections = undefined;
+});
+
+/** A server that answers each request with its number after `delayMs`, counting the connections it accepted. */
+async function serve(delayMs: number, keepAliveTimeoutMs: number): Promise<{ url: URL; accepted: () => number }> {
+  let answered = 0;
+  let accepted = 0;
+  server = createServer({ keepAliveTimeout: keepAliveTimeoutMs }, (request, response) => {
+    request.resume().on('end', () => setTimeout(() => response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ n: ++answered })), delayMs));
+  });
+  server.on('connection', () => accepted++);
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), accepted: () => accepted };
+}
+
+const post = (target: AttemptConnections) => target.post('/v1/x', '{}', 't', (reply) => reply);
+
+describe('the check-in connections', () => {
+  it('queue requests beyond their number, in order, and answer all of them over that many connections', async () => {
+    const { url, accepted } = await serve(20, 5_000);
+    connections = new AttemptConnections(url, 2, 1_000);
+    const replies = await Promise.all(Array.from({ length: 6 }, () => post(connections!)));
+    expect(replies.map((reply) => 'status' in reply && reply.status)).toEqual(Array(6).fill(201));
+    expect(replies.map((reply) => 'status' in reply && (reply.body as { n: number }).n).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(accepted()).toBe(2);
+  });
+
+  it("reuse an idle connection within the server's keep-alive hint, less a second, and open a new one after it", async () => {
+    const { url, accepted } = await serve(0, 2_000);
+    connections = new AttemptConnections(url, 4, 1_000);
+    await post(connections);
+    await post(connections);
+    expect(accepted()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await post(connections)).toMatchObject({ status: 201 });
+    expect(accepted()).toBe(2);
+  });
+
+  it('close once every request sent is answered, one that never is by its timeout', async () => {
+    server = createServer(() => {});
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const target = new AttemptConnections(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), 2, 200);
+    const unanswered = post(target);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await target.close();
+    expect(await unanswered).toEqual({ failure: { outcome: 'server_error', errorKind: 'timeout' } });
+  });
+});
