@@ -1,6 +1,6 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { Http1ReplyParser, MALFORMED, type Http1Reply } from './http1-reply-parser.ts';
 import type { AttemptReply } from './http.ts';
 import { parseReplyBody } from './reply-body.ts';
@@ -52,6 +52,8 @@ export class AttemptConnections {
     private readonly origin: URL,
     private readonly connections: number,
     private readonly timeoutMs: number,
+    /** For an https origin: what to trust beyond the system's certificate authorities (tests give their own). */
+    private readonly trust: Pick<ConnectionOptions, 'ca'> = {},
   ) {
     this.timeoutCheck = setInterval(() => this.failTimedOut(), Math.max(1, timeoutMs / TIMEOUT_CHECKS)).unref();
   }
@@ -92,7 +94,7 @@ export class AttemptConnections {
     const read = (chunk: Buffer) => this.read(connection, chunk);
     const socket =
       this.origin.protocol === 'https:'
-        ? tlsConnect({ host, port, servername: host }).on('data', read)
+        ? tlsConnect({ host, port, servername: host, ...this.trust }).on('data', read)
         : tcpConnect({ host, port, onread: { buffer: this.readBuffer, callback: (bytes: number) => (read(this.readBuffer.subarray(0, bytes)), true) } });
     socket.setNoDelay(true);
     const connection: Connection = { socket, parser: new Http1ReplyParser(), post: undefined, progressAt: 0, reusableUntil: 0 };

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AttemptConnections } from '../../../sim/backends/attempt-connections.ts';
 
 let server: Server | undefined;
+const tlsFile = (name: string) => readFileSync(new URL(`./tls/${name}`, import.meta.url));
 let connections: AttemptConnections | undefined;
 
 afterEach(async () => {
@@ -56,5 +59,19 @@ describe('the check-in connections', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await target.close();
     expect(await unanswered).toEqual({ failure: { outcome: 'server_error', errorKind: 'timeout' } });
+  });
+
+  it('speak https to an https origin, trusting only certificates they can verify', async () => {
+    const cert = tlsFile('localhost-cert.pem');
+    server = createTlsServer({ cert, key: tlsFile('localhost-key.pem') }, (request, response) => {
+      request.resume().on('end', () => response.writeHead(201, { 'content-type': 'application/json' }).end('{"n":1}'));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const untrusting = new AttemptConnections(url, 1, 1_000);
+    expect(await post(untrusting)).toEqual({ failure: { outcome: 'server_error', errorKind: 'connection' } });
+    await untrusting.close();
+    connections = new AttemptConnections(url, 1, 1_000, { ca: cert });
+    expect(await post(connections)).toEqual({ status: 201, body: { n: 1 } });
   });
 });
