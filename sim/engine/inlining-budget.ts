@@ -4,10 +4,14 @@ import { setFlagsFromString } from 'node:v8';
  * Bytecode V8 may inline into one optimized function, in all (its default is 920). A life's hot loop
  * (runLife: the life's steps, the in-process server, the metrics) calls more than that, so the
  * attempt, the window's close and the server's small helpers stayed calls, each passing the life's
- * state through memory; with 2000 they inline. Larger budgets save little more per participant and
- * cost more compilation than a small run gains.
+ * state through memory. With 2000 they inlined, but which of the smaller steps (drawing a sample, the
+ * response delay, the gamma draw) still fitted depended on the call counts V8 had seen when it
+ * optimized, that is on the seed and on timing: 10M × 30 d took 29.6 s with seed 1 and 33–41 s with
+ * seed 42, whose profile showed those three as calls. With 4000 every one of them fits: seed 42 29.8
+ * and 30.3 s against 33.3 and 34.3 at 2000, seed 1 28.0 s (single runs, alternated); 1M × 30 d 0.963×
+ * the wall time of 2000 (4 interleaved rounds); 6000 gains nothing more.
  */
-const WIDE_INLINING_BUDGET = 2000;
+const WIDE_INLINING_BUDGET = 4000;
 
 /**
  * The participant-days of a shard from which the wide budget pays: it makes every life faster but
