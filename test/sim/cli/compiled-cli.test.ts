@@ -47,6 +47,14 @@ describe('the compiled CLI', () => {
     expect(readFileSync(join(out, 'compiled/summary.json'))).toEqual(readFileSync(join(out, 'sources/summary.json')));
   });
 
+  it("gives each shard worker the engine in one file, importing none of the package's modules", () => {
+    const worker = readFileSync(join(ROOT, 'dist/sim/engine/shard-worker.js'), 'utf8');
+    const imported = [...worker.matchAll(/^import .* from ["']([^"']+)["'];$/gm)].map((match) => match[1]);
+    expect(imported).toContain('node:worker_threads');
+    expect(imported.filter((specifier) => !specifier!.startsWith('node:'))).toEqual([]);
+    expect(worker).toContain('function simulateShard(');
+  });
+
   it('runs the sources, and says so, once a source is newer than the build', () => {
     const source = join(ROOT, 'sim/cli/main.ts');
     const { atime, mtime } = statSync(source);
