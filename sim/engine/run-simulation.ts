@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { mergeEventRuns } from './event-log.ts';
 import { shardRanges } from './shard-ranges.ts';
-import { simulateShard, type ShardResult, type ShardSpec } from './simulate-shard.ts';
+import type { ShardResult, ShardSpec } from './simulate-shard.ts';
 import { emptyMetrics, mergeMetrics, type MetricsData } from '../metrics/shard-metrics.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { ShardWorkers } from './shard-workers.ts';
@@ -43,9 +43,11 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
   const shardWorkers = options.shardWorkers ?? (specs.length === 1 ? undefined : new ShardWorkers(specs.length));
   let results: ShardResult[];
   try {
+    // The engine's modules are loaded here only to run the shard in this thread: workers load their own,
+    // and this thread's ~12 ms of CPU loading them came before it could hand the workers their shards.
     results =
       specs.length === 1
-        ? [simulateShard(scenario, specs[0]!, { onProgress: (count) => report(0, count) })]
+        ? [(await import('./simulate-shard.ts')).simulateShard(scenario, specs[0]!, { onProgress: (count) => report(0, count) })]
         : await Promise.all(specs.map((spec) => shardWorkers!.run({ scenario, spec }, (count) => report(spec.shardIndex, count))));
   } finally {
     shardWorkers?.close();
