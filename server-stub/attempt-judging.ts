@@ -2,7 +2,8 @@ import type { SampleModality } from '../scenarios/vocabulary.ts';
 import { admitAttempt, cosineSimilarity, judgeSample, type AttemptAdmission, type VerdictPolicy } from './policy/index.ts';
 import { attemptFingerprint, type FingerprintedAttempt } from './attempt-fingerprint.ts';
 import { ServerError } from './errors.ts';
-import { attemptOutcome, judgementReason, windowView, type AttemptOutcome, type WindowView } from './service-views.ts';
+import { JudgementReasons } from './judgement-reasons.ts';
+import { attemptOutcome, windowView, type AttemptOutcome, type WindowView } from './service-views.ts';
 import { coarsenLocation } from './location.ts';
 import type { Clock } from './clock.ts';
 import type { ServerMetrics } from './metrics.ts';
@@ -19,12 +20,16 @@ export interface AttemptInput extends FingerprintedAttempt {
  * repeated attempt id from the record (attempt-fingerprint.ts says when a repeat is the same request).
  */
 export class AttemptJudge {
+  private readonly reasons: JudgementReasons;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly metrics: ServerMetrics,
     private readonly settings: { policy: VerdictPolicy; locationPrecisionDeg: number },
-  ) {}
+  ) {
+    this.reasons = new JudgementReasons(settings.policy);
+  }
 
   /**
    * Judges one attempt, or replays the stored judgement of an attempt id seen before with the same
@@ -61,7 +66,7 @@ export class AttemptJudge {
       judgement,
       similarity,
       livenessScore: input.livenessScore,
-      reason: judgementReason(policy, input.modality, judgement, similarity, input.livenessScore),
+      reason: this.reasons.reason(input.modality, judgement, similarity, input.livenessScore),
       location: input.location === undefined ? undefined : coarsenLocation(input.location.lat, input.location.lon, this.settings.locationPrecisionDeg),
       device: input.device,
       poorLight: input.poorLight,

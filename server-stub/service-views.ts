@@ -1,5 +1,5 @@
-import type { Judgement, SampleModality, Verdict } from '../scenarios/vocabulary.ts';
-import type { VerdictPolicy, WindowKind } from './policy/index.ts';
+import type { Verdict } from '../scenarios/vocabulary.ts';
+import type { WindowKind } from './policy/index.ts';
 import type { AttemptRecord, WindowRecord } from './store/store.ts';
 
 /** What the service answers about windows and attempts, and the reasons it records with each decision. */
@@ -53,16 +53,6 @@ export function attemptOutcome(record: AttemptRecord, replayed: boolean, window:
     replayed,
     window,
   };
-}
-
-/**
- * Joined rather than concatenated: a join makes one flat string, where `+` and template literals make
- * a tree of string pieces (about twice the memory) that the store would keep with every attempt.
- */
-export function judgementReason(policy: VerdictPolicy, modality: SampleModality, judgement: Judgement, similarity: number, livenessScore: number): string {
-  if (judgement === 'not_live') return ['liveness ', String(livenessScore), ' < liveness threshold ', String(policy.livenessThreshold)].join('');
-  const threshold = modality === 'face' ? policy.faceThreshold : policy.voiceThreshold;
-  return ['similarity ', similarity.toFixed(4), judgement === 'match' ? ' ≥ ' : ' < ', modality, ' threshold ', String(threshold)].join('');
 }
 
 export function verdictReason(verdict: Verdict, window: WindowRecord): string {
