@@ -25,7 +25,7 @@ export interface FellBehind {
 /**
  * An open model's sending loop: everything scheduled goes out at the wall instant its due instant
  * maps to, whether earlier requests have been answered or not (the caller measures latency from that
- * intended instant). Entries leave in (due, order) order, first in first out among equals; requests
+ * intended instant, or from the send when it came first). Entries leave in (due, order) order, first in first out among equals; requests
  * may schedule more while the loop runs (a participant's next attempt after an answer).
  */
 export class OpenModelSender<T> {
@@ -48,7 +48,11 @@ export class OpenModelSender<T> {
     });
   }
 
-  /** Sends everything scheduled, `fire` starting each at its instant; resolves when all is answered, or on falling behind. */
+  /**
+   * Sends everything scheduled, `fire` starting each at its instant and given the instant its latency
+   * counts from (the intended one, or the send if that came first); resolves when all is answered, or
+   * on falling behind.
+   */
   async send(fire: (value: T, dueWall: number) => void): Promise<FellBehind | undefined> {
     const { wallAt, maxLag, onTick } = this.options;
     let fired = 0;
@@ -79,7 +83,8 @@ export class OpenModelSender<T> {
         laggingSince = Number.NaN;
       }
       this.queue.pop();
-      fire(next.value, dueWall);
+      // Timers wake on whole milliseconds, so a request may leave up to 0.5 ms before its instant: its latency then counts from when it left.
+      fire(next.value, Math.min(dueWall, now));
       if (++fired % BURST === 0) await yieldToEventLoop();
     }
   }
