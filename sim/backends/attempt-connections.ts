@@ -34,9 +34,9 @@ interface Connection {
  * request at a time on each, the requests beyond them queued in order. Written on sockets directly
  * rather than through undici's pool, whose per-request machinery (request objects, a wasm parser with
  * callbacks for every header, a timer per request) made the driver's CPU per check-in about a fifth
- * higher (test/bench/driver-throughput.ts). A request fails with `timeout` when no byte of its answer comes for `timeoutMs`, and with
- * `connection` when its connection breaks or answers something other than HTTP/1.x; failures are
- * answers, never throws.
+ * higher (test/bench/driver-throughput.ts). A request fails with `timeout` when no byte of its answer
+ * comes for `timeoutMs`, and with `connection` when its connection breaks or answers something other
+ * than HTTP/1.x; failures are answers, never throws.
  */
 export class AttemptConnections {
   private readonly idle: Connection[] = [];

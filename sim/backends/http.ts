@@ -49,9 +49,9 @@ export interface HttpBackendOptions {
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
- * The check-in API over HTTP (keep-alive, a fixed number of connections: check-ins on attempt-connections.ts,
- * the rest through an undici pool). Speaks the
- * reference server's published API (server-stub/openapi.json), so it drives any compatible server.
+ * The check-in API over HTTP (keep-alive, a fixed number of connections: check-ins on
+ * attempt-connections.ts, the rest through an undici pool). Speaks the reference server's published
+ * API (server-stub/openapi.json), so it drives any compatible server.
  * Failures never throw: each becomes an AttemptResponse the participant's life reacts to, and an
  * error kind the load report counts.
  */

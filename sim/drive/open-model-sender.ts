@@ -25,8 +25,9 @@ export interface FellBehind {
 /**
  * An open model's sending loop: everything scheduled goes out at the wall instant its due instant
  * maps to, whether earlier requests have been answered or not (the caller measures latency from that
- * intended instant, or from the send when it came first). Entries leave in (due, order) order, first in first out among equals; requests
- * may schedule more while the loop runs (a participant's next attempt after an answer).
+ * intended instant, or from the send when it came first). Entries leave in (due, order) order, first
+ * in first out among equals; requests may schedule more while the loop runs (a participant's next
+ * attempt after an answer).
  */
 export class OpenModelSender<T> {
   private readonly queue = new DueQueue<T>();
