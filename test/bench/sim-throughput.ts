@@ -43,6 +43,10 @@ export interface SimBenchResult {
   settings: { runs: number; workers: number; days: number };
   rows: SimBenchRow[];
   drawRate: { aleaRawPerS: number; streamPerS: number };
+  /** Node's own start-up on this machine (`node -e 0`, ms), timed before each run: the floor of every process wall above. */
+  nodeStartMs: Spread;
+  /** Certificates Node reads at every start before any script runs, when this machine sets NODE_EXTRA_CA_CERTS; then also `node -e 0` without them (ms). */
+  extraCaCerts: { file: string; nodeStartWithoutMs: Spread } | undefined;
 }
 
 const DAYS = 30;
@@ -59,6 +63,14 @@ export function measureDrawRate(draws = 50_000_000): { aleaRawPerS: number; stre
   const streamPerS = draws / ((performance.now() - started) / 1000);
   if (sink < 0) throw new Error('unreachable');
   return { aleaRawPerS, streamPerS };
+}
+
+/** The wall time of a Node process that runs nothing (ms). */
+function nodeStart(env: NodeJS.ProcessEnv = process.env): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ['-e', '0'], { env });
+  if (result.status !== 0) throw new Error(`node -e 0 failed: ${result.stderr.toString()}`);
+  return performance.now() - started;
 }
 
 function runOnce(participants: number, workers: number): { perf: Perf; processWallS: number } {
@@ -84,9 +96,17 @@ export function runSimBench(options: { runs?: number; workers?: number; tenMilli
   const runs = options.runs ?? 3;
   const workers = options.workers ?? 2;
   const machineNow = machine();
+  const certificates = process.env.NODE_EXTRA_CA_CERTS;
+  const withoutCertificates = { ...process.env, NODE_EXTRA_CA_CERTS: undefined };
+  const nodeStarts: number[] = [];
+  const nodeStartsWithout: number[] = [];
   // Targets for the whole process with 2 workers.
   const rows = [...SIZES, ...(options.tenMillion ? [TEN_MILLION] : [])].map(({ participants, targetWallS, targetRssMb }): SimBenchRow => {
-    const samples = Array.from({ length: runs }, () => runOnce(participants, workers));
+    const samples = Array.from({ length: runs }, () => {
+      nodeStarts.push(nodeStart());
+      if (certificates !== undefined) nodeStartsWithout.push(nodeStart(withoutCertificates));
+      return runOnce(participants, workers);
+    });
     const perf = samples.map((sample) => sample.perf);
     const processWallS = spread(samples.map((sample) => sample.processWallS));
     const peakRssMb = spread(perf.map((p) => p.peakRssMb));
@@ -105,7 +125,19 @@ export function runSimBench(options: { runs?: number; workers?: number; tenMilli
       meetsTarget: processWallS.median <= targetWallS && peakRssMb.median <= targetRssMb,
     };
   });
-  return { machine: machineNow, settings: { runs, workers, days: DAYS }, rows, drawRate: measureDrawRate() };
+  return {
+    machine: machineNow,
+    settings: { runs, workers, days: DAYS },
+    rows,
+    drawRate: measureDrawRate(),
+    nodeStartMs: spread(nodeStarts),
+    extraCaCerts: certificates === undefined ? undefined : { file: certificates, nodeStartWithoutMs: spread(nodeStartsWithout) },
+  };
+}
+
+function extraCaCertsNote(certificates: SimBenchResult['extraCaCerts']): string {
+  if (certificates === undefined) return '';
+  return `, including reading the certificates NODE_EXTRA_CA_CERTS names (${certificates.file}), which Node does at every start: ${formatSpread(certificates.nodeStartWithoutMs)} ms without them`;
 }
 
 export function formatSimBench(result: SimBenchResult): string {
@@ -121,6 +153,7 @@ export function formatSimBench(result: SimBenchResult): string {
         `| ${row.participants.toLocaleString('en-US')} | ${formatSpread(row.wallS, 2)} | ${formatSpread(row.processWallS, 2)} | ${formatSpread(row.eventsPerS)} | ${formatSpread(row.participantDaysPerS)} | ${formatSpread(row.drawsPerParticipantDay, 1)} | ${formatSpread(row.peakRssMb)} | ≤ ${row.targetWallS} s, ≤ ${row.targetRssMb} MB: ${row.meetsTarget ? 'met' : 'MISSED'} |`,
     ),
     '',
+    `Node's own start-up on this machine (\`node -e 0\`, timed before each run): ${formatSpread(result.nodeStartMs)} ms, part of every process wall above${extraCaCertsNote(result.extraCaCerts)}.`,
     `PRNG (Alea), same process: seedrandom's ${(drawRate.aleaRawPerS / 1e6).toFixed(1)} M draws/s; through RandomStream ${(drawRate.streamPerS / 1e6).toFixed(1)} M draws/s.`,
     ...rows.map((row) => {
       const drawsPerS = row.drawsPerParticipantDay.median * row.participantDaysPerS.median;
