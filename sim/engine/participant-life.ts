@@ -92,7 +92,12 @@ class ParticipantLife {
   private windowIndex = -1;
   private intent: number = INTENT.complied;
   private closesAt = Number.NEGATIVE_INFINITY;
-  private impostorRho = 0;
+  /**
+   * NaN rather than 0, so that the field holds doubles from the start: starting as a small integer,
+   * it turned to a double at the first impostor window (with seed 42, mid-shard), which gave every
+   * life a new map and threw away the optimized code of runLife, next, attempt, answer and closeWindow.
+   */
+  private impostorRho = Number.NaN;
   private cause = NO_CAUSE;
   private attempts = 0;
   private judged = 0;
