@@ -123,7 +123,9 @@ export class DeviceSpells {
    */
   causeAt(at: number, forApp: boolean): number {
     const offset = this.spellAt(at, forApp);
-    return offset < 0 ? -1 : this.spells[offset + CAUSE]!;
+    // `| 0`: the spells hold instants, so their array holds doubles; a cause read from it as a double
+    // turned the life's cause fields from small integers to doubles mid-shard (a new map for every life).
+    return offset < 0 ? -1 : this.spells[offset + CAUSE]! | 0;
   }
 
   /** When the whole-phone spell covering `at` ends (the phone can be reached again), or -1. */

@@ -10,6 +10,14 @@ import type { Scenario } from '../../scenarios/schema.ts';
 export const NO_CAUSE = -1;
 
 /**
+ * The returned causes' indexes as constants: a `CAUSE_INDEX.app_crash` at the return is a property
+ * read whose type feedback exists only once that cause has occurred, so the first app crash (say) after
+ * the attempt was optimized threw its optimized code away (--trace-deopt, seed 1).
+ */
+const { carrier_outage: CARRIER_OUTAGE, no_service: NO_SERVICE, app_crash: APP_CRASH, capture_failure: CAPTURE_FAILURE, gps_fix_failure: GPS_FIX_FAILURE, upload_timeout: UPLOAD_TIMEOUT, call_dropped: CALL_DROPPED } =
+  CAUSE_INDEX;
+
+/**
  * One participant's per-attempt failure probabilities: the scenario's base rates scaled by phone tier
  * (what the handset does: crashes, capture, GPS) and by connectivity (what the network does:
  * notifications, service, uploads, calls). Correlated shocks and device spells are looked up at the
@@ -45,13 +53,13 @@ export class GlitchProfile {
     const upload = stream.uniform();
     const deviceCause = this.devices.causeAt(at, true);
     if (deviceCause !== NO_CAUSE) return deviceCause;
-    if (this.networkDown(shocks, at)) return CAUSE_INDEX.carrier_outage;
+    if (this.networkDown(shocks, at)) return CARRIER_OUTAGE;
     if (previousCause !== NO_CAUSE && repeat < this.rates.persistence[previousCause]!) return previousCause;
-    if (unavailable < this.rates.noService) return CAUSE_INDEX.no_service;
-    if (crash < Math.max(this.rates.appCrash, releaseCrashProbability(shocks, this.phoneModel, at))) return CAUSE_INDEX.app_crash;
-    if (capture < this.rates.captureFailure) return CAUSE_INDEX.capture_failure;
-    if (gps < this.rates.gpsFixFailure) return CAUSE_INDEX.gps_fix_failure;
-    if (upload < this.rates.uploadTimeout) return CAUSE_INDEX.upload_timeout;
+    if (unavailable < this.rates.noService) return NO_SERVICE;
+    if (crash < Math.max(this.rates.appCrash, releaseCrashProbability(shocks, this.phoneModel, at))) return APP_CRASH;
+    if (capture < this.rates.captureFailure) return CAPTURE_FAILURE;
+    if (gps < this.rates.gpsFixFailure) return GPS_FIX_FAILURE;
+    if (upload < this.rates.uploadTimeout) return UPLOAD_TIMEOUT;
     return NO_CAUSE;
   }
 
@@ -61,10 +69,10 @@ export class GlitchProfile {
     const dropped = stream.uniform();
     const deviceCause = this.devices.causeAt(at, false);
     if (deviceCause !== NO_CAUSE) return deviceCause;
-    if (this.networkDown(shocks, at)) return CAUSE_INDEX.carrier_outage;
+    if (this.networkDown(shocks, at)) return CARRIER_OUTAGE;
     if (previousCause !== NO_CAUSE && repeat < this.rates.persistence[previousCause]!) return previousCause;
-    if (unavailable < this.rates.noService) return CAUSE_INDEX.no_service;
-    if (dropped < this.rates.callDropped) return CAUSE_INDEX.call_dropped;
+    if (unavailable < this.rates.noService) return NO_SERVICE;
+    if (dropped < this.rates.callDropped) return CALL_DROPPED;
     return NO_CAUSE;
   }
 

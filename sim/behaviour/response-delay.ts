@@ -4,6 +4,9 @@ import { awakeFrom, delayFactor, isAsleep, type DailyRhythm } from './daily-rhyt
 import { CAUSE_INDEX } from '../../scenarios/vocabulary.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
+/** lateCause's causes as constants, for the reason given at glitches.ts's. */
+const { window_while_asleep: WINDOW_WHILE_ASLEEP, window_during_work: WINDOW_DURING_WORK, late_response: LATE_RESPONSE } = CAUSE_INDEX;
+
 /** The delay from seeing a prompt to the first attempt, before the daily rhythm shapes it (CALIBRATION: response delay, median 5 min, σ 1.2). One normal draw. */
 export function responseDelayMinutes(stream: RandomStream, behaviour: Scenario['behaviour']): number {
   return stream.logNormal(behaviour.responseDelay.medianMinutes, behaviour.responseDelay.sigma);
@@ -38,9 +41,9 @@ export function lateCause(
   const start = awakeFrom(rhythm, seenAt);
   const factor = delayFactor(rhythm, start, behaviour.workDelayFactor, behaviour.eveningDelayFactor);
   const sleptThrough = isAsleep(rhythm, seenAt) || isAsleep(rhythm, Math.round(start + delayMinutes * factor * MINUTE_MS));
-  if (sleptThrough && seenAt + Math.round(delayMinutes * factor * MINUTE_MS) <= window.closesAt) return CAUSE_INDEX.window_while_asleep;
-  if (factor === behaviour.workDelayFactor && factor > 1 && start + Math.round(delayMinutes * MINUTE_MS) <= window.closesAt) return CAUSE_INDEX.window_during_work;
-  return CAUSE_INDEX.late_response;
+  if (sleptThrough && seenAt + Math.round(delayMinutes * factor * MINUTE_MS) <= window.closesAt) return WINDOW_WHILE_ASLEEP;
+  if (factor === behaviour.workDelayFactor && factor > 1 && start + Math.round(delayMinutes * MINUTE_MS) <= window.closesAt) return WINDOW_DURING_WORK;
+  return LATE_RESPONSE;
 }
 
 /** When the next attempt follows a failed one (ASSUMPTION: log-normal, median 2 min). */

@@ -34,6 +34,14 @@ export interface LifeContext {
 }
 
 const YEAR_MS = 365 * DAY_MS;
+/**
+ * Indexes read on paths few lives take, as constants: read as properties (`CAUSE_INDEX.prompt_missed`,
+ * `INTENT.impostor`) they had no type feedback until the first life took the path, which threw the
+ * optimized code of openWindow away mid-shard (--trace-deopt).
+ */
+const { carrier_outage: CARRIER_OUTAGE, notification_late: NOTIFICATION_LATE, notification_not_delivered: NOTIFICATION_NOT_DELIVERED, prompt_missed: PROMPT_MISSED } = CAUSE_INDEX;
+const { server_error: SERVER_ERROR, server_latency: SERVER_LATENCY } = CAUSE_INDEX;
+const { complied: COMPLIED, evaded: EVADED, impostor: IMPOSTOR } = INTENT;
 const PHONE = MODALITIES.indexOf('phone');
 
 /**
@@ -92,7 +100,12 @@ class ParticipantLife {
   private windowIndex = -1;
   private intent: number = INTENT.complied;
   private closesAt = Number.NEGATIVE_INFINITY;
-  private impostorRho = 0;
+  /**
+   * NaN rather than 0, so that the field holds doubles from the start: starting as a small integer,
+   * it turned to a double at the first impostor window (with seed 42, mid-shard), which gave every
+   * life a new map and threw away the optimized code of runLife, next, attempt, answer and closeWindow.
+   */
+  private impostorRho = Number.NaN;
   private cause = NO_CAUSE;
   private attempts = 0;
   private judged = 0;
@@ -202,7 +215,7 @@ class ParticipantLife {
     }
     const impostorDraw = stream.uniform();
     const lookAlikeDraw = stream.uniform();
-    const intent = abscondAt <= window.opensAt ? INTENT.evaded : impostorDraw < behaviour.impostorPerWindow ? INTENT.impostor : INTENT.complied;
+    const intent = abscondAt <= window.opensAt ? EVADED : impostorDraw < behaviour.impostorPerWindow ? IMPOSTOR : COMPLIED;
     listener.windowOpened(window.opensAt, this.seq, this.windowIndex, window.kind, intent);
     this.seq++;
     this.intent = intent;
@@ -237,7 +250,7 @@ class ParticipantLife {
       const networkBack = glitches.networkBackAt(shocks, reachAt);
       const phoneBack = networkBack >= 0 ? -1 : devices.phoneBackAt(reachAt);
       if (networkBack < 0 && phoneBack < 0) break;
-      reachCause = networkBack >= 0 ? CAUSE_INDEX.carrier_outage : devices.causeAt(reachAt, false);
+      reachCause = networkBack >= 0 ? CARRIER_OUTAGE : devices.causeAt(reachAt, false);
       reachAt = networkBack >= 0 ? networkBack : phoneBack;
     }
     const lost = notifyLostDraw < glitches.rates.pushLost;
@@ -246,14 +259,14 @@ class ParticipantLife {
     let delayCause = reachCause;
     if (!lost && notifyLateDraw < glitches.rates.pushLate) {
       seenAt += Math.round(pushLateDelay.medianMinutes * Math.exp(pushLateDelay.sigma * lateNormal) * MINUTE_MS);
-      delayCause = CAUSE_INDEX.notification_late;
+      delayCause = NOTIFICATION_LATE;
     }
     if (reachAt > window.closesAt) {
       this.cause = reachCause;
     } else if (lost && !remembered) {
-      this.cause = CAUSE_INDEX.notification_not_delivered;
+      this.cause = NOTIFICATION_NOT_DELIVERED;
     } else if (missDraw < this.missedPrompt) {
-      this.cause = CAUSE_INDEX.prompt_missed;
+      this.cause = PROMPT_MISSED;
     } else {
       if (lost) seenAt = reachAt;
       const at = attemptAfter(this.rhythm, seenAt, delayMinutes, behaviour);
@@ -348,9 +361,9 @@ const VERIFICATION_CAUSE_INDEXES = (['face', 'voice'] as const).flatMap((modalit
 function responseCause(response: AttemptResponse, byPhone: boolean): number {
   switch (response.outcome) {
     case 'server_error':
-      return CAUSE_INDEX.server_error;
+      return SERVER_ERROR;
     case 'too_late':
-      return CAUSE_INDEX.server_latency;
+      return SERVER_LATENCY;
     case 'judged':
       if (response.judgement === 'match') return NO_CAUSE;
       return VERIFICATION_CAUSE_INDEXES[(byPhone ? 2 : 0) + (response.judgement === 'not_live' ? 1 : 0)]!;
