@@ -90,7 +90,7 @@ export function exp(l: Locals, x: Code): Code {
   ];
 }
 
-/** Φ̄ of both lanes of `x`, into the local 'tail' (normal-tail's erfc, lane by lane). */
+/** Φ̄ of both lanes of `x`, into the local 'tail': the reference's erfc, each lane by its own branch. */
 function normalTail(l: Locals, x: Code): Code {
   const get = (name: string) => l.get(name);
   const y = get('absolute');
