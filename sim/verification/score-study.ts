@@ -1,8 +1,8 @@
 import { drawImpostorRho } from '../behaviour/biometrics.ts';
 import { studyStream, type RandomStream } from '../rng/index.ts';
 import { DEVICE_TIERS, cumulativeShares } from '../../scenarios/catalog.ts';
-import { normalTail } from './normal-tail.ts';
 import { strangerNodes } from './stranger-quadrature.ts';
+import { TailKernel } from './tail-kernel.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 /**
@@ -186,9 +186,8 @@ export function assembleStudy(inputs: StudyInputs, thresholds: number[], chunks:
  * within a window is computed once. A window carries, per quadrature node of ρ (one, ρ = 1, for the
  * genuine person) and threshold, its error probability over the attempts so far: for impostors the
  * match probability q, updated as q + p(1 − q) (exact when q is tiny), for genuine windows the
- * non-match probability f, multiplied by 1 − p = Φ̄(−x) (exact when f is tiny). The argument x grows
- * with the threshold, so once Φ̄ underflows to 0 (impostors), or 1 − p rounds to 1 (genuine), the
- * thresholds above leave the node's probability as it is.
+ * non-match probability f, multiplied by 1 − p = Φ̄(−x) (exact when f is tiny). That update, over
+ * every node and threshold of an attempt, is tail-kernel.ts's, in WebAssembly; the draws stay here.
  *
  * Every number the loops read is a double in a Float64Array or a double field of ChunkDraws, and genuine
  * and impostor windows each have a loop of their own (sumGenuineWindows, sumImpostorWindows) beside the
@@ -209,7 +208,7 @@ function sumGenuineWindows(draws: ChunkDraws, windows: number): void {
     draws.startWindow(1);
     for (let k = 0; k < draws.attempts; k++) {
       draws.drawAttempt(k, false);
-      genuineAttempt(draws);
+      draws.kernel.genuineAttempt(draws.sigma, draws.residual);
       draws.addAttempt(k);
     }
     draws.endWindow();
@@ -222,7 +221,7 @@ function sumImpostorWindows(draws: ChunkDraws, windows: number): void {
     placeStranger(draws);
     for (let k = 0; k < draws.attempts; k++) {
       draws.drawAttempt(k, true);
-      impostorAttempt(draws);
+      draws.kernel.impostorAttempt(draws.sigma, draws.z2, draws.residual);
       draws.addAttempt(k);
     }
     draws.endWindow();
@@ -238,8 +237,7 @@ class ChunkDraws {
   readonly sums: StratumSums;
   readonly attempts: number;
   readonly width: number;
-  // s ≥ τ ⇔ a ≥ τ·c/√(1 − τ²): the slope of that bound in c, per threshold.
-  readonly slopes: Float64Array;
+  readonly kernel: TailKernel;
   readonly conditions: RandomStream;
   readonly attemptStreams: RandomStream[];
   readonly face: boolean;
@@ -260,12 +258,6 @@ class ChunkDraws {
   readonly days: number;
   readonly poorLightOnRetry: number;
   readonly strangerRho: Float64Array;
-  readonly weights: Float64Array;
-  // Per node: ρ, the stranger part of the template's norm √(1 − ρ²), and, per threshold, the error probability so far.
-  readonly rhos: Float64Array;
-  readonly acrosses: Float64Array;
-  readonly error: Float64Array;
-  readonly windowError: Float64Array;
   group = 0;
   noiseBase = Number.NaN;
   poorShare = Number.NaN;
@@ -282,7 +274,6 @@ class ChunkDraws {
     this.sums = { windows: groups.map(() => 0), sum: new Float64Array(size), sumOfSquares: new Float64Array(size) };
     this.attempts = attempts;
     this.width = width;
-    this.slopes = Float64Array.from(thresholds, (t) => (t >= 1 ? Infinity : t <= -1 ? -Infinity : t / Math.sqrt(1 - t * t)));
     const key = `${modality}/${stratum}/${chunk}`;
     this.conditions = studyStream(inputs.seed, `${key}/conditions`);
     this.attemptStreams = Array.from({ length: attempts }, (_, k) => studyStream(inputs.seed, `${key}/attempt${k + 1}`));
@@ -307,11 +298,9 @@ class ChunkDraws {
     this.poorLightOnRetry = inputs.poorLightOnRetry;
     const stranger = stratum === 'genuine' ? { rho: Float64Array.of(1), weight: Float64Array.of(1) } : strangerNodes(biometrics.dimension, STRANGER_NODES);
     this.strangerRho = stranger.rho;
-    this.weights = stranger.weight;
-    this.rhos = new Float64Array(stranger.rho.length);
-    this.acrosses = new Float64Array(stranger.rho.length);
-    this.error = new Float64Array(stranger.rho.length * width);
-    this.windowError = new Float64Array(width);
+    // s ≥ τ ⇔ a ≥ τ·c/√(1 − τ²): the slope of that bound in c, per threshold.
+    const slopes = Float64Array.from(thresholds, (t) => (t >= 1 ? Infinity : t <= -1 ? -Infinity : t / Math.sqrt(1 - t * t)));
+    this.kernel = new TailKernel(slopes, stranger.weight);
   }
 
   /** The conditions of a window, always the same draws: whose account, on which phone, how long since enrolment, by day or night. */
@@ -326,7 +315,7 @@ class ChunkDraws {
     this.noiseBase = this.tierNoise[tier]! * (hard ? this.hardToMatchNoiseFactor : 1) * this.genuineNoise[group]! * (1 + this.ageingNoisePerYear * years);
     this.poorShare = night ? this.poorCaptureAtNight : this.poorCapture;
     this.previousPoor = false;
-    this.error.fill(initialError);
+    this.kernel.startWindow(initialError);
   }
 
   /** Attempt k's draws: those of drawGenuineSample / drawImpostorSample, in their order (z₁ is integrated out, not used). */
@@ -347,7 +336,7 @@ class ChunkDraws {
   /** Adds the window's error probabilities after attempt k to its group's sums. */
   addAttempt(k: number): void {
     const { sum, sumOfSquares } = this.sums;
-    const windowError = this.windowError;
+    const windowError = this.kernel.windowError;
     const width = this.width;
     const into = (this.group * this.attempts + k) * width;
     for (let j = 0; j < width; j++) {
@@ -369,7 +358,8 @@ class ChunkDraws {
  * look-alike's is pulled towards the participant's by `correlation`.
  */
 function placeStranger(draws: ChunkDraws): void {
-  const { rhos, acrosses, strangerRho } = draws;
+  const { strangerRho } = draws;
+  const { rhos, acrosses } = draws.kernel;
   // Read here, from the array, so that V8 sees a double even when it is 0 (passed as an argument, a 0 would arrive as a small integer).
   const correlation = draws.impostorCorrelation[draws.group]!;
   drawImpostorRho(draws.conditions, draws.dimension, correlation > 0, correlation);
@@ -379,47 +369,6 @@ function placeStranger(draws: ChunkDraws): void {
     rhos[n] = rho;
     acrosses[n] = Math.sqrt(Math.max(0, 1 - rho * rho));
   }
-}
-
-/** One impostor attempt: each node's match probability so far, per threshold, and their weighted sum into `windowError`. */
-function impostorAttempt(draws: ChunkDraws): void {
-  const { rhos, acrosses, weights, slopes, sigma, z2, residual, error, windowError, width } = draws;
-  windowError.fill(0);
-  for (let n = 0; n < rhos.length; n++) {
-    const rho = rhos[n]!;
-    const b = acrosses[n]! + sigma * z2;
-    const c = Math.sqrt(b * b + residual);
-    const weight = weights[n]!;
-    const at = n * width;
-    let j = 0;
-    for (; j < width; j++) {
-      const p = normalTail((slopes[j]! * c - rho) / sigma);
-      if (p === 0) break;
-      const q = error[at + j]! + p * (1 - error[at + j]!);
-      error[at + j] = q;
-      windowError[j] = windowError[j]! + weight * q;
-    }
-    // The thresholds above leave the node's probability as the attempts before left it.
-    for (; j < width; j++) windowError[j] = windowError[j]! + weight * error[at + j]!;
-  }
-}
-
-/**
- * One attempt of the genuine person: the probability, per threshold, that no attempt so far matched, in
- * `error` and `windowError`. The genuine person has one node, ρ = 1, with nothing across (b = 0).
- */
-function genuineAttempt(draws: ChunkDraws): void {
-  const { slopes, sigma, residual, error, windowError, width } = draws;
-  const c = Math.sqrt(residual);
-  let j = 0;
-  for (; j < width; j++) {
-    const miss = normalTail((1 - slopes[j]! * c) / sigma);
-    if (miss === 1) break;
-    const f = error[j]! * miss;
-    error[j] = f;
-    windowError[j] = f;
-  }
-  for (; j < width; j++) windowError[j] = error[j]!;
 }
 
 /** Sums over the windows of `group` (all groups when undefined) at threshold `thresholds[j]` within their first k attempts. */

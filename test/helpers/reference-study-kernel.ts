@@ -1,4 +1,57 @@
 /**
+ * The verification study's kernel as it was in JavaScript before sim/verification/tail-kernel.ts, kept
+ * as the reference whose bits the WebAssembly kernel must give: Φ̄ (normalTail, by Cody's erfc with
+ * Math.exp) and one attempt's error probabilities of an impostor's and of a genuine window.
+ */
+
+/** One chunk's arrays, as the kernel reads and writes them. */
+export interface KernelArrays {
+  slopes: Float64Array;
+  rhos: Float64Array;
+  acrosses: Float64Array;
+  weights: Float64Array;
+  error: Float64Array;
+  windowError: Float64Array;
+}
+
+export function impostorAttempt(arrays: KernelArrays, sigma: number, z2: number, residual: number): void {
+  const { rhos, acrosses, weights, slopes, error, windowError } = arrays;
+  const width = slopes.length;
+  windowError.fill(0);
+  for (let n = 0; n < rhos.length; n++) {
+    const rho = rhos[n]!;
+    const b = acrosses[n]! + sigma * z2;
+    const c = Math.sqrt(b * b + residual);
+    const weight = weights[n]!;
+    const at = n * width;
+    let j = 0;
+    for (; j < width; j++) {
+      const p = normalTail((slopes[j]! * c - rho) / sigma);
+      if (p === 0) break;
+      const q = error[at + j]! + p * (1 - error[at + j]!);
+      error[at + j] = q;
+      windowError[j] = windowError[j]! + weight * q;
+    }
+    for (; j < width; j++) windowError[j] = windowError[j]! + weight * error[at + j]!;
+  }
+}
+
+export function genuineAttempt(arrays: KernelArrays, sigma: number, residual: number): void {
+  const { slopes, error, windowError } = arrays;
+  const width = slopes.length;
+  const c = Math.sqrt(residual);
+  let j = 0;
+  for (; j < width; j++) {
+    const miss = normalTail((1 - slopes[j]! * c) / sigma);
+    if (miss === 1) break;
+    const f = error[j]! * miss;
+    error[j] = f;
+    windowError[j] = f;
+  }
+  for (; j < width; j++) windowError[j] = error[j]!;
+}
+
+/**
  * Φ̄(x) = P(Z ≥ x) for a standard normal Z, to a relative accuracy of ~1e-13 however far into the tail,
  * 0 once it underflows (past x ≈ 37.5). Through erfc by W. J. Cody's rational Chebyshev approximations
  * ("Rational Chebyshev approximations for the error function", Math. Comp. 23, 1969; the coefficients
@@ -13,10 +66,6 @@ const ONE_OVER_SQRT_PI = 0.5641895835477563;
 /** erfc underflows past this. */
 const BIG = 26.543;
 
-// Three small functions rather than one, their coefficients written as literals rather than read from
-// arrays: V8 then inlines them into the study's loops, where one erfc was too large to inline and every
-// call boxed its argument and its result (about 20 million heap numbers a run). The same operations in
-// the same order: the same bits.
 function erfc(x: number): number {
   const y = Math.abs(x);
   if (y <= 0.46875) return erfcNearZero(x, y);

@@ -1,6 +1,6 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { describe, expect, it } from 'vitest';
-import { normalTail } from '../../../sim/verification/normal-tail.ts';
+import { normalTail } from '../../helpers/reference-study-kernel.ts';
 
 // The study's Φ̄ must keep its relative accuracy where its values are tiny: a window's false-match
 // probability at a rare threshold is a product of such values.
