@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { SampleModality } from '../scenarios/vocabulary.ts';
+import { jsonNumber, jsonString } from './json-text.ts';
 
 /**
  * An attempt id is an idempotency key bound to its request, as payment APIs bind theirs: the server
@@ -41,23 +42,23 @@ let scratch = Buffer.allocUnsafe(4096);
 
 /** The fingerprint in base64: a string is cheaper to make, keep and compare than a Buffer of its 32 bytes (SQLite stores the bytes). */
 export function attemptFingerprint(attempt: FingerprintedAttempt): string {
-  const { location, call } = attempt;
-  const fields = [
-    FINGERPRINT_VERSION,
-    attempt.windowId,
-    attempt.modality,
-    attempt.livenessScore,
-    attempt.poorLight ?? null,
-    attempt.device ?? null,
-    location === undefined ? null : [location.lat, location.lon, location.accuracyM ?? null],
-    call === undefined ? null : [call.direction, call.durationSeconds],
-  ];
-  const head = `${JSON.stringify(fields)}\n`;
-  const length = Buffer.byteLength(head) + attempt.sample.length * 8;
-  if (length > scratch.length) scratch = Buffer.allocUnsafe(2 * length);
+  const head = canonicalHead(attempt);
+  // A UTF-16 unit takes at most 3 bytes in UTF-8: the bound checked before writing, so the write returns the exact length.
+  if (head.length * 3 + attempt.sample.length * 8 > scratch.length) scratch = Buffer.allocUnsafe(2 * (head.length * 3 + attempt.sample.length * 8));
   const headLength = scratch.write(head);
   scratch.set(sampleBytes(attempt.sample), headLength);
-  return hash('sha256', scratch.subarray(0, length), 'base64');
+  return hash('sha256', scratch.subarray(0, headLength + attempt.sample.length * 8), 'base64');
+}
+
+/** Line 1 of the canonical form and its newline: the text JSON.stringify prints for the fields, written piece by piece (json-text.ts). */
+function canonicalHead(attempt: FingerprintedAttempt): string {
+  const { location, call } = attempt;
+  const place = location === undefined ? 'null' : `[${jsonNumber(location.lat)},${jsonNumber(location.lon)},${location.accuracyM === undefined ? 'null' : jsonNumber(location.accuracyM)}]`;
+  const callText = call === undefined ? 'null' : `[${jsonString(call.direction)},${jsonNumber(call.durationSeconds)}]`;
+  return (
+    `[${FINGERPRINT_VERSION},${jsonString(attempt.windowId)},${jsonString(attempt.modality)},${jsonNumber(attempt.livenessScore)},${attempt.poorLight ?? 'null'},` +
+    `${attempt.device === undefined ? 'null' : jsonString(attempt.device)},${place},${callText}]\n`
+  );
 }
 
 /** The sample as little-endian doubles: a Float64Array's own bytes when the machine is little-endian (no copy). */

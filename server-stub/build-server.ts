@@ -2,10 +2,9 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { apiSchemas } from './api-schemas.ts';
 import { authenticate } from './auth.ts';
-import { capConnections, clientErrorHandler, closeIfBodyUnread, httpServerOptions } from './connections.ts';
+import { capConnections, clientErrorHandler, httpServerOptions } from './connections.ts';
 import { frameworkErrors, formatSchemaErrors, installErrorHandlers } from './error-handler.ts';
 import { startHousekeeping } from './housekeeping.ts';
-import { lingerWhenBodyUnread } from './lingering-close.ts';
 import { resolveOptions, type ServerOptionsInput } from './options.ts';
 import { LoadState, registerLoadShedding } from './overload.ts';
 import { registerParticipantLimits } from './participant-rate-limit.ts';
@@ -59,16 +58,15 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
   capConnections(app.server, options.http, context.metrics, () => load.shed());
   app.removeContentTypeParser('text/plain');
   installErrorHandlers(app);
-  // One onSend hook for three jobs, in this order (fastify runs every hook through a callback chain of
-  // its own on each answer): close after an early refusal, linger on that close, and send no response
-  // before the writes it reports on are durable (see store/group-commit.ts).
-  app.addHook('onSend', (request, reply, payload, done) => {
-    closeIfBodyUnread(request, reply);
-    lingerWhenBodyUnread(request, reply);
-    const flushed = context.store.flush();
-    if (flushed === undefined) return done(null, payload);
-    flushed.then(() => done(null, payload), done);
-  });
+  // No response leaves before the writes it reports on are durable (see store/group-commit.ts). The
+  // memory store has no writes to wait for, and its answers skip the hook, a step of fastify's per answer.
+  if (context.store.kind !== 'memory') {
+    app.addHook('onSend', (_request, _reply, payload, done) => {
+      const flushed = context.store.flush();
+      if (flushed === undefined) return done(null, payload);
+      flushed.then(() => done(null, payload), done);
+    });
+  }
   app.addHook('onResponse', (request, reply, done) => {
     context.metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();

@@ -82,10 +82,10 @@ const answeredEarly = Symbol('answered before its body arrived');
 type AnsweredSocket = Socket & { [answeredEarly]?: IncomingMessage };
 
 /**
- * Part of the onSend hook (build-server.ts): a request refused before its body has arrived in full (a token, rate, concurrency
- * or size refusal on the headers alone) closes its connection once answered, rather than keep it for
- * a body the server will not use. The close lingers (lingering-close.ts, whose hook runs after this
- * one): a client still sending reads its answer, not a reset; one that stalls is cut off within the
+ * Called before every error answer (error-handler.ts): a request refused before its body has arrived
+ * in full (a token, rate, concurrency or size refusal on the headers alone) closes its connection once
+ * answered, rather than keep it for a body the server will not use. The close lingers
+ * (lingering-close.ts, called after this): a client still sending reads its answer, not a reset; one that stalls is cut off within the
  * linger's bound, not at the request timeout. A body that has already arrived keeps the connection.
  */
 export function closeIfBodyUnread(request: FastifyRequest, reply: FastifyReply): void {

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError, HTTPMethods } from 'fastify';
 import { bearerChallenge } from './auth.ts';
 import { ServerError, type ServerErrorCode } from './errors.ts';
-import { lingerOnClose } from './lingering-close.ts';
+import { closeIfBodyUnread } from './connections.ts';
+import { lingerOnClose, lingerWhenBodyUnread } from './lingering-close.ts';
 import { describeSchemaError } from '../scenarios/common/schema-issues.ts';
 
 /**
@@ -53,8 +54,15 @@ function errorHeaders(error: ServerError): Record<string, string> {
   return headers;
 }
 
+/**
+ * Every error answer goes out here, the only answers with a status of 400 or more: a refusal made
+ * before the request's body arrived closes its connection, and the close lingers (connections.ts).
+ */
 function sendError(error: ServerError, reply: FastifyReply): FastifyReply {
-  return reply.code(error.statusCode).headers(errorHeaders(error)).send(error.toBody());
+  reply.code(error.statusCode).headers(errorHeaders(error));
+  closeIfBodyUnread(reply.request, reply);
+  lingerWhenBodyUnread(reply.request, reply);
+  return reply.send(error.toBody());
 }
 
 /** The order methods are listed in an Allow header. */

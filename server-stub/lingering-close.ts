@@ -28,7 +28,7 @@ const CHECK_MS = 25;
 const lingering = new WeakSet<Socket>();
 
 /**
- * Part of the onSend hook (build-server.ts), after everything that may decide to close the connection:
+ * Called before every error answer (error-handler.ts), after everything that may decide to close the connection:
  * an answer that closes it while the request body is still arriving closes it by lingering.
  */
 export function lingerWhenBodyUnread(request: FastifyRequest, reply: FastifyReply): void {

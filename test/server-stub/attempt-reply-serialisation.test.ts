@@ -38,8 +38,8 @@ describe('attempt reply serialisation', () => {
       expect(response.body).toBe(JSON.stringify(each));
       expect(attemptReplyJson(each)).toBe(response.body);
     }
-    // Ids and reasons escaped as JSON.stringify escapes them; numbers it cannot print as null.
-    const unusual = attemptOutcome({ ...record, attemptId: 'a"\\\u0001', similarity: Number.NaN, reason: 'why "\n"' }, false, windowView({ ...closed, reason: 'tab\t' }, Number.POSITIVE_INFINITY, 3));
+    // Ids and reasons escaped as JSON.stringify escapes them (a lone surrogate half too); numbers it cannot print as null.
+    const unusual = attemptOutcome({ ...record, attemptId: 'a"\\\u0001', similarity: Number.NaN, reason: 'why "\n" \ud800 ≥' }, false, windowView({ ...closed, reason: 'tab\t' }, Number.POSITIVE_INFINITY, 3));
     expect(attemptReplyJson(unusual)).toBe(JSON.stringify(unusual));
     await app.close();
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -154,6 +155,31 @@ describe('the fingerprint', () => {
     expect(attemptFingerprint({ ...base, device: 'X' })).not.toEqual(reference);
     expect(attemptFingerprint({ ...base, call: { direction: 'inbound', durationSeconds: 1 } })).not.toEqual(reference);
   });
+});
+
+it('hashes the documented canonical form byte for byte, however its strings and numbers read', () => {
+  // The form as the fingerprint's comment states it, made with JSON.stringify: stored fingerprints stay valid only while the bytes do not change.
+  const documented = (attempt: Parameters<typeof attemptFingerprint>[0]) => {
+    const { location, call } = attempt;
+    const head = JSON.stringify([
+      1,
+      attempt.windowId,
+      attempt.modality,
+      attempt.livenessScore,
+      attempt.poorLight ?? null,
+      attempt.device ?? null,
+      location === undefined ? null : [location.lat, location.lon, location.accuracyM ?? null],
+      call === undefined ? null : [call.direction, call.durationSeconds],
+    ]);
+    return createHash('sha256').update(Buffer.concat([Buffer.from(`${head}\n`), Buffer.from(Float64Array.from(attempt.sample).buffer)])).digest('base64');
+  };
+  const attempts: Parameters<typeof attemptFingerprint>[0][] = [
+    { windowId: 'w-1', modality: 'face', sample: [0.5, -0.25, 1e-300], livenessScore: 0.9 },
+    { windowId: 'w"1\\\n\u0001', modality: 'voice', sample: [-0], livenessScore: -0, poorLight: false, device: 'Pixel "4a" é', call: { direction: 'outbound', durationSeconds: 1.5e21 } },
+    { windowId: 'w\ud800', modality: 'face', sample: Float64Array.from([1, 2]), livenessScore: 1, poorLight: true, location: { lat: -0, lon: 0.1 + 0.2 } },
+    { windowId: '≥ 𝑥', modality: 'face', sample: [], livenessScore: 0.123456789, location: { lat: 51.5, lon: -0.12, accuracyM: 20 } },
+  ];
+  for (const attempt of attempts) expect(attemptFingerprint(attempt)).toBe(documented(attempt));
 });
 
 describe('fingerprints in SQLite', () => {
