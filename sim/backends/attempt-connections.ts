@@ -17,8 +17,14 @@ const READ_BUFFER_BYTES = 64 * 1024;
 interface Post {
   /** The request's bytes, head and body, written at once: one write, one packet. */
   request: string;
+  readBody: ReadBody;
   settle: (reply: AttemptReply) => void;
 }
+
+/** What an answer's body bytes hold, given its status. */
+type ReadBody = (status: number, bytes: Buffer) => unknown;
+
+const utf8Json: ReadBody = (_status, bytes) => parseReplyBody(bytes.toString('utf8'));
 
 interface Connection {
   socket: Socket;
@@ -58,11 +64,14 @@ export class AttemptConnections {
     this.timeoutCheck = setInterval(() => this.failTimedOut(), Math.max(1, timeoutMs / TIMEOUT_CHECKS)).unref();
   }
 
-  /** Sends a POST; the promise settles with what `answer` makes of its reply (settling with the answer itself saves a promise per request). */
-  post<T>(path: string, body: string, token: string, answer: (reply: AttemptReply) => T): Promise<T> {
+  /**
+   * Sends a POST; the promise settles with what `answer` makes of its reply (settling with the answer
+   * itself saves a promise per request), its body read by `readBody` (JSON of UTF-8 unless told).
+   */
+  post<T>(path: string, body: string, token: string, answer: (reply: AttemptReply) => T, readBody: ReadBody = utf8Json): Promise<T> {
     const request = `POST ${path} HTTP/1.1\r\nhost: ${this.origin.host}\r\ncontent-type: application/json\r\nauthorization: Bearer ${token}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     return new Promise((resolve) => {
-      const post = { request, settle: (reply: AttemptReply) => resolve(answer(reply)) };
+      const post = { request, readBody, settle: (reply: AttemptReply) => resolve(answer(reply)) };
       const connection = this.reusable() ?? (this.open < this.connections ? this.connect() : undefined);
       if (connection) this.send(connection, post);
       else this.queue.push(post);
@@ -133,7 +142,7 @@ export class AttemptConnections {
       connection.socket.destroy();
       return;
     }
-    post.settle({ status: reply.status, body: parseReplyBody(reply.body.toString('utf8')) });
+    post.settle({ status: reply.status, body: post.readBody(reply.status, reply.body) });
     if (!reply.keepAlive || this.closed) {
       connection.socket.destroy();
       return;

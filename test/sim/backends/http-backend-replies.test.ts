@@ -62,10 +62,20 @@ describe('a check-in over HTTP', () => {
     expect(JSON.parse(seen.body!)).toMatchObject({ windowId: '3', attemptId: '3-1', modality: 'face', capture: { livenessScore: 0.9 } });
   });
 
+  it('reads a judgement whose other fields hold characters beyond ASCII, and refuses one that is not whole JSON', async () => {
+    const judged = '{"judgement":"match","similarity":0.8123,"reason":"similarity 0.8123 ≥ face threshold 0.6","note":"“é”"}';
+    const target = await backendFor((_request, response) => response.writeHead(201, { 'content-type': 'application/json; charset=utf-8' }).end(judged));
+    expect(await submit(target)).toEqual({ outcome: 'judged', judgement: 'match', similarity: 0.8123 });
+    await stopBoth();
+    const cut = await backendFor((_request, response) => response.writeHead(201, { 'content-type': 'application/json' }).end(judged.slice(0, -3)));
+    expect(await submit(cut)).toEqual({ outcome: 'server_error', errorKind: 'bad_response' });
+  });
+
   it('maps each way of not being judged to its outcome and error kind', async () => {
     const cases: [string, (response: ServerResponse) => void, object][] = [
       ['a window closed', (r) => r.writeHead(409, { 'content-type': 'application/json' }).end('{"code":"SRV_ERR_WINDOW_CLOSED"}'), { outcome: 'too_late', errorKind: 'window_closed' }],
       ['a coded server error', (r) => r.writeHead(503, { 'content-type': 'application/json' }).end('{"code":"SRV_ERR_OVERLOADED"}'), { outcome: 'server_error', errorKind: 'http_503_overloaded' }],
+      ['a coded error whose code is not ASCII, read as UTF-8', (r) => r.writeHead(409, { 'content-type': 'application/json' }).end('{"code":"SRV_ERR_ÉTAT_≥"}'), { outcome: 'server_error', errorKind: 'http_409_état_≥' }],
       ['an answer that is not JSON', (r) => r.writeHead(200).end('<html>ok</html>'), { outcome: 'server_error', errorKind: 'bad_response' }],
       ['an empty error answer', (r) => r.writeHead(500).end(), { outcome: 'server_error', errorKind: 'http_500' }],
       ['no answer within the timeout', () => {}, { outcome: 'server_error', errorKind: 'timeout' }],
