@@ -27,6 +27,10 @@ describe('an HTTP/1.1 reply read from a connection', () => {
   it('closes the connection after an answer that says so, or an HTTP/1.0 one, and reads a body framed by the close at its end', () => {
     expect(parse('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')).toEqual({ status: 503, body: '', keepAlive: false });
     expect(parse('HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n')).toEqual({ status: 200, body: '', keepAlive: false });
+    expect(parse('HTTP/1.1 200 OK\r\nConnection: Upgrade,\t CLOSE \r\nContent-Length: 0\r\n\r\n')).toEqual({ status: 200, body: '', keepAlive: false });
+    expect(parse('HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 0\r\n\r\n')).toEqual({ status: 200, body: '', keepAlive: false });
+    expect(parse('HTTP/1.1 200 OK\r\nConnection: closed, close-ish\r\nContent-Length: 0\r\n\r\n')).toEqual({ status: 200, body: '', keepAlive: true });
+    expect(parse('HTTP/1.0 200 OK\r\nConnection: Upgrade , Keep-Alive\r\nContent-Length: 0\r\n\r\n')).toEqual({ status: 200, body: '', keepAlive: true });
     const parser = new Http1ReplyParser();
     expect(parser.feed(Buffer.from('HTTP/1.1 200 OK\r\n\r\n{"a":'))).toBeUndefined();
     expect(parser.feed(Buffer.from('1}'))).toBeUndefined();
