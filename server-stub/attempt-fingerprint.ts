@@ -43,11 +43,13 @@ let scratch = Buffer.allocUnsafe(4096);
 /** The fingerprint in base64: a string is cheaper to make, keep and compare than a Buffer of its 32 bytes (SQLite stores the bytes). */
 export function attemptFingerprint(attempt: FingerprintedAttempt): string {
   const head = canonicalHead(attempt);
+  const sampleLength = attempt.sample.length * 8;
   // A UTF-16 unit takes at most 3 bytes in UTF-8: the bound checked before writing, so the write returns the exact length.
-  if (head.length * 3 + attempt.sample.length * 8 > scratch.length) scratch = Buffer.allocUnsafe(2 * (head.length * 3 + attempt.sample.length * 8));
+  const bound = head.length * 3 + sampleLength;
+  if (bound > scratch.length) scratch = Buffer.allocUnsafe(2 * bound);
   const headLength = scratch.write(head);
   scratch.set(sampleBytes(attempt.sample), headLength);
-  return hash('sha256', scratch.subarray(0, headLength + attempt.sample.length * 8), 'base64');
+  return hash('sha256', scratch.subarray(0, headLength + sampleLength), 'base64');
 }
 
 /** Line 1 of the canonical form and its newline: the text JSON.stringify prints for the fields, written piece by piece (json-text.ts). */
