@@ -13,6 +13,8 @@ const KEEP_ALIVE_MARGIN_MS = 1_000;
 const TIMEOUT_CHECKS = 4;
 /** The buffer plain-TCP connections read into, shared (reads run one at a time on the event loop); an answer is read whole long before it fills it. */
 const READ_BUFFER_BYTES = 64 * 1024;
+// The URL's host is ASCII already (punycode, percent-encoding).
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * A request and what settles its promise: a class rather than an object holding a closure, which
@@ -23,6 +25,7 @@ class Post {
   constructor(
     /** The request's bytes, head and body, written at once: one write, one packet. */
     readonly request: string,
+    readonly encoding: 'latin1' | 'utf8',
     readonly readBody: ReadBody,
     private readonly answer: (reply: AttemptReply) => unknown,
     private readonly resolve: (answer: unknown) => void,
@@ -79,11 +82,14 @@ export class AttemptConnections {
   /**
    * Sends a POST; the promise settles with what `answer` makes of its reply (settling with the answer
    * itself saves a promise per request), its body read by `readBody` (JSON of UTF-8 unless told).
+   * `bodyIsAscii` promises that the body holds only ASCII characters (a body printed by attemptRequest does).
    */
-  post<T>(path: string, body: string, token: string, answer: (reply: AttemptReply) => T, readBody: ReadBody = utf8Json): Promise<T> {
-    const request = `POST ${path} HTTP/1.1\r\nhost: ${this.origin.host}\r\ncontent-type: application/json\r\nauthorization: Bearer ${token}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  post<T>(path: string, body: string, token: string, answer: (reply: AttemptReply) => T, readBody: ReadBody = utf8Json, bodyIsAscii = false): Promise<T> {
+    // An ASCII request is its own latin1 bytes: its length needs no UTF-8 count of the body, nor its write a UTF-8 encoding.
+    const ascii = bodyIsAscii && !NON_ASCII.test(path) && !NON_ASCII.test(token);
+    const request = `POST ${path} HTTP/1.1\r\nhost: ${this.origin.host}\r\ncontent-type: application/json\r\nauthorization: Bearer ${token}\r\ncontent-length: ${ascii ? body.length : Buffer.byteLength(body)}\r\n\r\n${body}`;
     return new Promise((resolve) => {
-      const post = new Post(request, readBody, answer, resolve as (answer: unknown) => void);
+      const post = new Post(request, ascii ? 'latin1' : 'utf8', readBody, answer, resolve as (answer: unknown) => void);
       const connection = this.reusable() ?? (this.open < this.connections ? this.connect() : undefined);
       if (connection) this.send(connection, post);
       else this.queue.push(post);
@@ -130,7 +136,7 @@ export class AttemptConnections {
     connection.post = post;
     connection.progressAt = performance.now();
     this.busy.add(connection);
-    connection.socket.write(post.request);
+    connection.socket.write(post.request, post.encoding);
   }
 
   private read(connection: Connection, chunk: Buffer): void {

@@ -8,7 +8,7 @@ import type { CheckInAttempt } from './backend.ts';
  * The body is printed by hand because this is the driver's hottest path: `JSON.stringify` of the same
  * object gives the same bytes (a test holds them equal) but scans the long sample string for escapes.
  * Nothing printed here needs escaping (ids are digits and dashes, base64 has no `"` or `\`), and
- * template literals print finite numbers as JSON does.
+ * template literals print finite numbers as JSON does; so the body is ASCII, which the sender relies on.
  */
 export function attemptRequest(
   participantId: string,

@@ -105,7 +105,7 @@ export class HttpBackend {
 
   submit(request: AttemptRequest): Promise<HttpAttemptResponse> {
     const { path, body } = attemptRequest(request.participantId, request.attempt, request.sample, request.location);
-    return this.attempts.post(path, body, request.token, attemptResponse, attemptReplyBody);
+    return this.attempts.post(path, body, request.token, attemptResponse, attemptReplyBody, true);
   }
 
   /** Sends a check-in request already built (attempt-request.ts): the answer as it came, or the failure that meant no answer. */

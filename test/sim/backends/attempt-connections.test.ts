@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AttemptConnections } from '../../../sim/backends/attempt-connections.ts';
 
@@ -59,6 +59,25 @@ describe('the check-in connections', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await target.close();
     expect(await unanswered).toEqual({ failure: { outcome: 'server_error', errorKind: 'timeout' } });
+  });
+
+  it("send a request's path, token and body as their UTF-8 bytes, an ASCII body's too when the path or token is not ASCII", async () => {
+    const raw: Buffer[] = [];
+    const sink = createNetServer((socket) => socket.on('data', (chunk: Buffer) => (raw.push(chunk), socket.write('HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\n{}'))));
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    const origin = new URL(`http://127.0.0.1:${(sink.address() as AddressInfo).port}`);
+    const target = new AttemptConnections(origin, 1, 1_000);
+    const sent = [
+      { path: '/v1/p1', token: 't1', body: '{"a":"b"}', bodyIsAscii: true },
+      { path: '/v1/p2', token: 't2', body: '{"a":"é≥"}', bodyIsAscii: false },
+      { path: '/v1/pé', token: 't3', body: '{"a":"b"}', bodyIsAscii: true },
+      { path: '/v1/p4', token: 'tö', body: '{"a":"b"}', bodyIsAscii: true },
+    ];
+    for (const { path, token, body, bodyIsAscii } of sent) expect(await target.post(path, body, token, (reply) => reply, undefined, bodyIsAscii)).toMatchObject({ status: 201 });
+    await target.close();
+    sink.close();
+    const expected = sent.map(({ path, token, body }) => `POST ${path} HTTP/1.1\r\nhost: ${origin.host}\r\ncontent-type: application/json\r\nauthorization: Bearer ${token}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    expect(Buffer.concat(raw).equals(Buffer.from(expected.join(''), 'utf8'))).toBe(true);
   });
 
   it('speak https to an https origin, trusting only certificates they can verify', async () => {
