@@ -23,9 +23,11 @@ export class SampleBasis {
    */
   vectorFor(draw: SampleDraw, into?: Float64Array): Float64Array {
     const { along, across, residualNorm } = sampleComponents(draw);
-    const vector = into ?? new Float64Array(this.template.length);
+    // The axes as locals: read through \`this\` on every element, the loop ran about a fifth slower.
+    const { template, across: acrossAxis, residual } = this;
+    const vector = into ?? new Float64Array(template.length);
     for (let i = 0; i < vector.length; i++) {
-      vector[i] = along * this.template[i]! + across * this.across[i]! + residualNorm * this.residual[i]!;
+      vector[i] = along * template[i]! + across * acrossAxis[i]! + residualNorm * residual[i]!;
     }
     return vector;
   }
