@@ -23,7 +23,7 @@ export class SampleBasis {
    */
   vectorFor(draw: SampleDraw, into?: Float64Array): Float64Array {
     const { along, across, residualNorm } = sampleComponents(draw);
-    // The axes as locals: read through \`this\` on every element, the loop ran about a fifth slower.
+    // The axes as locals: read through `this` on every element, the loop ran about a fifth slower.
     const { template, across: acrossAxis, residual } = this;
     const vector = into ?? new Float64Array(template.length);
     for (let i = 0; i < vector.length; i++) {
