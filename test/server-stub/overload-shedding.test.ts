@@ -58,6 +58,7 @@ describe('overload', () => {
     const shed = await app.inject({ method: 'GET', url: '/v1/participants/p-1/status', headers: officer });
     expect(shed.statusCode).toBe(503);
     expect(errorBody(shed).code).toBe('SRV_ERR_OVERLOADED');
+    expect(errorBody(shed).message).toMatch(/^the server is overloaded \(eventLoopDelay (\d+\.\d\d|Infinity)\); retry after the Retry-After delay$/);
     expect(shed.headers['retry-after']).toBe('2');
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     await expect.poll(async () => (await app.inject({ method: 'GET', url: '/v1/participants/p-1/status', headers: officer })).statusCode, { timeout: 10_000, interval: 50 }).toBe(200);
