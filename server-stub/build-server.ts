@@ -15,6 +15,7 @@ import { checkInRoutes } from './routes/checkins.ts';
 import { healthRoutes } from './routes/health.ts';
 import { participantRoutes } from './routes/participants.ts';
 import { closeDueBodyOptional, windowRoutes } from './routes/windows.ts';
+import { withSlowDatabase } from './faults/slow-database.ts';
 import './fastify-types.ts';
 
 export interface BuildDependencies {
@@ -120,10 +121,8 @@ export function buildServer(input: ServerOptionsInput = {}, dependencies: BuildD
         if (route === undefined) return done();
         context.faults.beforeRoute(route).then(() => done(), done);
       });
-      api.addHook('preHandler', (_request, _reply, done) => {
-        const delay = context.faults.slowDatabase();
-        if (delay === undefined) return done();
-        delay.then(() => done(), done);
+      api.addHook('onRoute', (route) => {
+        route.handler = withSlowDatabase(context.faults, route.handler);
       });
       await api.register(participantRoutes(schemas));
       await api.register(windowRoutes(schemas));

@@ -75,12 +75,22 @@ export async function registerLoadShedding(scope: FastifyInstance, settings: Ser
     shedFrom = performance.now() + 2 * settings.sampleIntervalMs;
     done();
   });
-  await scope.register(underPressure, {
-    maxEventLoopDelay: settings.maxEventLoopDelayMs,
-    maxEventLoopUtilization: settings.maxEventLoopUtilization,
-    sampleInterval: settings.sampleIntervalMs,
-    pressureHandler: (_request, _reply, type, value) =>
-      performance.now() < shedFrom ? undefined : Promise.reject(overloaded(`${type} ${typeof value === 'number' ? value.toFixed(2) : ''}`.trim())),
-  });
-  load.watchPressure(() => (performance.now() >= shedFrom && scope.isUnderPressure() ? 'the event loop is past its delay or utilisation limit' : undefined));
+  // @fastify/under-pressure samples the event loop; the limits are checked here, in a hook of our own:
+  // the plugin's hook reads the route's options on every request, a getter that builds them per call.
+  await scope.register(underPressure, { sampleInterval: settings.sampleIntervalMs });
+  const { maxEventLoopDelayMs, maxEventLoopUtilization } = settings;
+  const pressure = (): string | undefined => {
+    if (performance.now() < shedFrom) return undefined;
+    const { eventLoopDelay, eventLoopUtilized } = scope.memoryUsage();
+    if (maxEventLoopDelayMs > 0 && eventLoopDelay > maxEventLoopDelayMs) return `eventLoopDelay ${eventLoopDelay.toFixed(2)}`;
+    if (maxEventLoopUtilization > 0 && eventLoopUtilized > maxEventLoopUtilization) return `eventLoopUtilization ${eventLoopUtilized.toFixed(2)}`;
+    return undefined;
+  };
+  if (maxEventLoopDelayMs > 0 || maxEventLoopUtilization > 0) {
+    scope.addHook('onRequest', (_request, _reply, done) => {
+      const detail = pressure();
+      done(detail === undefined ? undefined : overloaded(detail));
+    });
+  }
+  load.watchPressure(() => (pressure() === undefined ? undefined : 'the event loop is past its delay or utilisation limit'));
 }

@@ -4,50 +4,50 @@ import type { ServerMetrics } from './metrics.ts';
 import type { ServerOptions } from './options.ts';
 
 type Settings = ServerOptions['rateLimit'];
-type Refusal = (id: string) => ServerError | undefined;
+
+/** What the limits know of one participant: its rate window and its requests in progress. */
+interface Traffic {
+  readonly id: string;
+  count: number;
+  resetsAt: number;
+  inProgress: number;
+}
+
+/** On a response: the traffic entry whose slot it holds until it closes. */
+const holder = Symbol('participant traffic');
+type SlotHolder = { [holder]?: Traffic };
 
 /**
  * The per-participant limits of the routes of the scope they are registered in, keyed by the
  * participant in the path, in one onRequest hook (each hook costs fastify a step of its own per
  * request): first the rate limit, then the concurrency cap, so that a request refused for its rate
  * takes no slot. They run after authentication, so nobody can spend another's allowance.
- */
-export function registerParticipantLimits(scope: FastifyInstance, settings: Settings, metrics: ServerMetrics): void {
-  const rateRefusal = rateLimit(settings, metrics);
-  const concurrency = concurrencyLimit(settings, metrics);
-  if (rateRefusal === undefined && concurrency === undefined) return;
-  scope.addHook('onRequest', (request, reply, done) => {
-    const id = (request.params as { id: string }).id;
-    const refusal = rateRefusal?.(id) ?? concurrency?.refusal(id);
-    if (refusal !== undefined) return done(refusal);
-    // A response emits 'close' once, sent or cut short by the client: `on` spares the wrapper `once` would make per request.
-    if (concurrency !== undefined) reply.raw.on('close', () => concurrency.release(id));
-    done();
-  });
-}
-
-/**
- * At most `max` requests in a fixed window of `timeWindowMs` that starts at the participant's first
- * request. The least recently seen participants are forgotten past `trackedParticipants`.
  *
+ * Rate limit: at most `max` requests in a fixed window of `timeWindowMs` that starts at the
+ * participant's first request. The least recently seen participants are forgotten past
+ * `trackedParticipants`, except one with a request in progress, whose slot count must outlive it.
  * Synchronous rather than @fastify/rate-limit: that plugin's key, allow-list and store steps each
  * await a promise, which cost about 6 µs per check-in here (a twentieth of the route's cost).
+ *
+ * Concurrency cap: at most `maxConcurrent` requests of one participant in progress at once, counted
+ * from their headers, before their body, until their connection lets go of the answer: a participant
+ * that opens connections and stalls their bodies holds at most `maxConcurrent` of them in progress
+ * (each cut off at the request timeout); the rest get 429 at once and their connection is closed.
+ *
+ * Both are counted in one entry per participant, found with one map lookup; the response carries
+ * its entry, so giving the slot back looks nothing up and makes no closure per request.
  */
-function rateLimit(settings: Settings, metrics: ServerMetrics): Refusal | undefined {
-  const { max, timeWindowMs, trackedParticipants } = settings;
-  if (max === 0) return undefined;
+export function registerParticipantLimits(scope: FastifyInstance, settings: Settings, metrics: ServerMetrics): void {
+  const { max, timeWindowMs, trackedParticipants, maxConcurrent } = settings;
+  if (max === 0 && maxConcurrent === 0) return;
   // Map order is insertion order: re-inserting on each request keeps the least recently seen first.
-  const windows = new Map<string, { count: number; resetsAt: number }>();
-  return (id) => {
-    const now = performance.now();
-    let window = windows.get(id);
-    windows.delete(id);
-    if (window === undefined || window.resetsAt <= now) window = { count: 0, resetsAt: now + timeWindowMs };
-    windows.set(id, window);
-    if (windows.size > trackedParticipants) windows.delete(windows.keys().next().value!);
-    if (++window.count <= max) return undefined;
+  // Without a rate limit, only participants with requests in progress are kept.
+  const participants = new Map<string, Traffic>();
+
+  const rateRefusal = (traffic: Traffic, now: number): ServerError | undefined => {
+    if (++traffic.count <= max) return undefined;
     metrics.shed.inc({ reason: 'rate_limited' });
-    const retryAfterSeconds = Math.max(1, Math.ceil((window.resetsAt - now) / 1000));
+    const retryAfterSeconds = Math.max(1, Math.ceil((traffic.resetsAt - now) / 1000));
     return new ServerError(
       'SRV_ERR_RATE_LIMITED',
       `more than ${max} requests in ${timeWindowMs} ms for this participant; expected fewer, retry after ${retryAfterSeconds} s`,
@@ -55,37 +55,66 @@ function rateLimit(settings: Settings, metrics: ServerMetrics): Refusal | undefi
       retryAfterSeconds,
     );
   };
-}
 
-/**
- * A cap on one participant's requests in progress at once. A request counts from its headers, before
- * its body, until its connection lets go of the answer (`release`): a participant that opens
- * connections and stalls their bodies holds at most `maxConcurrent` of them in progress (each cut off
- * at the request timeout); the rest get 429 at once and their connection is closed.
- */
-function concurrencyLimit(settings: Settings, metrics: ServerMetrics): { refusal: Refusal; release(id: string): void } | undefined {
-  const max = settings.maxConcurrent;
-  if (max === 0) return undefined;
-  const inProgress = new Map<string, number>();
-  return {
-    refusal(id) {
-      const held = inProgress.get(id) ?? 0;
-      if (held < max) {
-        inProgress.set(id, held + 1);
-        return undefined;
+  const seen = (id: string, now: number): Traffic => {
+    let traffic = participants.get(id);
+    if (traffic === undefined) traffic = { id, count: 0, resetsAt: now + timeWindowMs, inProgress: 0 };
+    else {
+      participants.delete(id);
+      if (traffic.resetsAt <= now) {
+        traffic.count = 0;
+        traffic.resetsAt = now + timeWindowMs;
       }
-      metrics.shed.inc({ reason: 'concurrency_limited' });
-      return new ServerError(
-        'SRV_ERR_CONCURRENCY_LIMITED',
-        `${held} requests of this participant are in progress; expected at most ${max} at once, retry after the Retry-After delay`,
-        'params.id',
-        1,
-      );
-    },
-    release(id) {
-      const left = inProgress.get(id)! - 1;
-      if (left === 0) inProgress.delete(id);
-      else inProgress.set(id, left);
-    },
+    }
+    participants.set(id, traffic);
+    while (participants.size > trackedParticipants) {
+      const oldest = participants.values().next().value!;
+      participants.delete(oldest.id);
+      if (oldest.inProgress > 0) participants.set(oldest.id, oldest);
+      if (oldest === traffic) break;
+    }
+    return traffic;
   };
+
+  const inProgressOf = (id: string): Traffic => {
+    let traffic = participants.get(id);
+    if (traffic === undefined) {
+      traffic = { id, count: 0, resetsAt: 0, inProgress: 0 };
+      participants.set(id, traffic);
+    }
+    return traffic;
+  };
+
+  // A response emits 'close' once, sent or cut short by the client.
+  function release(this: SlotHolder): void {
+    const traffic = this[holder]!;
+    if (--traffic.inProgress === 0 && max === 0) participants.delete(traffic.id);
+  }
+
+  scope.addHook('onRequest', (request, reply, done) => {
+    const id = (request.params as { id: string }).id;
+    const now = performance.now();
+    const traffic = max > 0 ? seen(id, now) : inProgressOf(id);
+    if (max > 0) {
+      const refusal = rateRefusal(traffic, now);
+      if (refusal !== undefined) return done(refusal);
+    }
+    if (maxConcurrent > 0) {
+      if (traffic.inProgress >= maxConcurrent) {
+        metrics.shed.inc({ reason: 'concurrency_limited' });
+        return done(
+          new ServerError(
+            'SRV_ERR_CONCURRENCY_LIMITED',
+            `${traffic.inProgress} requests of this participant are in progress; expected at most ${maxConcurrent} at once, retry after the Retry-After delay`,
+            'params.id',
+            1,
+          ),
+        );
+      }
+      traffic.inProgress++;
+      (reply.raw as SlotHolder)[holder] = traffic;
+      reply.raw.on('close', release);
+    }
+    done();
+  });
 }

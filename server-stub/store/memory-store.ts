@@ -48,8 +48,19 @@ export function createMemoryStore(): Store {
   let openWindows = 0;
   let changes = 0;
 
-  const stateOf = (participantId: string): ParticipantState => {
+  // A check-in asks for its participant three times (templates, window, insertAttempt), with the same
+  // id string: the last one found answers the next two without a map lookup. Participants are never
+  // removed, so it cannot go stale.
+  let recent: ParticipantState | undefined;
+  const find = (participantId: string): ParticipantState | undefined => {
+    if (recent !== undefined && recent.record.participantId === participantId) return recent;
     const state = participants.get(participantId);
+    if (state !== undefined) recent = state;
+    return state;
+  };
+
+  const stateOf = (participantId: string): ParticipantState => {
+    const state = find(participantId);
     if (state === undefined) throw new Error(`store: participant ${participantId} is not enrolled`);
     return state;
   };
@@ -86,7 +97,7 @@ export function createMemoryStore(): Store {
     },
 
     templates(participantId) {
-      return participants.get(participantId)?.record;
+      return find(participantId)?.record;
     },
 
     insertWindows(records) {
@@ -102,7 +113,7 @@ export function createMemoryStore(): Store {
     },
 
     window(participantId, windowId) {
-      const window = participants.get(participantId)?.windows.get(windowId);
+      const window = find(participantId)?.windows.get(windowId);
       return window === undefined ? undefined : copyWindow(window);
     },
 

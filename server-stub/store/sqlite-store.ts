@@ -57,10 +57,12 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     attemptSeq = attempts.seq;
     newestInstant = Math.max(newestInstant, attempts.newestInstant);
   };
-  // Templates never change once enrolled, and every check-in reads one: they stay in memory.
+  // Templates never change once enrolled, and every check-in reads one: they stay in memory, from
+  // their enrolment on, so that a participant's first check-in reads nothing from the file either.
   const templateCache = new BoundedCache<string, EnrolledTemplates>(TEMPLATE_CACHE_SIZE);
-  // Every check-in reads its window and counts an attempt in it: windows stay in memory too,
-  // as the store's writes leave them (only this connection writes), so a check-in reads nothing from the file.
+  // Every check-in reads its window and counts an attempt in it: windows stay in memory too, from
+  // their opening on, as the store's writes leave them (only this connection writes), so a check-in
+  // reads nothing from the file, the first in a window included.
   const windowCache = new BoundedCache<string, WindowRecord>(WINDOW_CACHE_SIZE);
   const windowKey = (participantId: string, windowId: string) => `${participantId}\u0000${windowId}`;
   recount();
@@ -94,7 +96,10 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
       const duplicate = group.write(() => writes.insertParticipants(records));
       if (duplicate < 0) {
         participantCount += records.length;
-        for (const record of records) if (record.personalRecord !== undefined) personalRecords++;
+        for (const record of records) {
+          if (record.personalRecord !== undefined) personalRecords++;
+          templateCache.set(record.participantId, { template: record.template, voiceTemplate: record.voiceTemplate });
+        }
       }
       return duplicate;
     },
@@ -117,6 +122,7 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     insertWindows(records) {
       group.write(() => writes.insertWindows(records));
       openWindows += records.length;
+      for (const record of records) windowCache.set(windowKey(record.participantId, record.windowId), copyWindow(record));
     },
 
     window(participantId, windowId) {

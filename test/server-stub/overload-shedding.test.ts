@@ -58,6 +58,7 @@ describe('overload', () => {
     const shed = await app.inject({ method: 'GET', url: '/v1/participants/p-1/status', headers: officer });
     expect(shed.statusCode).toBe(503);
     expect(errorBody(shed).code).toBe('SRV_ERR_OVERLOADED');
+    expect(errorBody(shed).message).toMatch(/^the server is overloaded \(eventLoopDelay (\d+\.\d\d|Infinity)\); retry after the Retry-After delay$/);
     expect(shed.headers['retry-after']).toBe('2');
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     await expect.poll(async () => (await app.inject({ method: 'GET', url: '/v1/participants/p-1/status', headers: officer })).statusCode, { timeout: 10_000, interval: 50 }).toBe(200);
@@ -111,6 +112,20 @@ describe('per-participant rate limit', () => {
     expect((await prompts('carol')).statusCode).toBe(200); // a third participant: bob is forgotten
     expect((await prompts('bob')).statusCode).toBe(200); // bob starts again, and alice (seen before carol) is forgotten
     expect((await prompts('alice')).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('keeps counting a participant with a request in progress, however many others it has seen since', async () => {
+    const app = testServer({ rateLimit: { max: 1, timeWindowMs: 60_000, trackedParticipants: 1, maxConcurrent: 4 } });
+    const tokens = { alice: await enrol(app, 'alice'), bob: await enrol(app, 'bob') };
+    const prompts = (id: keyof typeof tokens) => app.inject({ method: 'GET', url: `/v1/participants/${id}/windows/open`, headers: bearer(tokens[id]) });
+    await app.inject({ method: 'PUT', url: '/v1/admin/faults', headers: officer, payload: { latency: { fixedMs: 300 } } });
+    const slow = prompts('alice');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // bob is seen after alice, and one participant is tracked: alice is kept, her answer still to come.
+    expect((await prompts('bob')).statusCode).toBe(200);
+    expect(errorBody(await prompts('alice')).code).toBe('SRV_ERR_RATE_LIMITED');
+    expect((await slow).statusCode).toBe(200);
     await app.close();
   });
 });

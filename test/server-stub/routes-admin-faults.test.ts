@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { bearer, enrol, errorBody, officer, removeTempDirs, testServer } from './server-fixtures.ts';
+import { bearer, enrol, errorBody, faceCheckIn, officer, openWindow, postCheckIn, removeTempDirs, testServer, unitVector } from './server-fixtures.ts';
 
 afterAll(removeTempDirs);
 
@@ -78,6 +78,22 @@ describe('fault injection', () => {
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/checkin_faults_injected_total\{kind="latency"\} [1-9]/);
     expect(metrics).toMatch(/checkin_faults_injected_total\{kind="slow_database"\} [1-9]/);
+    await app.close();
+  });
+
+  it('delays a check-in by the slow-database fault set at run time, then judges it; an invalid body is refused without the delay', async () => {
+    const app = testServer();
+    const token = await enrol(app, 'p-1');
+    await openWindow(app, 'p-1', 'w-1');
+    await app.inject({ method: 'PUT', url: '/v1/admin/faults', headers: officer, payload: { slowDatabase: { delayMs: 80 } } });
+    const invalidFrom = performance.now();
+    expect((await postCheckIn(app, token, 'p-1', { windowId: 'w-1' })).statusCode).toBe(400);
+    expect(performance.now() - invalidFrom).toBeLessThan(80);
+    const started = performance.now();
+    const judged = await postCheckIn(app, token, 'p-1', faceCheckIn('w-1', 'a-1', unitVector('p-1')));
+    expect(judged.statusCode).toBe(201);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(79);
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('checkin_faults_injected_total{kind="slow_database"} 1');
     await app.close();
   });
 
