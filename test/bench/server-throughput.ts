@@ -2,7 +2,9 @@
  * Check-ins per second of the reference server on loopback, next to bare fastify routes measured in
  * the same run: autocannon against POST /v1/participants/:id/checkins with a fresh attempt id per
  * request (every request is judged and stored; none is a replay), with the in-memory store and with
- * SQLite (WAL), the sample in base64 as drive mode sends it. Each server runs in its own process;
+ * SQLite (WAL), the sample in base64 as drive mode sends it. Each server runs in its own process, the
+ * reference server as `checkin-sim serve` runs it for a user: compiled (dist/, which `npm run bench`
+ * builds first), not its sources through tsx;
  * rounds interleave the servers; each figure is the median (min–max) over rounds, each ratio taken
  * within a round (side by side) before its median. The baselines: `helloWorld`, a bare fastify GET;
  * `bareCheckInPost`, a bare fastify route that validates the same bodies with the same schema and
@@ -25,6 +27,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { Agent, request } from 'undici';
+import { compiledState } from '../../sim/cli/compiled-state.js';
 import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { buildPopulation } from '../../sim/population/population.ts';
@@ -116,6 +119,7 @@ interface Load {
 export async function runServerBench(overrides: Partial<ServerBenchSettings> = {}): Promise<ServerBenchResult> {
   const settings = { ...DEFAULTS, ...overrides };
   const machineNow = machine();
+  if (compiledState() !== 'fresh') process.stderr.write('server bench: dist/ is not fresh, so the reference server runs from its sources through tsx (npm run build compiles it)\n');
   const names: ServerName[] = ['helloWorld', 'bareCheckInPost', 'checkInMemory', 'checkInMemoryJsonArray', 'checkInSqlite'];
   const rounds: Record<ServerName, RoundFigures>[] = [];
   try {
@@ -231,7 +235,7 @@ function checkInServer(sqlite: boolean): Promise<ServerProcess> {
   const dir = tempDir();
   const config = join(dir, 'server.json');
   writeFileSync(config, JSON.stringify({ policy: { maxAttempts: MAX_ATTEMPTS, windowMinutes: 100_000 }, rateLimit: { max: 1000 } }));
-  return spawnServe(['--port', '0', '--officer-token', OFFICER_TOKEN, '--config', config, ...(sqlite ? ['--db', join(dir, 'bench.db')] : [])]);
+  return spawnServe(['--port', '0', '--officer-token', OFFICER_TOKEN, '--config', config, ...(sqlite ? ['--db', join(dir, 'bench.db')] : [])], 'cli');
 }
 
 /** Enrols the participants, each with its synthetic personal record as drive mode sends it; their windows (`w<index>`) open as their attempt slots are handed out. */
