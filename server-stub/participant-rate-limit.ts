@@ -67,11 +67,12 @@ export function registerParticipantLimits(scope: FastifyInstance, settings: Sett
       }
     }
     participants.set(id, traffic);
+    // The participant asking now is never the one forgotten: past the others in progress, it stops the walk.
     while (participants.size > trackedParticipants) {
       const oldest = participants.values().next().value!;
+      if (oldest === traffic) break;
       participants.delete(oldest.id);
       if (oldest.inProgress > 0) participants.set(oldest.id, oldest);
-      if (oldest === traffic) break;
     }
     return traffic;
   };

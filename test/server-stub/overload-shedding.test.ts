@@ -128,4 +128,18 @@ describe('per-participant rate limit', () => {
     expect((await slow).statusCode).toBe(200);
     await app.close();
   });
+
+  it('keeps counting the participant asking now while every other one tracked has a request in progress', async () => {
+    const app = testServer({ rateLimit: { max: 1, timeWindowMs: 60_000, trackedParticipants: 1, maxConcurrent: 4 } });
+    const tokens = { alice: await enrol(app, 'alice'), bob: await enrol(app, 'bob') };
+    const prompts = (id: keyof typeof tokens) => app.inject({ method: 'GET', url: `/v1/participants/${id}/windows/open`, headers: bearer(tokens[id]) });
+    await app.inject({ method: 'PUT', url: '/v1/admin/faults', headers: officer, payload: { latency: { fixedMs: 300 } } });
+    const slow = prompts('alice');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await app.inject({ method: 'PUT', url: '/v1/admin/faults', headers: officer, payload: {} });
+    expect((await prompts('bob')).statusCode).toBe(200);
+    expect(errorBody(await prompts('bob')).code).toBe('SRV_ERR_RATE_LIMITED');
+    expect((await slow).statusCode).toBe(200);
+    await app.close();
+  });
 });
