@@ -115,13 +115,19 @@ describe('per-participant rate limit', () => {
     await app.close();
   });
 
-  it('keeps counting a participant with a request in progress, however many others it has seen since', async () => {
+  /** One participant tracked, alice and bob enrolled, alice's request held in progress by injected latency (`slow`, her answer to come). */
+  async function aliceInProgress() {
     const app = testServer({ rateLimit: { max: 1, timeWindowMs: 60_000, trackedParticipants: 1, maxConcurrent: 4 } });
     const tokens = { alice: await enrol(app, 'alice'), bob: await enrol(app, 'bob') };
     const prompts = (id: keyof typeof tokens) => app.inject({ method: 'GET', url: `/v1/participants/${id}/windows/open`, headers: bearer(tokens[id]) });
     await app.inject({ method: 'PUT', url: '/v1/admin/faults', headers: officer, payload: { latency: { fixedMs: 300 } } });
     const slow = prompts('alice');
     await new Promise((resolve) => setTimeout(resolve, 100));
+    return { app, prompts, slow };
+  }
+
+  it('keeps counting a participant with a request in progress, however many others it has seen since', async () => {
+    const { app, prompts, slow } = await aliceInProgress();
     // bob is seen after alice, and one participant is tracked: alice is kept, her answer still to come.
     expect((await prompts('bob')).statusCode).toBe(200);
     expect(errorBody(await prompts('alice')).code).toBe('SRV_ERR_RATE_LIMITED');
@@ -130,12 +136,7 @@ describe('per-participant rate limit', () => {
   });
 
   it('keeps counting the participant asking now while every other one tracked has a request in progress', async () => {
-    const app = testServer({ rateLimit: { max: 1, timeWindowMs: 60_000, trackedParticipants: 1, maxConcurrent: 4 } });
-    const tokens = { alice: await enrol(app, 'alice'), bob: await enrol(app, 'bob') };
-    const prompts = (id: keyof typeof tokens) => app.inject({ method: 'GET', url: `/v1/participants/${id}/windows/open`, headers: bearer(tokens[id]) });
-    await app.inject({ method: 'PUT', url: '/v1/admin/faults', headers: officer, payload: { latency: { fixedMs: 300 } } });
-    const slow = prompts('alice');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { app, prompts, slow } = await aliceInProgress();
     await app.inject({ method: 'PUT', url: '/v1/admin/faults', headers: officer, payload: {} });
     expect((await prompts('bob')).statusCode).toBe(200);
     expect(errorBody(await prompts('bob')).code).toBe('SRV_ERR_RATE_LIMITED');
