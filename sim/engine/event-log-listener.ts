@@ -33,4 +33,6 @@ export class EventLogListener implements LifeListener {
   }
 
   ended(): void {}
+
+  paused(): void {}
 }

@@ -18,6 +18,8 @@ export interface LifeListener {
   windowClosed(day: number, intent: number, verdict: number, cause: number, at: number, seq: number, windowIndex: number, attempts: number): void;
   /** The life is over: it drew `draws` numbers and had `events` events. */
   ended(draws: number, events: number): void;
+  /** The life waits for the answer to an attempt (its steps run interleaved with others'): whatever was held back is recorded now. */
+  paused(): void;
 }
 
 /** Makes the listener of the participant at `row` (id `id`) as its life starts. */
@@ -63,5 +65,10 @@ export class ListenerPair implements LifeListener {
   ended(draws: number, events: number): void {
     this.first.ended(draws, events);
     this.second.ended(draws, events);
+  }
+
+  paused(): void {
+    this.first.paused();
+    this.second.paused();
   }
 }

@@ -34,4 +34,8 @@ export class MetricsListener implements LifeListener {
   ended(draws: number, events: number): void {
     this.metrics.endParticipant(this.tally!, draws, events);
   }
+
+  paused(): void {
+    this.metrics.addHeldWindows(this.tally!);
+  }
 }

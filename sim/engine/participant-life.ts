@@ -60,7 +60,10 @@ export function runLife(context: LifeContext, row: number, backend: SyncBackend)
  */
 export function* participantLife(context: LifeContext, row: number): Generator<CheckInAttempt, void, AttemptResponse> {
   const life = new ParticipantLife(context, row);
-  for (let attempt = life.next(); attempt !== null; attempt = life.next()) life.answer(yield attempt);
+  for (let attempt = life.next(); attempt !== null; attempt = life.next()) {
+    life.paused();
+    life.answer(yield attempt);
+  }
 }
 
 /**
@@ -188,6 +191,11 @@ class ParticipantLife {
       }
       this.openWindow();
     }
+  }
+
+  /** The life waits for the answer to the attempt `next()` returned, while other lives run (drive mode): its listener records what it held back. */
+  paused(): void {
+    this.listener.paused();
   }
 
   /** The server's answer to the attempt `next()` returned. */

@@ -123,6 +123,8 @@ export interface ParticipantTally {
   affected: boolean;
   /** Bit c set: a false failure of cause class c. */
   affectedClasses: number;
+  /** Complied windows not yet added to the segments' window counts (see addHeldWindows). */
+  heldWindows: number;
 }
 
 /**
@@ -140,7 +142,7 @@ export class ShardMetrics {
 
   beginParticipant(population: Population, row: number, activeDays: number): ParticipantTally {
     if (this.columns?.population !== population) this.columns = { population, columns: segmentColumns(population) };
-    const tally = { segments: new Array<number>(SEGMENT_DIMENSIONS.length), affected: false, affectedClasses: 0 };
+    const tally = { segments: new Array<number>(SEGMENT_DIMENSIONS.length), affected: false, affectedClasses: 0, heldWindows: 0 };
     segmentsOf(this.columns.columns, row, tally.segments);
     this.data.participants++;
     this.data.participantDays += activeDays;
@@ -159,7 +161,7 @@ export class ShardMetrics {
     if (intent !== INTENT.complied) return;
     const falseFailure = verdict !== VERDICT.verified;
     data.dailyWindows[day]!++;
-    addOne(data.segmentWindows, tally.segments);
+    tally.heldWindows++;
     if (!falseFailure) return;
     const causeClass = CLASS_INDEX_OF_CAUSE[cause]!;
     tally.affected = true;
@@ -217,7 +219,22 @@ export class ShardMetrics {
     this.data.events += count;
   }
 
+  /**
+   * Adds the complied windows a tally holds to each of its segments' counts. Held rather than added
+   * window by window: one addition per segment for the life rather than one per window (a shard's
+   * lives have about six windows each). Whoever reads the counts while a life is under way calls this first.
+   */
+  addHeldWindows(tally: ParticipantTally): void {
+    const held = tally.heldWindows;
+    if (held === 0) return;
+    const { segmentWindows } = this.data;
+    const { segments } = tally;
+    for (let index = 0; index < segments.length; index++) segmentWindows[segments[index]!]! += held;
+    tally.heldWindows = 0;
+  }
+
   endParticipant(tally: ParticipantTally, draws: number, events: number): void {
+    this.addHeldWindows(tally);
     for (let causeClass = 0; causeClass < CLASSES; causeClass++) if (tally.affectedClasses & (1 << causeClass)) this.data.peopleAffectedByClass[causeClass]!++;
     if (tally.affected) {
       this.data.peopleAffected++;
