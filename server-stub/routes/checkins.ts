@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AttemptReply, errorReplies, ParticipantParams, SAMPLE_BOUND, type ApiSchemas, type Body } from '../api-schemas.ts';
-import { attemptReplyJson } from '../attempt-reply-json.ts';
+import { attemptReplyBytes } from '../attempt-reply-json.ts';
 import { ServerError } from '../errors.ts';
 import { decodeSampleBase64 } from '../sample-encoding.ts';
 import type { AttemptOutcome } from '../service-views.ts';
@@ -11,11 +11,10 @@ const security = [{ bearer: [] }];
  * Answers a judged (201) or replayed (200) attempt. The handlers are synchronous and send the JSON
  * themselves (attempt-reply-json.ts), which spares fastify a promise and its serialiser per check-in;
  * the text is what the schema's serialiser prints (test/server-stub/attempt-reply-serialisation.test.ts).
- * It goes out as UTF-8 bytes, encoded once: a reason's `≥` makes the text two-byte, which fastify
- * would otherwise measure (Content-Length) and Node encode, each in a pass of its own.
+ * It goes out as UTF-8 bytes written once, which fastify sends without measuring or encoding a string.
  */
 function sendAttemptReply(reply: FastifyReply, outcome: AttemptOutcome): void {
-  reply.code(outcome.replayed ? 200 : 201).header('content-type', 'application/json; charset=utf-8').send(Buffer.from(attemptReplyJson(outcome)));
+  reply.code(outcome.replayed ? 200 : 201).header('content-type', 'application/json; charset=utf-8').send(attemptReplyBytes(outcome));
 }
 
 /** The participant's routes: open prompts, selfie check-ins and call check-ins. */

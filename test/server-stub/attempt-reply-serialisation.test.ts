@@ -1,14 +1,14 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { AttemptReply } from '../../server-stub/api-schemas.ts';
-import { attemptReplyJson } from '../../server-stub/attempt-reply-json.ts';
+import { attemptReplyBytes } from '../../server-stub/attempt-reply-json.ts';
 import { attemptOutcome, windowView, type AttemptOutcome } from '../../server-stub/service-views.ts';
 import type { AttemptRecord, WindowRecord } from '../../server-stub/store/store.ts';
 
-// The check-in routes print their outcome with attemptReplyJson (routes/checkins.ts): it must be what
+// The check-in routes print their outcome with attemptReplyBytes (routes/checkins.ts): it must be what
 // the AttemptReply schema's serialiser prints, and what JSON.stringify prints, byte for byte.
 describe('attempt reply serialisation', () => {
-  it('attemptReplyJson and JSON.stringify of an outcome print what the response schema serialises', async () => {
+  it('attemptReplyBytes and JSON.stringify of an outcome print what the response schema serialises', async () => {
     const app = Fastify();
     let outcome: AttemptOutcome | undefined;
     app.get('/', { schema: { response: { 200: AttemptReply } } }, async () => outcome);
@@ -36,11 +36,11 @@ describe('attempt reply serialisation', () => {
       outcome = each;
       const response = await app.inject({ method: 'GET', url: '/' });
       expect(response.body).toBe(JSON.stringify(each));
-      expect(attemptReplyJson(each)).toBe(response.body);
+      expect(attemptReplyBytes(each).toString()).toBe(response.body);
     }
     // Ids and reasons escaped as JSON.stringify escapes them (a lone surrogate half too); numbers it cannot print as null.
     const unusual = attemptOutcome({ ...record, attemptId: 'a"\\\u0001', similarity: Number.NaN, reason: 'why "\n" \ud800 ≥' }, false, windowView({ ...closed, reason: 'tab\t' }, Number.POSITIVE_INFINITY, 3));
-    expect(attemptReplyJson(unusual)).toBe(JSON.stringify(unusual));
+    expect(attemptReplyBytes(unusual).toString()).toBe(JSON.stringify(unusual));
     await app.close();
   });
 });
