@@ -5,12 +5,17 @@ import type { ServerOptions } from './options.ts';
 
 type Settings = ServerOptions['rateLimit'];
 
-/** What the limits know of one participant: its rate window and its requests in progress. */
+/**
+ * What the limits know of one participant: its rate window and its requests in progress; with a rate
+ * limit, also its place in the recency ring (below).
+ */
 interface Traffic {
   readonly id: string;
   count: number;
   resetsAt: number;
   inProgress: number;
+  older: Traffic | undefined;
+  newer: Traffic | undefined;
 }
 
 /** On a response: the traffic entry whose slot it holds until it closes. */
@@ -40,9 +45,25 @@ type SlotHolder = { [holder]?: Traffic };
 export function registerParticipantLimits(scope: FastifyInstance, settings: Settings, metrics: ServerMetrics): void {
   const { max, timeWindowMs, trackedParticipants, maxConcurrent } = settings;
   if (max === 0 && maxConcurrent === 0) return;
-  // Map order is insertion order: re-inserting on each request keeps the least recently seen first.
-  // Without a rate limit, only participants with requests in progress are kept.
+  // Without a rate limit, only participants with requests in progress are kept, in the map alone.
   const participants = new Map<string, Traffic>();
+  // With one, every tracked participant also sits in a ring, least recently seen first: `ring.newer` is
+  // the oldest, `ring.older` the newest, and the ring holds exactly the map's entries. Moving an entry
+  // to the newest end is four links, where deleting and re-inserting it in the map (its order being
+  // insertion order) cost two more hash lookups per request and a rehash now and then.
+  const ring: Traffic = { id: '', count: 0, resetsAt: 0, inProgress: 0, older: undefined, newer: undefined };
+  ring.older = ring;
+  ring.newer = ring;
+  const unlink = (traffic: Traffic): void => {
+    traffic.older!.newer = traffic.newer;
+    traffic.newer!.older = traffic.older;
+  };
+  const append = (traffic: Traffic): void => {
+    traffic.older = ring.older;
+    traffic.newer = ring;
+    ring.older!.newer = traffic;
+    ring.older = traffic;
+  };
 
   const rateRefusal = (traffic: Traffic, now: number): ServerError | undefined => {
     if (++traffic.count <= max) return undefined;
@@ -58,21 +79,27 @@ export function registerParticipantLimits(scope: FastifyInstance, settings: Sett
 
   const seen = (id: string, now: number): Traffic => {
     let traffic = participants.get(id);
-    if (traffic === undefined) traffic = { id, count: 0, resetsAt: now + timeWindowMs, inProgress: 0 };
-    else {
-      participants.delete(id);
+    if (traffic === undefined) {
+      traffic = { id, count: 0, resetsAt: now + timeWindowMs, inProgress: 0, older: undefined, newer: undefined };
+      participants.set(id, traffic);
+      append(traffic);
+    } else {
       if (traffic.resetsAt <= now) {
         traffic.count = 0;
         traffic.resetsAt = now + timeWindowMs;
       }
+      if (ring.older !== traffic) {
+        unlink(traffic);
+        append(traffic);
+      }
     }
-    participants.set(id, traffic);
     // The participant asking now is never the one forgotten: past the others in progress, it stops the walk.
     while (participants.size > trackedParticipants) {
-      const oldest = participants.values().next().value!;
+      const oldest = ring.newer!;
       if (oldest === traffic) break;
-      participants.delete(oldest.id);
-      if (oldest.inProgress > 0) participants.set(oldest.id, oldest);
+      unlink(oldest);
+      if (oldest.inProgress > 0) append(oldest);
+      else participants.delete(oldest.id);
     }
     return traffic;
   };
@@ -80,7 +107,7 @@ export function registerParticipantLimits(scope: FastifyInstance, settings: Sett
   const inProgressOf = (id: string): Traffic => {
     let traffic = participants.get(id);
     if (traffic === undefined) {
-      traffic = { id, count: 0, resetsAt: 0, inProgress: 0 };
+      traffic = { id, count: 0, resetsAt: 0, inProgress: 0, older: undefined, newer: undefined };
       participants.set(id, traffic);
     }
     return traffic;
