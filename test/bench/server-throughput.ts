@@ -60,8 +60,12 @@ export interface ServerFigures {
   loadGeneratorCpuUsPerRequest: Spread;
   /** Rate of the calibration second that sized the lists. */
   calibrationRps: Spread;
-  /** Responses other than the expected status, errors and timeouts, over every round (should be 0). */
-  unexpected: number;
+  /**
+   * What came back other than the expected status, over every round (empty when nothing did): a count
+   * per other status code, `errors` for connection errors and `timeouts` for those of them that were
+   * timeouts (autocannon counts a timeout among its errors too).
+   */
+  unexpected: Record<string, number>;
   /** Autocannon connections whose list ran out before the phase's end, over every round (0 unless the machine outran HEADROOM). */
   listsRanOut: number;
 }
@@ -101,7 +105,7 @@ interface RoundFigures {
   serverKernelUsPerRequest: number;
   loadGeneratorCpuUsPerRequest: number;
   calibrationRps: number;
-  unexpected: number;
+  unexpected: Record<string, number>;
   listsRanOut: number;
 }
 
@@ -145,7 +149,7 @@ export async function runServerBench(overrides: Partial<ServerBenchSettings> = {
         serverKernelUsPerRequest: spread(over((r) => r[name].serverKernelUsPerRequest)),
         loadGeneratorCpuUsPerRequest: spread(over((r) => r[name].loadGeneratorCpuUsPerRequest)),
         calibrationRps: spread(over((r) => r[name].calibrationRps)),
-        unexpected: over((r) => r[name].unexpected).reduce((a, b) => a + b, 0),
+        unexpected: addCounts(over((r) => r[name].unexpected)),
         listsRanOut: over((r) => r[name].listsRanOut).reduce((a, b) => a + b, 0),
       },
     ]),
@@ -201,8 +205,6 @@ async function measure(settings: ServerBenchSettings, server: ServerUnderTest): 
       const first = (await slots?.reserve(perConnection * settings.connections)) ?? 0;
       return runDistinct({ url: running.url, connections: settings.connections, duration: seconds }, perConnection, (j) => requestAt(first, j));
     };
-    const expected = (run: DistinctRun) => (run.result.statusCodeStats as Record<string, { count: number } | undefined>)[server.expectedStatus]?.count ?? 0;
-    const unexpected = (run: DistinctRun) => run.result.requests.total - expected(run) + run.result.errors + run.result.timeouts;
     // Two seconds warm the server (the check-in route's code still runs at half speed after one); the third measures its rate, which sizes the measured phase's lists.
     const warm = await phase(2, 2 * CALIBRATION_PER_CONNECTION);
     const calibration = await phase(1, CALIBRATION_PER_CONNECTION);
@@ -218,7 +220,7 @@ async function measure(settings: ServerBenchSettings, server: ServerUnderTest): 
       serverKernelUsPerRequest: ((serverAfter.kernelMs - serverBefore.kernelMs) * 1000) / answered,
       loadGeneratorCpuUsPerRequest: run.loadGeneratorCpuUs / answered,
       calibrationRps: calibration.rps,
-      unexpected: unexpected(warm) + unexpected(calibration) + unexpected(run),
+      unexpected: addCounts([warm, calibration, run].map(({ result }) => unexpectedAnswers(result, server.expectedStatus))),
       listsRanOut: run.ranOut,
     };
   } finally {
@@ -302,6 +304,29 @@ function checkInRequest(slots: AttemptSlots, tokens: string[], form: 'base64' | 
   };
 }
 
+/** The answers of a run other than `expectedStatus`, by status code, and its connection errors and timeouts. */
+function unexpectedAnswers(result: autocannon.Result, expectedStatus: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [status, { count }] of Object.entries(result.statusCodeStats as Record<string, { count: number }>)) {
+    if (Number(status) !== expectedStatus) counts[status] = count;
+  }
+  if (result.errors > 0) counts.errors = result.errors;
+  if (result.timeouts > 0) counts.timeouts = result.timeouts;
+  return counts;
+}
+
+function addCounts(each: readonly Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const counts of each) for (const [key, count] of Object.entries(counts)) total[key] = (total[key] ?? 0) + count;
+  return total;
+}
+
+/** `0`, or the unexpected answers as `503: 2, errors: 1, timeouts: 1`. */
+function formatUnexpected(unexpected: Record<string, number>): string {
+  const entries = Object.entries(unexpected);
+  return entries.length === 0 ? '0' : entries.map(([key, count]) => `${key}: ${count}`).join(', ');
+}
+
 export function formatServerBench(result: ServerBenchResult): string {
   const { rounds, durationSeconds, connections, participants } = result.settings;
   const { ratios, cpuRatios, targets } = result;
@@ -313,7 +338,7 @@ export function formatServerBench(result: ServerBenchResult): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...Object.entries(result.servers).map(
       ([name, s]) =>
-        `| ${name} | ${formatSpread(s.requestsPerSecond)} | ${formatSpread(s.p50Ms, 1)} | ${formatSpread(s.p99Ms, 1)} | ${formatSpread(s.serverCpuUsPerRequest)} | ${formatSpread(s.serverKernelUsPerRequest)} | ${formatSpread(s.loadGeneratorCpuUsPerRequest)} | ${formatSpread(s.calibrationRps)} | ${s.unexpected} | ${s.listsRanOut} |`,
+        `| ${name} | ${formatSpread(s.requestsPerSecond)} | ${formatSpread(s.p50Ms, 1)} | ${formatSpread(s.p99Ms, 1)} | ${formatSpread(s.serverCpuUsPerRequest)} | ${formatSpread(s.serverKernelUsPerRequest)} | ${formatSpread(s.loadGeneratorCpuUsPerRequest)} | ${formatSpread(s.calibrationRps)} | ${formatUnexpected(s.unexpected)} | ${s.listsRanOut} |`,
     ),
     '',
     `Check-in rate / bare POST of the same bodies: memory ${formatSpread(ratios.memoryToBarePost, 2)} (target ≥ ${targets.memoryToBarePost}), SQLite ${formatSpread(ratios.sqliteToBarePost, 2)} (target ≥ ${targets.sqliteToBarePost}): ${result.meetsTargets ? 'met' : 'NOT met'}.`,
