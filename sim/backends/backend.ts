@@ -24,8 +24,3 @@ export type AttemptResponse =
   | { outcome: 'server_error' }
   /** The server's answer came (or the attempt reached it) after the window closed. */
   | { outcome: 'too_late' };
-
-/** A backend that answers at once, in virtual time: the in-process server of sim mode. */
-export interface SyncBackend {
-  submit(attempt: CheckInAttempt): AttemptResponse;
-}

@@ -64,7 +64,25 @@ export function sampleComponents(draw: SampleDraw): { along: number; across: num
 
 /** The cosine similarity the server would compute for this sample. */
 export function sampleSimilarity(draw: SampleDraw): number {
-  const { along, across, residualNorm } = sampleComponents(draw);
+  return similarityOf(draw.rho, draw.sigma, draw.z1, draw.z2, draw.rest);
+}
+
+/**
+ * The similarity of a sample drawn as drawGenuineSample or drawImpostorSample draws it (the same draws,
+ * in their order), without the draw: sim mode's lives judge their samples in place, and a draw object
+ * for each attempt, its five numbers boxed, was a tenth of what a shard allocated.
+ */
+export function drawSampleSimilarity(stream: RandomStream, sigma: number, dimension: number, impostor: boolean, rho: number): number {
+  return impostor
+    ? similarityOf(rho, sigma, stream.normal(), stream.normal(), stream.chiSquare(dimension - 2))
+    : similarityOf(1, sigma, stream.normal(), 0, stream.chiSquare(dimension - 1));
+}
+
+/** sampleComponents' arithmetic, then the cosine. */
+function similarityOf(rho: number, sigma: number, z1: number, z2: number, rest: number): number {
+  const along = rho + sigma * z1;
+  const across = Math.sqrt(Math.max(0, 1 - rho * rho)) + sigma * z2;
+  const residualNorm = sigma * Math.sqrt(rest);
   const norm = Math.sqrt(along * along + across * across + residualNorm * residualNorm);
   return norm === 0 ? 0 : along / norm;
 }

@@ -72,7 +72,7 @@ export function peakRate(scenario: Scenario): PeakRate {
   const sample = Math.min(scenario.participants, PEAK_SAMPLE);
   const binMs = PEAK_BIN_MINUTES * MINUTE_MS;
   const bins = new Float64Array(Math.ceil((scenario.days * 24 * 60) / PEAK_BIN_MINUTES) + 1);
-  simulateShard({ ...scenario, participants: sample }, { shardIndex: 0, firstId: 0, size: sample }, { onAttempt: (attempt) => bins[Math.floor(attempt.at / binMs)]!++ });
+  simulateShard({ ...scenario, participants: sample }, { shardIndex: 0, firstId: 0, size: sample }, { onAttempt: (at) => bins[Math.floor(at / binMs)]!++ });
   let peak = 0;
   bins.forEach((count, index) => {
     if (count > bins[peak]!) peak = index;

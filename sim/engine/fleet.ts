@@ -7,7 +7,8 @@ import { ListenerPair, type LifeListeners } from './life-listener.ts';
 import { MetricsListener } from './metrics-listener.ts';
 import { EventLogListener } from './event-log-listener.ts';
 import type { EventRecorder } from './event-log.ts';
-import type { AttemptResponse, CheckInAttempt, SyncBackend } from '../backends/backend.ts';
+import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
+import type { InProcessBackend } from '../backends/in-process.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { participantStreams } from '../rng/index.ts';
 
@@ -32,8 +33,8 @@ export interface Fleet {
   caseloads: Caseloads;
   /** A participant's life, not yet started (see participantLife). */
   lifeOf(row: number): Generator<CheckInAttempt, void, AttemptResponse>;
-  /** Runs a participant's life to its end against a backend that answers in place (sim mode). */
-  runLife(row: number, backend: SyncBackend): void;
+  /** Runs a participant's life to its end against the in-process server (sim mode); `onAttempt` sees when each attempt reaches it. */
+  runLife(row: number, server: InProcessBackend, onAttempt?: (at: number) => void): void;
 }
 
 /**
@@ -58,6 +59,6 @@ export function createFleet(scenario: Scenario, range: FleetRange = { firstId: 0
     metrics,
     caseloads,
     lifeOf: (row) => participantLife(context, row),
-    runLife: (row, backend) => runLife(context, row, backend),
+    runLife: (row, server, onAttempt) => runLife(context, row, server, onAttempt),
   };
 }

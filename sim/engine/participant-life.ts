@@ -1,7 +1,7 @@
 import type { NumberedStreams, RandomStream } from '../rng/index.ts';
 import { DAY_MS, MINUTE_MS } from '../virtual-time.ts';
 import { ENGLISH_LANGUAGE_INDEX, TIME_ZONES, DEVICE_TIERS, WORK_SHIFTS } from '../../scenarios/catalog.ts';
-import { drawGenuineSample, drawImpostorRho, drawImpostorSample, type SampleDraw } from '../behaviour/biometrics.ts';
+import { drawGenuineSample, drawImpostorRho, drawImpostorSample, drawSampleSimilarity, type SampleDraw } from '../behaviour/biometrics.ts';
 import { isNightHour, rhythmFor, type DailyRhythm } from '../behaviour/daily-rhythm.ts';
 import { CAUSE_INDEX, MODALITIES, verificationCause } from '../../scenarios/vocabulary.ts';
 import { attemptAfter, lateCause, responseDelayMinutes, retryAt } from '../behaviour/response-delay.ts';
@@ -13,7 +13,9 @@ import type { Population } from '../population/population.ts';
 import { INTENT, verdictIndex } from '../metrics/shard-metrics.ts';
 import type { LifeListener, LifeListeners } from './life-listener.ts';
 import type { Caseloads } from './caseloads.ts';
-import type { AttemptResponse, CheckInAttempt, SyncBackend } from '../backends/backend.ts';
+import type { AttemptResponse, CheckInAttempt } from '../backends/backend.ts';
+import type { InProcessBackend } from '../backends/in-process.ts';
+import type { Judgement } from '../../scenarios/vocabulary.ts';
 import { windowVerdict } from '../../server-stub/policy/index.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { memoizeLast } from '../last-argument-memo.ts';
@@ -45,12 +47,16 @@ const { complied: COMPLIED, evaded: EVADED, impostor: IMPOSTOR } = INTENT;
 const PHONE = MODALITIES.indexOf('phone');
 
 /**
- * One participant's life run to its end against a backend that answers in place (sim mode's
- * in-process server): the same steps as participantLife without suspending at each attempt.
+ * One participant's life run to its end against sim mode's in-process server: the same steps as
+ * participantLife without suspending at each attempt, and without an attempt object (see judgedInProcess).
+ * `onAttempt` sees the instant of every attempt that reaches the server.
  */
-export function runLife(context: LifeContext, row: number, backend: SyncBackend): void {
+export function runLife(context: LifeContext, row: number, server: InProcessBackend, onAttempt?: (at: number) => void): void {
   const life = new ParticipantLife(context, row);
-  for (let attempt = life.next(); attempt !== null; attempt = life.next()) life.answer(backend.submit(attempt));
+  while (life.advance()) {
+    onAttempt?.(life.attemptAt());
+    life.judgedInProcess(server);
+  }
 }
 
 /**
@@ -120,6 +126,8 @@ class ParticipantLife {
   private nextAttemptAt = Number.POSITIVE_INFINITY;
   /** The attempt awaiting its answer was captured in poor light. */
   private poor = false;
+  /** The liveness score of the attempt awaiting its answer (NaN at first for the reason given at impostorRho). */
+  private livenessScore = Number.NaN;
 
   constructor(context: LifeContext, row: number) {
     const { scenario, population } = context;
@@ -175,22 +183,58 @@ class ParticipantLife {
     context.onSchedule?.(row, this.windows);
   }
 
-  /** Runs the life up to its next attempt that reaches the server, and returns it; null once the life is over. */
+  /** Runs the life up to its next attempt that reaches the server, and returns it (its sample drawn); null once the life is over. */
   next(): CheckInAttempt | null {
+    if (!this.advance()) return null;
+    const window = this.windows[this.windowIndex]!;
+    return {
+      participantId: this.id,
+      windowIndex: this.windowIndex,
+      windowKind: window.kind,
+      windowOpensAt: window.opensAt,
+      windowClosesAt: this.closesAt,
+      attemptIndex: this.attempts - 1,
+      at: this.nextAttemptAt,
+      modality: this.byPhone ? 'voice' : 'face',
+      sample: this.drawSample(),
+      livenessScore: this.livenessScore,
+    };
+  }
+
+  /**
+   * Runs the life up to its next attempt that reaches the server, all of whose draws but the sample's
+   * are made; false once the life is over.
+   */
+  advance(): boolean {
     for (;;) {
       while (this.nextAttemptAt <= this.closesAt) {
-        const attempt = this.attempt();
-        if (attempt !== null) return attempt;
+        if (this.attemptReachesServer()) return true;
       }
-      if (this.windowIndex === this.windows.length) return null;
+      if (this.windowIndex === this.windows.length) return false;
       if (this.windowIndex >= 0) this.closeWindow();
       this.windowIndex++;
       if (this.windowIndex === this.windows.length) {
         this.end();
-        return null;
+        return false;
       }
       this.openWindow();
     }
+  }
+
+  /** When the attempt `advance()` stopped at is sent. */
+  attemptAt(): number {
+    return this.nextAttemptAt;
+  }
+
+  /**
+   * The attempt `advance()` stopped at, its sample drawn, answered by sim mode's server in place: asked
+   * in numbers, so that no attempt, sample or answer object is made for it.
+   */
+  judgedInProcess(server: InProcessBackend): void {
+    const similarity = drawSampleSimilarity(this.stream, this.sampleSigma(), this.scenario.biometrics.dimension, this.intent === IMPOSTOR, this.impostorRho);
+    const refusal = server.refusal(this.id, this.windowIndex, this.windows[this.windowIndex]!.opensAt, this.closesAt, this.attempts - 1, this.nextAttemptAt);
+    if (refusal !== null) this.answer(refusal);
+    else this.judgedAs(server.judgement(this.byPhone ? 'voice' : 'face', similarity, this.livenessScore), similarity);
   }
 
   /** The life waits for the answer to the attempt `next()` returned, while other lives run (drive mode): its listener records what it held back. */
@@ -200,15 +244,33 @@ class ParticipantLife {
 
   /** The server's answer to the attempt `next()` returned. */
   answer(response: AttemptResponse): void {
-    const attemptCause = responseCause(response, this.byPhone);
-    if (response.outcome === 'judged') {
-      this.listener.judged(this.intent === INTENT.impostor, this.byPhone, response.similarity);
-      this.judged++;
-      this.matched = response.judgement === 'match';
-      if (!this.matched) this.verification = attemptCause;
+    switch (response.outcome) {
+      case 'judged':
+        this.judgedAs(response.judgement, response.similarity);
+        return;
+      case 'server_error':
+        this.refused(SERVER_ERROR);
+        return;
+      case 'too_late':
+        this.refused(SERVER_LATENCY);
     }
-    this.previousPoor = response.outcome === 'judged' && !this.matched && this.poor;
+  }
+
+  /** The server judged the attempt's sample, of this similarity to the template. */
+  private judgedAs(judgement: Judgement, similarity: number): void {
+    this.listener.judged(this.intent === INTENT.impostor, this.byPhone, similarity);
+    this.judged++;
+    this.matched = judgement === 'match';
+    const attemptCause = this.matched ? NO_CAUSE : VERIFICATION_CAUSE_INDEXES[(this.byPhone ? 2 : 0) + (judgement === 'not_live' ? 1 : 0)]!;
+    if (!this.matched) this.verification = attemptCause;
+    this.previousPoor = !this.matched && this.poor;
     this.attempted(attemptCause);
+  }
+
+  /** The server failed the attempt, by `cause`, without judging it. */
+  private refused(cause: number): void {
+    this.previousPoor = false;
+    this.attempted(cause);
   }
 
   /** The window's draws, its intent, and when (if at all) its first attempt is made. */
@@ -284,10 +346,10 @@ class ParticipantLife {
   }
 
   /**
-   * The window's next attempt, at `nextAttemptAt`: the attempt to send to the server, or null when a
-   * client-side stage failed it (then it is recorded here).
+   * The window's next attempt, at `nextAttemptAt`, up to its sample: true when it is sent to the server,
+   * false when a client-side stage failed it (then it is recorded here).
    */
-  private attempt(): CheckInAttempt | null {
+  private attemptReachesServer(): boolean {
     const { scenario, stream, byPhone } = this;
     const { biometrics } = scenario;
     const at = this.nextAttemptAt;
@@ -302,24 +364,27 @@ class ParticipantLife {
     if (stageCause !== NO_CAUSE) {
       this.previousPoor = false;
       this.attempted(stageCause);
-      return null;
+      return false;
     }
     const poorShare = isNightHour(this.rhythm, at) ? biometrics.poorCaptureAtNight : biometrics.poorCapture;
-    const poor = !byPhone && ((this.previousPoor && repeatDraw < scenario.glitches.sameCauseOnRetry.poorLight) || poorDraw < poorShare);
-    this.poor = poor;
-    const impostor = this.intent === INTENT.impostor;
-    return {
-      participantId: this.id,
-      windowIndex: this.windowIndex,
-      windowKind: this.windows[this.windowIndex]!.kind,
-      windowOpensAt: this.windows[this.windowIndex]!.opensAt,
-      windowClosesAt: this.closesAt,
-      attemptIndex,
-      at,
-      modality: byPhone ? 'voice' : 'face',
-      sample: drawSample(stream, biometrics, this.noiseBase * (poor ? biometrics.poorCaptureNoiseFactor : 1), at - this.enrolledAt, impostor, this.impostorRho),
-      livenessScore,
-    };
+    this.poor = !byPhone && ((this.previousPoor && repeatDraw < scenario.glitches.sameCauseOnRetry.poorLight) || poorDraw < poorShare);
+    this.livenessScore = livenessScore;
+    return true;
+  }
+
+  /** The sample of the attempt awaiting its answer, from the person or the window's impostor. */
+  private drawSample(): SampleDraw {
+    const { stream, scenario } = this;
+    const { dimension } = scenario.biometrics;
+    const sigma = this.sampleSigma();
+    return this.intent === IMPOSTOR ? drawImpostorSample(stream, sigma, dimension, this.impostorRho) : drawGenuineSample(stream, sigma, dimension);
+  }
+
+  /** The noise of the attempt's sample: the person's, worse in poor light, grown with the time since enrolment. */
+  private sampleSigma(): number {
+    const { biometrics } = this.scenario;
+    const noise = this.noiseBase * (this.poor ? biometrics.poorCaptureNoiseFactor : 1);
+    return noise * (1 + biometrics.ageingNoisePerYear * ((this.nextAttemptAt - this.enrolledAt) / YEAR_MS));
   }
 
   /** The current attempt failed by `attemptCause` (or verified): told, and the next attempt, if any, timed. */
@@ -352,12 +417,6 @@ class ParticipantLife {
   }
 }
 
-/** A sample from the person (or the window's impostor), its noise grown with the time since enrolment. */
-function drawSample(stream: RandomStream, biometrics: Scenario['biometrics'], noise: number, sinceEnrolmentMs: number, impostor: boolean, impostorRho: number): SampleDraw {
-  const sigma = noise * (1 + biometrics.ageingNoisePerYear * (sinceEnrolmentMs / YEAR_MS));
-  return impostor ? drawImpostorSample(stream, sigma, biometrics.dimension, impostorRho) : drawGenuineSample(stream, sigma, biometrics.dimension);
-}
-
 /**
  * verificationCause's index for face then voice, each below threshold then not live: looked up once,
  * where a lookup by the cause's name for every rejected attempt would be megamorphic.
@@ -365,18 +424,6 @@ function drawSample(stream: RandomStream, biometrics: Scenario['biometrics'], no
 const VERIFICATION_CAUSE_INDEXES = (['face', 'voice'] as const).flatMap((modality) =>
   (['below_threshold', 'not_live'] as const).map((judgement) => CAUSE_INDEX[verificationCause(judgement, modality)]),
 );
-
-function responseCause(response: AttemptResponse, byPhone: boolean): number {
-  switch (response.outcome) {
-    case 'server_error':
-      return SERVER_ERROR;
-    case 'too_late':
-      return SERVER_LATENCY;
-    case 'judged':
-      if (response.judgement === 'match') return NO_CAUSE;
-      return VERIFICATION_CAUSE_INDEXES[(byPhone ? 2 : 0) + (response.judgement === 'not_live' ? 1 : 0)]!;
-  }
-}
 
 /** The daily rhythm of each time zone and work shift (shared by everyone in both, and read only). */
 const rhythmsByZoneAndShift = memoizeLast((scenario: Scenario): DailyRhythm[][] =>

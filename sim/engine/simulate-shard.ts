@@ -3,7 +3,6 @@ import type { MetricsData } from '../metrics/shard-metrics.ts';
 import { EventRecorder } from './event-log.ts';
 import { createFleet } from './fleet.ts';
 import { widenInliningBudgetFor } from './inlining-budget.ts';
-import type { CheckInAttempt, SyncBackend } from '../backends/backend.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
 export interface ShardSpec {
@@ -27,8 +26,8 @@ const PROGRESS_EVERY = 5_000;
  */
 export interface ShardHooks {
   onProgress?: (done: number) => void;
-  /** Sees every attempt that reaches the server (the capacity search measures the schedule's rate with it). */
-  onAttempt?: (attempt: CheckInAttempt) => void;
+  /** Sees the instant of every attempt that reaches the server (the capacity search measures the schedule's rate with it). */
+  onAttempt?: (at: number) => void;
 }
 
 export function simulateShard(scenario: Scenario, spec: ShardSpec, hooks: ShardHooks = {}): ShardResult {
@@ -37,17 +36,9 @@ export function simulateShard(scenario: Scenario, spec: ShardSpec, hooks: ShardH
   const events = spec.eventsDirectory === undefined ? undefined : new EventRecorder(spec.eventsDirectory, spec.shardIndex, Date.parse(`${scenario.startDate}T00:00:00Z`));
   const { population, shocks, metrics, caseloads, runLife } = createFleet(scenario, spec, { events });
   const server = new InProcessBackend(scenario.policy, shocks, scenario.backend.errorRate, scenario.seed);
-  const backend: SyncBackend = onAttempt
-    ? {
-        submit: (attempt) => {
-          onAttempt(attempt);
-          return server.submit(attempt);
-        },
-      }
-    : server;
 
   for (let row = 0; row < spec.size; row++) {
-    runLife(row, backend);
+    runLife(row, server, onAttempt);
     if (caseloads.closesCaseload(population.idOf(row)) || row === spec.size - 1) {
       caseloads.settle();
       events?.maybeFlush();
