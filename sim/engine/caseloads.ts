@@ -14,10 +14,11 @@ const [CALL_DRAW, ANSWER_DRAW, VISIT_DRAW] = [0, 1, 2];
 
 /**
  * Fields of one window in the buffer, in this order: PHONED is 1 when the window is a false failure
- * whose person phoned their officer; the last three are the officer's call-back, once settled.
+ * whose person phoned their officer; the next three are the officer's call-back, once settled;
+ * AFTER_VERIFIED is 1 when a verified window of the person's closed since their previous recorded one.
  */
-const FIELDS = 10;
-const [SLOT, WINDOW_INDEX, CLOSES_AT, INTENT_FIELD, VERDICT_FIELD, CAUSE, PHONED, SERVED_AT, ANSWERED, EXCUSED] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const FIELDS = 11;
+const [SLOT, WINDOW_INDEX, CLOSES_AT, INTENT_FIELD, VERDICT_FIELD, CAUSE, PHONED, SERVED_AT, ANSWERED, EXCUSED, AFTER_VERIFIED] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const NOT_SERVED = -1;
 
 interface CallBackRequest {
@@ -39,6 +40,11 @@ interface CallBackRequest {
  * settles everyone at the end. Whether a person calls, answers and is sent in person is drawn keyed by
  * (seed, participant, window), so lives stay independent and these draws depend neither on the order
  * windows arrive in nor on which windows failed (common random numbers across scenarios).
+ *
+ * A verified window is not recorded: all it does to the rule is end the failed streak (it is never a
+ * call-back, an escalation or a visit, and a person's windows never overlap, so a later window closes
+ * after it and is judged no earlier), which its person's next recorded window notes (AFTER_VERIFIED).
+ * Most windows are verified, and recording and settling them was most of the officers' side's work.
  */
 export class Caseloads {
   /** Recorded windows, FIELDS numbers each; reused from one settlement to the next. */
@@ -50,6 +56,8 @@ export class Caseloads {
   private followed: boolean[] = [];
   /** The next event sequence number after each life's own events. */
   private nextSeq: number[] = [];
+  /** A verified window of the participant closed since their last recorded one. */
+  private verifiedSinceRecorded: boolean[] = [];
 
   constructor(
     private readonly scenario: Scenario,
@@ -68,10 +76,16 @@ export class Caseloads {
     this.abscondAt.push(abscondAt);
     this.followed.push(followed);
     this.nextSeq.push(0);
+    this.verifiedSinceRecorded.push(false);
     return this.ids.length - 1;
   }
 
+  /** A participant's window has closed (each participant's in window order). */
   window(slot: number, windowIndex: number, closesAt: number, intent: number, verdict: number, cause: number): void {
+    if (verdict === VERDICT.verified) {
+      this.verifiedSinceRecorded[slot] = true;
+      return;
+    }
     if (this.used + FIELDS > this.buffer.length) {
       const grown = new Float64Array(this.buffer.length * 2);
       grown.set(this.buffer);
@@ -89,6 +103,8 @@ export class Caseloads {
     b[offset + SERVED_AT] = NOT_SERVED;
     b[offset + ANSWERED] = 0;
     b[offset + EXCUSED] = 0;
+    b[offset + AFTER_VERIFIED] = this.verifiedSinceRecorded[slot] ? 1 : 0;
+    this.verifiedSinceRecorded[slot] = false;
     this.used += FIELDS;
   }
 
@@ -113,6 +129,7 @@ export class Caseloads {
     this.abscondAt = [];
     this.followed = [];
     this.nextSeq = [];
+    this.verifiedSinceRecorded = [];
   }
 
   /** Buffer offsets of the windows grouped by participant (slot), each participant's in window order. */
@@ -201,6 +218,7 @@ export class Caseloads {
     let judgedAt = Number.NEGATIVE_INFINITY;
     for (let index = start; index < end; index++) {
       const offset = offsets[index]!;
+      if (b[offset + AFTER_VERIFIED] === 1) failedStreak = advanceStreak(failedStreak, 'verified', policy).failedStreak;
       const windowIndex = b[offset + WINDOW_INDEX]!;
       const closesAt = b[offset + CLOSES_AT]!;
       const verdict = b[offset + VERDICT_FIELD]!;

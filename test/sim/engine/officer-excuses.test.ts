@@ -55,3 +55,41 @@ describe('officers who excuse windows the technology failed', () => {
     expect(summary.escalations.total).toBeGreaterThan(0);
   });
 });
+
+describe('the escalation rule over a person’s windows', () => {
+  // Half the windows fail on upload (one attempt each), so failures and verified windows alternate:
+  // the count of escalations follows from each person's sequence of verdicts alone.
+  it('lets a verified window end the failed streak', async () => {
+    const events = await eventsOf(
+      quietScenario({
+        ...FAILING,
+        participants: 300,
+        'glitches.uploadTimeout': 0.5,
+        'policy.maxAttempts': 1,
+        'policy.officersMayExcuse': false,
+        'behaviour.fallback.inPersonVisit': 0,
+      }),
+    );
+    const verdictsOf = new Map<number, { window: number; verdict: string }[]>();
+    for (const event of events) {
+      if (event.type !== 'window_close') continue;
+      const windows = verdictsOf.get(event.p) ?? [];
+      windows.push({ window: event.window!, verdict: event.verdict! });
+      verdictsOf.set(event.p, windows);
+    }
+    const expected: string[] = [];
+    for (const [person, windows] of verdictsOf) {
+      let streak = 0;
+      for (const { window, verdict } of windows.sort((a, b) => a.window - b.window)) {
+        streak = verdict === 'verified' ? 0 : streak + 1;
+        if (streak < 2) continue;
+        expected.push(`${person}/${window}`);
+        streak = 0;
+      }
+    }
+    const escalated = events.filter((event) => event.type === 'escalation').map((event) => `${event.p}/${event.window}`);
+    expect(escalated.sort()).toEqual(expected.sort());
+    expect(expected.length).toBeGreaterThan(50);
+    expect([...verdictsOf.values()].flat().filter(({ verdict }) => verdict === 'verified').length).toBeGreaterThan(expected.length);
+  });
+});
