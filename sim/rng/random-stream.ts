@@ -153,8 +153,9 @@ const BLOCK = 4;
  * three times with Mash, a chain of dependent steps whose latency, not its arithmetic, sets its cost;
  * so the keys of BLOCK consecutive numbers are hashed together, their chains interleaved (about twice
  * as fast), when the numbers are asked for in order, as a shard asks for its participants'. The first
- * pass over the prefix, the same for all, is done once, and the keys are never made: their character
- * codes are the prefix's, kept here, followed by the number's decimal digits.
+ * pass over the prefix, the same for all, is done once, and so is its pass over the digits that ten
+ * consecutive numbers share (all but the last); the keys are never made: their character codes are the
+ * prefix's, kept here, followed by the number's decimal digits.
  */
 export class NumberedStreams {
   private readonly afterPrefix: number;
@@ -165,6 +166,9 @@ export class NumberedStreams {
   private readonly blockPasses = new Float64Array(BLOCK * 3);
   private blockStart = 0;
   private blockLength = 0;
+  /** The last decade (n / 10, rounded down) of a block, and Mash's state after the prefix and its digits in the first pass. */
+  private decade = -1;
+  private afterDecade = Number.NaN;
 
   constructor(private readonly prefix: string) {
     this.afterPrefix = mash(AFTER_SPACES, prefix);
@@ -203,20 +207,22 @@ export class NumberedStreams {
     const o1 = MAX_SAFE_DIGITS;
     const o2 = 2 * MAX_SAFE_DIGITS;
     const o3 = 3 * MAX_SAFE_DIGITS;
-    let a = this.afterPrefix;
-    let b = a;
-    let c = a;
-    let e = a;
+    let a = this.firstPass(n, 0, digits);
+    let b = this.firstPass(n + 1, o1, digits);
+    let c = this.firstPass(n + 2, o2, digits);
+    let e = this.firstPass(n + 3, o3, digits);
     const passes = this.blockPasses;
-    for (let pass = 0; pass < 3; pass++) {
-      if (pass > 0) {
-        for (let i = 0; i < prefixCodes.length; i++) {
-          const code = prefixCodes[i]!;
-          a = mashStep(a, code);
-          b = mashStep(b, code);
-          c = mashStep(c, code);
-          e = mashStep(e, code);
-        }
+    passes[0] = a;
+    passes[3] = b;
+    passes[6] = c;
+    passes[9] = e;
+    for (let pass = 1; pass < 3; pass++) {
+      for (let i = 0; i < prefixCodes.length; i++) {
+        const code = prefixCodes[i]!;
+        a = mashStep(a, code);
+        b = mashStep(b, code);
+        c = mashStep(c, code);
+        e = mashStep(e, code);
       }
       for (let i = 0; i < digits; i++) {
         a = mashStep(a, d[i]!);
@@ -231,6 +237,19 @@ export class NumberedStreams {
     }
     this.blockStart = n;
     this.blockLength = BLOCK;
+  }
+
+  /**
+   * Mash's state after the first pass over the key of n, whose `digits` digits start at `at` in
+   * digitCodes: one step from the state its decade leaves, which ten consecutive numbers share.
+   */
+  private firstPass(n: number, at: number, digits: number): number {
+    const decade = Math.floor(n / 10);
+    if (decade !== this.decade) {
+      this.afterDecade = mashCodes(this.afterPrefix, this.digitCodes, at, at + digits - 1);
+      this.decade = decade;
+    }
+    return mashStep(this.afterDecade, this.digitCodes[at + digits - 1]!);
   }
 
   /** Writes the digits of n into row `row` of digitCodes; returns how many there are. */
