@@ -4,6 +4,7 @@ import { windowClosesAt, type VerdictPolicy, type WindowKind } from '../../serve
 import type { Scenario } from '../../scenarios/schema.ts';
 import type { DailyRhythm } from './daily-rhythm.ts';
 import { schedulableHours } from './free-hours.ts';
+import { memoizeLast } from '../last-argument-memo.ts';
 
 export interface CheckInWindow {
   kind: WindowKind;
@@ -33,15 +34,12 @@ export interface ScheduleInput {
 export function windowsFor(stream: RandomStream, input: ScheduleInput, scenario: Scenario): CheckInWindow[] {
   const { schedule, policy, days } = scenario;
   const periodMs = days * DAY_MS;
-  const windows: CheckInWindow[] = [];
-  const everyMs = schedule.checkInEveryDays * DAY_MS;
   const enrolledFrom = input.from ?? 0;
   const firstAt = input.checkInDay * DAY_MS + (input.checkInHour - input.utcOffsetHours) * HOUR_MS;
-  for (let opensAt = firstAt; opensAt < input.until; opensAt = Math.round(opensAt + everyMs)) {
-    if (opensAt < enrolledFrom) continue;
-    const window = makeWindow('scheduled', opensAt, policy);
-    if (windows.length === 0 || window.opensAt >= windows[windows.length - 1]!.closesAt) windows.push(window);
-  }
+  const windows =
+    enrolledFrom === 0 && input.until === periodMs
+      ? wholePeriodScheduledWindows(scenario, firstAt).slice()
+      : scheduledWindows(firstAt, enrolledFrom, input.until, schedule.checkInEveryDays * DAY_MS, policy);
 
   // Ad-hoc windows join the scheduled ones in time order, each after any that open at the same instant.
   const hours = input.adHocHours;
@@ -70,6 +68,34 @@ export function adHocHoursFor(scenario: Scenario, rhythm: DailyRhythm): number[]
   if (!scenario.schedule.respectWakingHours) return Array.from({ length: span }, (_, offset) => from + offset);
   return schedulableHours(rhythm, from, span);
 }
+
+/** The scheduled windows that open in [from, until), the first at `firstAt`, in time order. */
+function scheduledWindows(firstAt: number, from: number, until: number, everyMs: number, policy: VerdictPolicy): CheckInWindow[] {
+  const windows: CheckInWindow[] = [];
+  for (let opensAt = firstAt; opensAt < until; opensAt = Math.round(opensAt + everyMs)) {
+    if (opensAt < from) continue;
+    const window = makeWindow('scheduled', opensAt, policy);
+    if (windows.length === 0 || window.opensAt >= windows[windows.length - 1]!.closesAt) windows.push(window);
+  }
+  return windows;
+}
+
+/**
+ * The scheduled windows of a person supervised the whole period (most people), by the instant the
+ * first opens: the same for everyone who shares it, so made once and shared (read only), not made for
+ * each person, whose own list is a copy that ad-hoc windows join.
+ */
+function wholePeriodScheduledWindows(scenario: Scenario, firstAt: number): readonly CheckInWindow[] {
+  const byFirst = scheduledWindowsByFirst(scenario);
+  let windows = byFirst.get(firstAt);
+  if (windows === undefined) {
+    windows = scheduledWindows(firstAt, 0, scenario.days * DAY_MS, scenario.schedule.checkInEveryDays * DAY_MS, scenario.policy);
+    byFirst.set(firstAt, windows);
+  }
+  return windows;
+}
+
+const scheduledWindowsByFirst = memoizeLast((_scenario: Scenario) => new Map<number, readonly CheckInWindow[]>());
 
 function makeWindow(kind: WindowKind, opensAt: number, policy: VerdictPolicy): CheckInWindow {
   return { kind, opensAt, closesAt: windowClosesAt(opensAt, kind, policy) };
