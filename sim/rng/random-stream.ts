@@ -32,6 +32,13 @@ export class RandomStream {
     }
   }
 
+  /** Makes this the stream of a key that left Mash in the states `passes[at…at + 2]`, as if new (see NumberedStreams.reseed). */
+  reseed(passes: Float64Array, at: number): void {
+    this.draws = 0;
+    this.spareNormal = Number.NaN;
+    this.seed(passes[at]!, passes[at + 1]!, passes[at + 2]!);
+  }
+
   private seed(first: number, second: number, third: number): void {
     // seedrandom's seeding: Mash three spaces, then subtract Mash of the key from each part.
     this.s0 = fractionAbove(OUTPUT_AFTER_ONE_SPACE - mashOutput(first));
@@ -178,14 +185,25 @@ export class NumberedStreams {
 
   stream(n: number): RandomStream {
     if (!Number.isSafeInteger(n) || n < 0) return new RandomStream(this.prefix + String(n));
-    let offset = n - this.blockStart;
-    if (offset < 0 || offset >= this.blockLength) {
-      const inOrder = offset === this.blockLength;
-      if (inOrder && digitCount(n) === digitCount(n + BLOCK - 1)) this.hashBlock(n);
-      else this.hashOne(n);
-      offset = 0;
-    }
-    return new RandomStream('', this.blockPasses, offset * 3);
+    return new RandomStream('', this.blockPasses, this.passesAt(n));
+  }
+
+  /**
+   * Turns `stream` into the stream of n, as if new: for a caller done with the stream it had, which
+   * then does not make (and allocate) one for every number.
+   */
+  reseed(stream: RandomStream, n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) stream.reseed(passesOf(this.prefix + String(n)), 0);
+    else stream.reseed(this.blockPasses, this.passesAt(n));
+  }
+
+  /** Where the passes of n are in blockPasses, hashing its block first when they are not there. */
+  private passesAt(n: number): number {
+    const offset = n - this.blockStart;
+    if (offset >= 0 && offset < this.blockLength) return offset * 3;
+    if (offset === this.blockLength && digitCount(n) === digitCount(n + BLOCK - 1)) this.hashBlock(n);
+    else this.hashOne(n);
+    return 0;
   }
 
   /** The passes of n alone, as a block of one. */
@@ -280,6 +298,13 @@ function mash(state: number, data: string): number {
   let n = state;
   for (let i = 0; i < data.length; i++) n = mashStep(n, data.charCodeAt(i));
   return n;
+}
+
+/** Mash's states after each of its three passes over `key`. */
+function passesOf(key: string): Float64Array {
+  const first = mash(AFTER_SPACES, key);
+  const second = mash(first, key);
+  return Float64Array.of(first, second, mash(second, key));
 }
 
 /** `mash` over the character codes `codes[from]` to `codes[to - 1]`. */

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { RandomStream, keyedUniform, participantStream } from '../../../sim/rng/index.ts';
+import { RandomStream, keyedUniform, participantStream, participantStreams } from '../../../sim/rng/index.ts';
 import { Z_999 } from '../../helpers/intervals.ts';
 
 const take = (stream: RandomStream, n: number) => Array.from({ length: n }, () => stream.uniform());
@@ -45,6 +45,19 @@ describe('seeded streams', () => {
       const reference = seedrandom.alea(`42/profile/${id}`);
       const stream = participantStream(42, 'profile', id);
       for (let draw = 0; draw < 3; draw++) expect(stream.uniform(), `id ${id} #${draw}`).toBe(reference());
+    }
+  });
+
+  it('re-seed a used stream as a new stream of another id', () => {
+    const streams = participantStreams(42, 'profile');
+    const stream = streams.stream(3);
+    for (const id of [0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 2, 99_999_998, 99_999_999, 100_000_000, -1, 2 ** 53]) {
+      stream.normal(); // leaves a spare normal, which the new stream must not return
+      streams.reseed(stream, id);
+      const fresh = participantStream(42, 'profile', id);
+      expect(stream.draws, `id ${id}`).toBe(0);
+      expect([stream.normal(), stream.normal(), ...take(stream, 5)], `id ${id}`).toEqual([fresh.normal(), fresh.normal(), ...take(fresh, 5)]);
+      expect(take(participantStream(42, 'profile', id), 1)[0]).toBe(seedrandom.alea(`42/profile/${id}`)());
     }
   });
 
