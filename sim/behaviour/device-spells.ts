@@ -83,6 +83,27 @@ const THRESHOLD_MARGIN = 1e-6;
  */
 const WARM_UP_MEDIANS = 20;
 
+/** The spells of DeviceSpells, FIELDS numbers each, in the order of the states and then of time. */
+function drawSpells(seed: number, participantId: number, devices: DeviceStates, from: number, until: number): number[] {
+  const spells: number[] = [];
+  const root = keyedRoot(seed, participantId);
+  for (const state of activeStates(devices)) {
+    const key = keyedPrefixAt(root, state.key);
+    const firstDraw = keyedUniformAt(key, 0);
+    if (firstSpellTooLate(state, firstDraw, from, until)) continue;
+    let draw = 1;
+    for (let at = from - state.warmUpMs - state.meanGapMs * Math.log(1 - firstDraw); at < until; ) {
+      // Box–Muller: a standard normal from two uniforms.
+      const radius = Math.sqrt(-2 * Math.log(1 - keyedUniformAt(key, draw++)));
+      const normal = radius * Math.cos(2 * Math.PI * keyedUniformAt(key, draw++));
+      const end = at + state.medianMs * Math.exp(state.sigma * normal);
+      if (end > from) spells.push(Math.round(at), Math.round(end), state.cause, state.appOnly ? 1 : 0);
+      at = end - state.meanGapMs * Math.log(1 - keyedUniformAt(key, draw++));
+    }
+  }
+  return spells;
+}
+
 /** Fields of one spell in `spells`, in this order. */
 const FIELDS = 4;
 const [START, END, CAUSE, APP_ONLY] = [0, 1, 2, 3];
@@ -97,24 +118,12 @@ const [START, END, CAUSE, APP_ONLY] = [0, 1, 2, 3];
  */
 export class DeviceSpells {
   /** start, end, cause, appOnly (1 or 0) of each spell; empty for most people. */
-  private readonly spells: number[] = [];
+  private readonly spells: number[];
 
+  // The drawing is a function of its own: a constructor this small is inlined where it is called,
+  // where one with the draws in it was made through V8's generic construct stub.
   constructor(seed: number, participantId: number, devices: DeviceStates, from: number, until: number) {
-    const root = keyedRoot(seed, participantId);
-    for (const state of activeStates(devices)) {
-      const key = keyedPrefixAt(root, state.key);
-      const firstDraw = keyedUniformAt(key, 0);
-      if (firstSpellTooLate(state, firstDraw, from, until)) continue;
-      let draw = 1;
-      for (let at = from - state.warmUpMs - state.meanGapMs * Math.log(1 - firstDraw); at < until; ) {
-        // Box–Muller: a standard normal from two uniforms.
-        const radius = Math.sqrt(-2 * Math.log(1 - keyedUniformAt(key, draw++)));
-        const normal = radius * Math.cos(2 * Math.PI * keyedUniformAt(key, draw++));
-        const end = at + state.medianMs * Math.exp(state.sigma * normal);
-        if (end > from) this.spells.push(Math.round(at), Math.round(end), state.cause, state.appOnly ? 1 : 0);
-        at = end - state.meanGapMs * Math.log(1 - keyedUniformAt(key, draw++));
-      }
-    }
+    this.spells = drawSpells(seed, participantId, devices, from, until);
   }
 
   /**
