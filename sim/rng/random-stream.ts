@@ -152,6 +152,7 @@ const CARRY_CANNOT_CROSS = 0.999;
 
 const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER).length;
 const DIGIT_ZERO = 48;
+const DIGIT_NINE = 57;
 /** Consecutive numbers whose keys are hashed together (see NumberedStreams): hashBlock interleaves four chains. */
 const BLOCK = 4;
 
@@ -173,6 +174,8 @@ export class NumberedStreams {
   private readonly blockPasses = new Float64Array(BLOCK * 3);
   private blockStart = 0;
   private blockLength = 0;
+  /** How many digits the numbers of the block have. */
+  private blockDigits = 0;
   /** The last decade (n / 10, rounded down) of a block, and Mash's state after the prefix and its digits in the first pass. */
   private decade = -1;
   private afterDecade = Number.NaN;
@@ -201,7 +204,7 @@ export class NumberedStreams {
   private passesAt(n: number): number {
     const offset = n - this.blockStart;
     if (offset >= 0 && offset < this.blockLength) return offset * 3;
-    if (offset === this.blockLength && digitCount(n) === digitCount(n + BLOCK - 1)) this.hashBlock(n);
+    if (offset === this.blockLength && this.writeBlockDigits(n)) this.hashBlock(n);
     else this.hashOne(n);
     return 0;
   }
@@ -217,10 +220,34 @@ export class NumberedStreams {
     this.blockLength = 1;
   }
 
-  /** The passes of n to n + BLOCK - 1, which have as many digits, their chains interleaved. */
+  /**
+   * Writes the digits of n to n + BLOCK - 1 into the rows of digitCodes, each by adding one to the
+   * number before it (the first to the last block's last number, when the last block ended at n - 1),
+   * which is cheaper than dividing by ten for every digit; false when they do not all have as many digits.
+   */
+  private writeBlockDigits(n: number): boolean {
+    if (this.blockLength !== BLOCK || !this.writeNext(0, BLOCK - 1)) this.blockDigits = this.writeDigits(0, n);
+    for (let row = 1; row < BLOCK; row++) if (!this.writeNext(row, row - 1)) return false;
+    return true;
+  }
+
+  /** Writes into row `row` the digits of one more than the number in row `from`; false when that has a digit more (all were nines). */
+  private writeNext(row: number, from: number): boolean {
+    const codes = this.digitCodes;
+    const digits = this.blockDigits;
+    const start = row * MAX_SAFE_DIGITS;
+    const source = from * MAX_SAFE_DIGITS;
+    for (let i = 0; i < digits; i++) codes[start + i] = codes[source + i]!;
+    let at = start + digits - 1;
+    for (; at >= start && codes[at] === DIGIT_NINE; at--) codes[at] = DIGIT_ZERO;
+    if (at < start) return false;
+    codes[at]!++;
+    return true;
+  }
+
+  /** The passes of n to n + BLOCK - 1, whose digits (as many each) writeBlockDigits wrote, their chains interleaved. */
   private hashBlock(n: number): void {
-    const digits = this.writeDigits(0, n);
-    for (let k = 1; k < BLOCK; k++) this.writeDigits(k, n + k);
+    const digits = this.blockDigits;
     const { prefixCodes, digitCodes: d } = this;
     const o1 = MAX_SAFE_DIGITS;
     const o2 = 2 * MAX_SAFE_DIGITS;
