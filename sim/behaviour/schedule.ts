@@ -6,10 +6,11 @@ import type { DailyRhythm } from './daily-rhythm.ts';
 import { schedulableHours } from './free-hours.ts';
 import { memoizeLast } from '../last-argument-memo.ts';
 
+/** Read only: a person supervised the whole period shares their scheduled windows with everyone whose first opens with theirs. */
 export interface CheckInWindow {
-  kind: WindowKind;
-  opensAt: number;
-  closesAt: number;
+  readonly kind: WindowKind;
+  readonly opensAt: number;
+  readonly closesAt: number;
 }
 
 export interface ScheduleInput {
