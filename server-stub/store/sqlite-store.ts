@@ -12,7 +12,8 @@ import type { PersonalRecord } from '../personal-record.ts';
  * turn commit together (group-commit.ts) before any response goes out, so a check-in the server
  * acknowledged survives kill -9. Counts are kept in memory, so scrapes cost nothing.
  * Attempts and windows are WITHOUT ROWID tables keyed as they are looked up, so recording a check-in
- * touches two B-trees; `seq` columns keep the order things happened in, for history. Participants
+ * touches one B-tree, the attempts': an open window's count is read from its attempts, and written into
+ * its row when it closes (sqlite-statements.ts); `seq` columns keep the order things happened in, for history. Participants
  * keep a rowid: their rows carry kilobyte templates, which WITHOUT ROWID tables store poorly.
  *
  * Personal data: a participant's personal record (JSON) sits in `personal_data` with the retention
@@ -21,7 +22,7 @@ import type { PersonalRecord } from '../personal-record.ts';
  * locations and device models are cleared in place, found by a partial index on `at`. The retention
  * clock's newest instant is what opening reads back: the newest of `meta` (written by the writes that
  * note a newer one, and at close) and of the check-ins, whose attempts carry theirs, so that a
- * check-in writes no more than its attempt and its window's count. Each run whose
+ * check-in writes no more than its attempt. Each run whose
  * retention clock had to be moved ahead of its virtual clock is an epoch (from attempt `seq`,
  * offset) so that check-in times of every run are compared on the same clock.
  */

@@ -96,9 +96,8 @@ export function prepareWrites(db: Database.Database, statements: Statements, clo
         seq,
         record.fingerprint === undefined ? null : Buffer.from(record.fingerprint, 'base64'),
       );
-      if (changes === 0) return false;
-      statements.countAttempt.run(record.judgement === 'match' ? 1 : 0, record.participantId, record.windowId);
-      return true;
+      // The window's count is its attempts' while it is open (sqlite-statements.ts): nothing more to write.
+      return changes === 1;
     },
 
     closeDue: db.transaction((now: number, limit: number, decide: (window: WindowRecord, failedStreak: number) => WindowClosure) => {
@@ -106,7 +105,7 @@ export function prepareWrites(db: Database.Database, statements: Statements, clo
       for (const row of statements.dueWindows.all(now, limit)) {
         const window = toWindow(row);
         const closure = decide(window, statements.streak.get(window.participantId) ?? 0);
-        statements.closeWindow.run(closure.verdict, closure.reason, now, window.participantId, window.windowId);
+        statements.closeWindow.run(window.attemptsUsed, Number(window.matched), closure.verdict, closure.reason, now, window.participantId, window.windowId);
         const escalated = closure.escalationReason !== undefined;
         statements.updateStreak.run(closure.failedStreak, escalated ? 1 : 0, window.participantId);
         if (escalated) statements.insertEscalation.run(window.participantId, window.windowId, now, closure.escalationReason);

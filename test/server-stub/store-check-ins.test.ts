@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server-stub/store/open-store.ts';
 import type { AttemptRecord, Store, WindowRecord } from '../../server-stub/store/store.ts';
@@ -69,5 +70,50 @@ describe('the SQLite store’s windows in memory', () => {
     expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 0, matched: false });
     expect(store.attempt('p-1', 'a-1')).toBeUndefined();
     store.close();
+  });
+});
+
+describe('the SQLite store’s window counts', () => {
+  it('are read back from the attempts after a run that never closed the store (kill -9), and kept in the row once the window closes', async () => {
+    const file = join(tempDir(), 'window-counts.db');
+    const killed = openStore({ db: file, dbSynchronous: 'normal' });
+    killed.beginRetentionEpoch(0);
+    killed.insertParticipants([{ participantId: 'p-1', template: new Float64Array([1, 0]), enrolledAt: 0, failedStreak: 0, escalations: 0 }]);
+    killed.insertWindows([WINDOW, { ...WINDOW, windowId: 'w-2' }]);
+    killed.insertAttempt(checkIn('a-1', 'below_threshold'));
+    killed.insertAttempt(checkIn('a-2', 'match'));
+    killed.insertAttempt({ ...checkIn('a-3', 'below_threshold'), windowId: 'w-2' });
+    await killed.flush();
+
+    const next = openStore({ db: file, dbSynchronous: 'normal' });
+    expect(next.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 2, matched: true });
+    expect(next.unclosedWindows('p-1').map(({ attemptsUsed, matched }) => [attemptsUsed, matched])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect(next.history('p-1', 10).windows.map(({ attemptsUsed, matched }) => [attemptsUsed, matched])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    const verdicts: [number, boolean][] = [];
+    next.closeDueWindows(2_000, 10, (window) => {
+      verdicts.push([window.attemptsUsed, window.matched]);
+      return { verdict: window.matched ? 'verified' : 'rejected', reason: 'test', failedStreak: 0 };
+    });
+    expect(verdicts).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    await next.flush();
+    next.close();
+    killed.close();
+
+    const raw = new Database(file, { readonly: true });
+    const rows = raw.prepare('SELECT window_id, attempts_used, matched, verdict FROM windows ORDER BY window_id').raw().all();
+    raw.close();
+    expect(rows).toEqual([
+      ['w-1', 2, 1, 'verified'],
+      ['w-2', 1, 0, 'rejected'],
+    ]);
   });
 });
