@@ -2,16 +2,6 @@ import type Database from 'better-sqlite3';
 import type { EscalationRecord } from './store.ts';
 import type { AttemptRow, ParticipantRow, WindowRow } from './sqlite-rows.ts';
 
-/**
- * A window's columns as the store reads them. While a window is open its count and whether one matched
- * are its attempts' (each check-in writes its attempt and nothing more); its close writes them into
- * the row, which keeps them from then on. An open window's own two columns are left as it was opened.
- */
-const WINDOW_COLUMNS = `w.participant_id, w.window_id, w.kind, w.opened_at, w.closes_at,
-  CASE WHEN w.verdict IS NULL THEN (SELECT count(*) FROM attempts a WHERE a.participant_id = w.participant_id AND a.window_id = w.window_id) ELSE w.attempts_used END AS attempts_used,
-  CASE WHEN w.verdict IS NULL THEN EXISTS (SELECT 1 FROM attempts a WHERE a.participant_id = w.participant_id AND a.window_id = w.window_id AND a.judgement = 'match') ELSE w.matched END AS matched,
-  w.verdict, w.reason, w.closed_at, w.seq`;
-
 /** Every statement the sqlite store runs, prepared once when it opens. */
 export function prepareStatements(db: Database.Database) {
   return {
@@ -26,19 +16,28 @@ export function prepareStatements(db: Database.Database) {
     insertWindow: db.prepare(
       'INSERT INTO windows VALUES (@participantId, @windowId, @kind, @openedAt, @closesAt, @attemptsUsed, @matched, NULL, NULL, NULL, @seq)',
     ),
-    window: db.prepare<[string, string], WindowRow>(`SELECT ${WINDOW_COLUMNS} FROM windows w WHERE w.participant_id = ? AND w.window_id = ?`),
-    unclosedWindows: db.prepare<[string], WindowRow>(`SELECT ${WINDOW_COLUMNS} FROM windows w WHERE w.participant_id = ? AND w.verdict IS NULL ORDER BY w.seq`),
+    // While a window is open, its count and whether one matched are its attempts' (a check-in writes its
+    // attempt and nothing more); its close writes them into its row. The statements below that read
+    // several windows leave an open window's two columns as it was opened: the store reads its counts here.
+    window: db.prepare<[string, string], WindowRow>(
+      `SELECT w.participant_id, w.window_id, w.kind, w.opened_at, w.closes_at,
+        CASE WHEN w.verdict IS NULL THEN (SELECT count(*) FROM attempts a WHERE a.participant_id = w.participant_id AND a.window_id = w.window_id) ELSE w.attempts_used END AS attempts_used,
+        CASE WHEN w.verdict IS NULL THEN EXISTS (SELECT 1 FROM attempts a WHERE a.participant_id = w.participant_id AND a.window_id = w.window_id AND a.judgement = 'match') ELSE w.matched END AS matched,
+        w.verdict, w.reason, w.closed_at
+      FROM windows w WHERE w.participant_id = ? AND w.window_id = ?`,
+    ),
+    unclosedWindows: db.prepare<[string], WindowRow>('SELECT * FROM windows WHERE participant_id = ? AND verdict IS NULL ORDER BY seq'),
     attempt: db.prepare<[string, string], AttemptRow>('SELECT * FROM attempts WHERE participant_id = ? AND attempt_id = ?'),
     // Positional: binding 18 values by name looks each up on an object, on every check-in. An attempt id
     // the participant already used inserts nothing (changes 0): the check-in finds out without reading first.
     insertAttempt: db.prepare('INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (participant_id, attempt_id) DO NOTHING'),
     dueWindows: db.prepare<[number, number], WindowRow>(
-      `SELECT ${WINDOW_COLUMNS} FROM windows w WHERE w.verdict IS NULL AND w.closes_at < ? ORDER BY w.closes_at, w.participant_id, w.opened_at, w.window_id LIMIT ?`,
+      'SELECT * FROM windows WHERE verdict IS NULL AND closes_at < ? ORDER BY closes_at, participant_id, opened_at, window_id LIMIT ?',
     ),
     closeWindow: db.prepare('UPDATE windows SET attempts_used = ?, matched = ?, verdict = ?, reason = ?, closed_at = ? WHERE participant_id = ? AND window_id = ?'),
     insertEscalation: db.prepare('INSERT INTO escalations VALUES (?, ?, ?, ?)'),
     attemptsOf: db.prepare<[string, number], AttemptRow>('SELECT * FROM (SELECT * FROM attempts WHERE participant_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq'),
-    windowsOf: db.prepare<[string, number], WindowRow>(`SELECT * FROM (SELECT ${WINDOW_COLUMNS} FROM windows w WHERE w.participant_id = ? ORDER BY w.seq DESC LIMIT ?) ORDER BY seq`),
+    windowsOf: db.prepare<[string, number], WindowRow>('SELECT * FROM (SELECT * FROM windows WHERE participant_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq'),
     escalationsOf: db.prepare<[string, number], EscalationRecord & { r: number }>(
       'SELECT * FROM (SELECT rowid AS r, participant_id AS participantId, window_id AS windowId, at, reason FROM escalations WHERE participant_id = ? ORDER BY rowid DESC LIMIT ?) ORDER BY r',
     ),

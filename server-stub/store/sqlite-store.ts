@@ -3,7 +3,7 @@ import { attemptsHighWater, loadOrCreateSecret, migratePersonalData, openDatabas
 import { prepareStatements } from './sqlite-statements.ts';
 import { prepareWrites } from './sqlite-writes.ts';
 import { BoundedCache } from './bounded-cache.ts';
-import { blobToVector, toAttempt, toParticipant, toWindow } from './sqlite-rows.ts';
+import { blobToVector, toAttempt, toParticipant, toWindow, type WindowRow } from './sqlite-rows.ts';
 import { copyWindow, type EnrolledTemplates, type Store, type WindowRecord } from './store.ts';
 import type { PersonalRecord } from '../personal-record.ts';
 
@@ -82,12 +82,32 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     statements.setMeta.run('retention-newest', newestInstant);
   };
 
-  const writes = prepareWrites(db, statements, {
-    offset: () => retentionOffset,
-    noteInstant,
-    nextWindowSeq: () => ++windowSeq,
-    epochs,
-  });
+  /** The window as the store's writes leave it, from memory or else from the file: the cached record itself, which insertAttempt counts in place. */
+  const currentWindow = (participantId: string, windowId: string): WindowRecord | undefined => {
+    const key = windowKey(participantId, windowId);
+    let window = windowCache.get(key);
+    if (window === undefined) {
+      const row = statements.window.get(participantId, windowId);
+      if (row === undefined) return undefined;
+      window = toWindow(row);
+      windowCache.set(key, window);
+    }
+    return window;
+  };
+  /** A window read from a row of several: a closed one as its row has it, an open one as currentWindow has it (its row keeps the counts it was opened with). */
+  const windowOf = (row: WindowRow): WindowRecord => (row.verdict === null ? copyWindow(currentWindow(row.participant_id, row.window_id)!) : toWindow(row));
+
+  const writes = prepareWrites(
+    db,
+    statements,
+    {
+      offset: () => retentionOffset,
+      noteInstant,
+      nextWindowSeq: () => ++windowSeq,
+      epochs,
+    },
+    windowOf,
+  );
 
   return {
     kind: 'sqlite',
@@ -127,19 +147,12 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     },
 
     window(participantId, windowId) {
-      const key = windowKey(participantId, windowId);
-      let window = windowCache.get(key);
-      if (window === undefined) {
-        const row = statements.window.get(participantId, windowId);
-        if (row === undefined) return undefined;
-        window = toWindow(row);
-        windowCache.set(key, window);
-      }
+      const window = currentWindow(participantId, windowId);
       // A copy: the cached record is counted in place (insertAttempt), and a caller may change what it gets.
-      return copyWindow(window);
+      return window === undefined ? undefined : copyWindow(window);
     },
 
-    unclosedWindows: (participantId) => statements.unclosedWindows.all(participantId).map(toWindow),
+    unclosedWindows: (participantId) => statements.unclosedWindows.all(participantId).map(windowOf),
 
     attempt(participantId, attemptId) {
       const row = statements.attempt.get(participantId, attemptId);
@@ -173,7 +186,7 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     history(participantId, limit) {
       return {
         attempts: statements.attemptsOf.all(participantId, limit).map(toAttempt),
-        windows: statements.windowsOf.all(participantId, limit).map(toWindow),
+        windows: statements.windowsOf.all(participantId, limit).map(windowOf),
         escalations: statements.escalationsOf.all(participantId, limit).map(({ r: _r, ...escalation }) => escalation),
       };
     },

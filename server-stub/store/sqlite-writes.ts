@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Statements } from './sqlite-statements.ts';
-import { toWindow, vectorToBlob } from './sqlite-rows.ts';
+import { vectorToBlob, type WindowRow } from './sqlite-rows.ts';
 import type { AttemptRecord, ParticipantRecord, PersonalDataDeleted, WindowClosure, WindowRecord } from './store.ts';
 
 /** What the sqlite store's writes read of its retention clock and window sequence (sqlite-store.ts). */
@@ -19,7 +19,13 @@ export interface WriteClock {
  * The sqlite store's multi-statement writes, each one transaction (a savepoint inside the group
  * commit's) except the check-in's, which the group commit alone keeps whole (group-commit.ts).
  */
-export function prepareWrites(db: Database.Database, statements: Statements, clock: WriteClock) {
+export function prepareWrites(
+  db: Database.Database,
+  statements: Statements,
+  clock: WriteClock,
+  /** A window read from a row of several (sqlite-store.ts: an open one's counts are not in its row). */
+  windowOf: (row: WindowRow) => WindowRecord,
+) {
   // Long on purpose: a table of the five transactions, each a few lines.
   return {
     insertParticipants: db.transaction((records: readonly ParticipantRecord[]): number => {
@@ -103,7 +109,7 @@ export function prepareWrites(db: Database.Database, statements: Statements, clo
     closeDue: db.transaction((now: number, limit: number, decide: (window: WindowRecord, failedStreak: number) => WindowClosure) => {
       const closed: WindowRecord[] = [];
       for (const row of statements.dueWindows.all(now, limit)) {
-        const window = toWindow(row);
+        const window = windowOf(row);
         const closure = decide(window, statements.streak.get(window.participantId) ?? 0);
         statements.closeWindow.run(window.attemptsUsed, Number(window.matched), closure.verdict, closure.reason, now, window.participantId, window.windowId);
         const escalated = closure.escalationReason !== undefined;

@@ -84,14 +84,24 @@ describe('the SQLite store’s window counts', () => {
     killed.insertAttempt(checkIn('a-2', 'match'));
     killed.insertAttempt({ ...checkIn('a-3', 'below_threshold'), windowId: 'w-2' });
     await killed.flush();
-
-    const next = openStore({ db: file, dbSynchronous: 'normal' });
-    expect(next.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 2, matched: true });
-    expect(next.unclosedWindows('p-1').map(({ attemptsUsed, matched }) => [attemptsUsed, matched])).toEqual([
+    // The rows still hold the counts the windows were opened with: the open windows are read as counted.
+    const counts = (windows: WindowRecord[]) => windows.map(({ attemptsUsed, matched }) => [attemptsUsed, matched]);
+    expect(counts(killed.unclosedWindows('p-1'))).toEqual([
       [2, true],
       [1, false],
     ]);
-    expect(next.history('p-1', 10).windows.map(({ attemptsUsed, matched }) => [attemptsUsed, matched])).toEqual([
+    expect(counts(killed.history('p-1', 10).windows)).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+
+    const next = openStore({ db: file, dbSynchronous: 'normal' });
+    expect(next.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 2, matched: true });
+    expect(counts(next.unclosedWindows('p-1'))).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect(counts(next.history('p-1', 10).windows)).toEqual([
       [2, true],
       [1, false],
     ]);
