@@ -21,6 +21,12 @@ const FIELDS = 11;
 const [SLOT, WINDOW_INDEX, CLOSES_AT, INTENT_FIELD, VERDICT_FIELD, CAUSE, PHONED, SERVED_AT, ANSWERED, EXCUSED, AFTER_VERIFIED] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const NOT_SERVED = -1;
 
+/**
+ * Whether an officer may excuse a window failed by each cause (by index): those of the system and of the
+ * device. Looked up by index: by the cause's name, the lookup was megamorphic.
+ */
+const EXCUSABLE_BY_CAUSE: readonly boolean[] = FAILURE_CAUSES.map((cause) => CAUSE_CLASS_OF[cause] === 'system' || CAUSE_CLASS_OF[cause] === 'device');
+
 interface CallBackRequest {
   /** Offset of the window in the buffer. */
   offset: number;
@@ -50,14 +56,20 @@ export class Caseloads {
   /** Recorded windows, FIELDS numbers each; reused from one settlement to the next. */
   private buffer = new Float64Array(1 << 12);
   private used = 0;
-  private ids: number[] = [];
-  private abscondAt: number[] = [];
+  /**
+   * Participants recorded since the last settlement. The arrays below hold them by slot and are reused
+   * from one settlement to the next (entries from `participants` on are stale), rather than made
+   * afresh for each caseload and grown participant by participant.
+   */
+  private participants = 0;
+  private readonly ids: number[] = [];
+  private readonly abscondAt: number[] = [];
   /** Followed for at least two check-in intervals after absconding: detection delay counts. */
-  private followed: boolean[] = [];
+  private readonly followed: boolean[] = [];
   /** The next event sequence number after each life's own events. */
-  private nextSeq: number[] = [];
+  private readonly nextSeq: number[] = [];
   /** A verified window of the participant closed since their last recorded one. */
-  private verifiedSinceRecorded: boolean[] = [];
+  private readonly verifiedSinceRecorded: boolean[] = [];
 
   constructor(
     private readonly scenario: Scenario,
@@ -72,12 +84,13 @@ export class Caseloads {
 
   /** Starts a participant's record; returns its slot, for `window` and `endParticipant`. */
   beginParticipant(id: number, abscondAt: number, followed: boolean): number {
-    this.ids.push(id);
-    this.abscondAt.push(abscondAt);
-    this.followed.push(followed);
-    this.nextSeq.push(0);
-    this.verifiedSinceRecorded.push(false);
-    return this.ids.length - 1;
+    const slot = this.participants++;
+    this.ids[slot] = id;
+    this.abscondAt[slot] = abscondAt;
+    this.followed[slot] = followed;
+    this.nextSeq[slot] = 0;
+    this.verifiedSinceRecorded[slot] = false;
+    return slot;
   }
 
   /** A participant's window has closed (each participant's in window order). */
@@ -125,11 +138,7 @@ export class Caseloads {
       start = end;
     }
     this.used = 0;
-    this.ids = [];
-    this.abscondAt = [];
-    this.followed = [];
-    this.nextSeq = [];
-    this.verifiedSinceRecorded = [];
+    this.participants = 0;
   }
 
   /** Buffer offsets of the windows grouped by participant (slot), each participant's in window order. */
@@ -190,8 +199,7 @@ export class Caseloads {
       state.day = day;
       state.usedMs = usedMs + callMs;
       const answered = this.draw(request.offset, ANSWER_DRAW) >= callBackNoAnswer;
-      const causeClass = CAUSE_CLASS_OF[FAILURE_CAUSES[b[request.offset + CAUSE]!]!];
-      const excused = answered && (causeClass === 'system' || causeClass === 'device');
+      const excused = answered && EXCUSABLE_BY_CAUSE[b[request.offset + CAUSE]!]!;
       b[request.offset + SERVED_AT] = servedAt;
       b[request.offset + ANSWERED] = answered ? 1 : 0;
       b[request.offset + EXCUSED] = excused ? 1 : 0;
