@@ -179,9 +179,11 @@ export class Caseloads {
     const dayCapacityMs = callBackMinutesPerDay * MINUTE_MS;
     const callMs = callBackMinutes * MINUTE_MS;
     const b = this.buffer;
-    requests.sort((x, y) => x.raisedAt - y.raisedAt || x.participant - y.participant || b[x.offset + WINDOW_INDEX]! - b[y.offset + WINDOW_INDEX]!);
+    const inOrder =
+      inOrderOfRaising(requests) ??
+      requests.sort((x, y) => x.raisedAt - y.raisedAt || x.participant - y.participant || b[x.offset + WINDOW_INDEX]! - b[y.offset + WINDOW_INDEX]!);
     const officers = new Map<number, { day: number; usedMs: number }>();
-    for (const request of requests) {
+    for (const request of inOrder) {
       const officer = Math.floor(request.participant / caseload);
       const state = officers.get(officer) ?? { day: Number.NEGATIVE_INFINITY, usedMs: 0 };
       officers.set(officer, state);
@@ -264,6 +266,33 @@ export class Caseloads {
     }
     metrics.settledEvents(seq - firstSeq);
   }
+}
+
+/** Positions of requests in a sort key (see inOrderOfRaising), and the instants such a key can hold (over a year in milliseconds). */
+const KEY_POSITIONS = 2 ** 17;
+const KEY_INSTANTS = 2 ** 35;
+
+/**
+ * The requests by when they were raised, then by participant, then by window, when they come in
+ * participant and window order (sim mode's settlements): sorted as numbers, raisedAt · KEY_POSITIONS +
+ * position, exact in a double, natively and with no comparator. No two windows of a person close at
+ * the same instant, so the position breaks ties as participant and window would. Undefined when the
+ * requests cannot be keyed so (out of order, too many, instants not whole or too far).
+ * A comparator sort of the requests was about a quarter of the officers' side's instructions.
+ */
+function inOrderOfRaising(requests: readonly CallBackRequest[]): CallBackRequest[] | undefined {
+  if (requests.length > KEY_POSITIONS) return undefined;
+  const keys = new Float64Array(requests.length);
+  for (let position = 0; position < requests.length; position++) {
+    const { raisedAt, participant } = requests[position]!;
+    if (!Number.isInteger(raisedAt) || raisedAt < 0 || raisedAt >= KEY_INSTANTS) return undefined;
+    if (position > 0 && requests[position - 1]!.participant > participant) return undefined;
+    keys[position] = raisedAt * KEY_POSITIONS + position;
+  }
+  keys.sort();
+  const inOrder: CallBackRequest[] = [];
+  for (const key of keys) inOrder.push(requests[key % KEY_POSITIONS]!);
+  return inOrder;
 }
 
 function slotAt(day: number, usedMs: number): number {
