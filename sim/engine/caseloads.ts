@@ -185,8 +185,11 @@ export class Caseloads {
     const officers = new Map<number, { day: number; usedMs: number }>();
     for (const request of inOrder) {
       const officer = Math.floor(request.participant / caseload);
-      const state = officers.get(officer) ?? { day: Number.NEGATIVE_INFINITY, usedMs: 0 };
-      officers.set(officer, state);
+      let state = officers.get(officer);
+      if (state === undefined) {
+        state = { day: Number.NEGATIVE_INFINITY, usedMs: 0 };
+        officers.set(officer, state);
+      }
       let { day, usedMs } = state;
       if (slotAt(day, usedMs) < request.raisedAt) {
         day = Math.floor((request.raisedAt - CALL_BACKS_START_MS) / DAY_MS);
