@@ -51,7 +51,13 @@ describe('location privacy', () => {
     };
     await postCheckIn(app, token, 'p-1', faceCheckIn('w-1', 'a-3', template, { location: { lat: 12.3456, lon: 65.4321, accuracyM: 8 } }));
     await app.close();
-    const log = lines.join('');
+    // Without the timings: they are numbers too, and one may hold the digits looked for (a responseTime of 12.349… ms did).
+    const log = lines
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.stringify({ ...JSON.parse(line), time: undefined, responseTime: undefined }))
+      .join('\n');
     expect(lines.length).toBeGreaterThan(5);
     expect(log).toContain('boom');
     expect(log).not.toContain(String(template[0]).slice(0, 10));
