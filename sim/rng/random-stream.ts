@@ -22,28 +22,22 @@ export class RandomStream {
   private spareNormal = Number.NaN;
 
   /** The stream of `key`, or (with `passes`) of a key that left Mash in the states `passes[at…at + 2]` after its three passes (see NumberedStreams). */
-  constructor(key: string, passes?: Float64Array, at = 0) {
-    if (passes === undefined) {
-      const first = mash(AFTER_SPACES, key);
-      const second = mash(first, key);
-      this.seed(first, second, mash(second, key));
-    } else {
-      this.seed(passes[at]!, passes[at + 1]!, passes[at + 2]!);
-    }
+  constructor(key: string, passes: Float64Array = passesOf(key), at = 0) {
+    this.seed(passes, at);
   }
 
   /** Makes this the stream of a key that left Mash in the states `passes[at…at + 2]`, as if new (see NumberedStreams.reseed). */
   reseed(passes: Float64Array, at: number): void {
     this.draws = 0;
     this.spareNormal = Number.NaN;
-    this.seed(passes[at]!, passes[at + 1]!, passes[at + 2]!);
+    this.seed(passes, at);
   }
 
-  private seed(first: number, second: number, third: number): void {
+  private seed(passes: Float64Array, at: number): void {
     // seedrandom's seeding: Mash three spaces, then subtract Mash of the key from each part.
-    this.s0 = fractionAbove(OUTPUT_AFTER_ONE_SPACE - mashOutput(first));
-    this.s1 = fractionAbove(OUTPUT_AFTER_TWO_SPACES - mashOutput(second));
-    this.s2 = fractionAbove(OUTPUT_AFTER_SPACES - mashOutput(third));
+    this.s0 = fractionAbove(OUTPUT_AFTER_ONE_SPACE - mashOutput(passes[at]!));
+    this.s1 = fractionAbove(OUTPUT_AFTER_TWO_SPACES - mashOutput(passes[at + 1]!));
+    this.s2 = fractionAbove(OUTPUT_AFTER_SPACES - mashOutput(passes[at + 2]!));
     this.c = 1;
   }
 
