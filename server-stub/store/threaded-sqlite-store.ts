@@ -1,0 +1,183 @@
+import Database from 'better-sqlite3';
+import { moduleWorker } from '../../sim/runtime/module-worker.ts';
+import { siblingModule } from '../../sim/runtime/package-files.ts';
+import { BlockingReplies } from './blocking-replies.ts';
+import { BoundedCache } from './bounded-cache.ts';
+import { reviveError, type WriterMethod, type WriterNotice, type WriterReply, type WriterRequest } from './sqlite-writer-protocol.ts';
+import { WriteSettlements } from './write-settlements.ts';
+import { copyWindow, type AttemptRecord, type EnrolledTemplates, type Store, type WindowClosure, type WindowRecord } from './store.ts';
+
+/**
+ * The durable store as the server uses it: the SQLite connection that writes lives in a thread of its
+ * own (sqlite-writer.ts, running sqlite-store.ts), so that a check-in's INSERT and its share of the
+ * group's COMMIT run beside the server's thread instead of on it.
+ *
+ * A check-in is posted to the writer with the rest of its event-loop turn and the store answers at
+ * once; its response still waits for `flush()`, which resolves only when the writer has committed it,
+ * so an acknowledged check-in survives kill -9 as before. Whether its attempt id is new is read here,
+ * from a read-only connection (committed attempts) and the ids still in flight (write-settlements.ts).
+ * Templates and windows stay in memory here as they do in sqlite-store.ts, a window counted in place,
+ * so a check-in asks the writer nothing. Everything else is a call the writer answers at once,
+ * blocking this thread (blocking-replies.ts) after the check-ins posted before it: later reads see
+ * earlier writes, and every method keeps the Store's synchronous contract.
+ */
+const WRITER_ENTRY = siblingModule('./sqlite-writer', import.meta.url);
+/** Opening a large file or a long checkpoint can take a while; a writer silent for this long has failed. */
+const WRITER_TIMEOUT_MS = 120_000;
+const TEMPLATE_CACHE_SIZE = 20_000;
+const WINDOW_CACHE_SIZE = 20_000;
+
+export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 'full'): Store {
+  // Long on purpose: one closure over the writer thread, the write count and the caches that the Store's methods share.
+  const replies = new BlockingReplies();
+  const writer = moduleWorker(WRITER_ENTRY, { file, synchronous, flag: replies.flag, replyPort: replies.replyPort }, [replies.replyPort]);
+  const opened = replies.take(WRITER_TIMEOUT_MS, 'the SQLite writer thread starting') as WriterReply;
+  if ('error' in opened) {
+    void writer.terminate();
+    throw reviveError(opened.error);
+  }
+  const secret = Buffer.from(opened.value as Uint8Array);
+  const reader = new Database(file, { readonly: true, fileMustExist: true });
+  const attemptStored = reader.prepare<[string, string], number>('SELECT 1 FROM attempts WHERE participant_id = ? AND attempt_id = ?').pluck();
+
+  const templateCache = new BoundedCache<string, EnrolledTemplates>(TEMPLATE_CACHE_SIZE);
+  const windowCache = new BoundedCache<string, WindowRecord>(WINDOW_CACHE_SIZE);
+  const settlements = new WriteSettlements((waiting) => (waiting ? writer.ref() : writer.unref()));
+  writer.unref();
+  /** The server's writes so far: check-ins and write calls, numbered as the writer's notices count them. */
+  let writes = 0;
+  let turnAttempts: AttemptRecord[] = [];
+  /** Set once the writer thread has failed: every later call throws it. */
+  let failure: Error | undefined;
+
+  /** Writes through `through` will not be acknowledged: rolled back, or the writer thread failed. */
+  const fail = (through: number, error: Error) => {
+    settlements.settle(through, error);
+    // What was cached may hold writes that are gone: read again from the writer.
+    templateCache.clear();
+    windowCache.clear();
+  };
+  const settle = (notice: WriterNotice) => {
+    if (notice.kind === 'committed') settlements.settle(notice.through);
+    else fail(notice.through, reviveError(notice.error));
+  };
+  writer.on('message', settle);
+  writer.on('error', (error) => {
+    failure = error;
+    fail(writes, error);
+  });
+
+  const postTurnAttempts = () => {
+    if (turnAttempts.length === 0) return;
+    writer.postMessage({ kind: 'attempts', records: turnAttempts, through: writes } satisfies WriterRequest);
+    turnAttempts = [];
+  };
+
+  function call<T>(method: WriterMethod, args: unknown[], write: boolean): T {
+    if (failure !== undefined) throw failure;
+    const attempts = turnAttempts;
+    turnAttempts = [];
+    const attemptsThrough = writes;
+    if (write) writes++;
+    writer.postMessage({ kind: 'call', method, args, through: writes, attempts, attemptsThrough } satisfies WriterRequest);
+    const reply = replies.take(WRITER_TIMEOUT_MS, `the SQLite writer thread (${method})`) as WriterReply;
+    for (const notice of reply.settled) settle(notice);
+    if ('error' in reply) {
+      const error = reviveError(reply.error);
+      // A write that throws fails its whole group (group-commit.ts): every write not yet committed.
+      if (write) fail(writes, error);
+      throw error;
+    }
+    return reply.value as T;
+  }
+  const read = <T>(method: WriterMethod, ...args: unknown[]) => call<T>(method, args, false);
+  const write = <T>(method: WriterMethod, ...args: unknown[]) => call<T>(method, args, true);
+  const windowKey = (participantId: string, windowId: string) => `${participantId}\u0000${windowId}`;
+
+  return {
+    kind: 'sqlite',
+    tokenSecret: () => secret,
+
+    insertParticipants(records) {
+      const duplicate = write<number>('insertParticipants', records);
+      if (duplicate < 0) for (const record of records) templateCache.set(record.participantId, { template: record.template, voiceTemplate: record.voiceTemplate });
+      return duplicate;
+    },
+
+    participant: (participantId) => read('participant', participantId),
+
+    templates(participantId) {
+      const cached = templateCache.get(participantId);
+      if (cached !== undefined) return cached;
+      const templates = read<EnrolledTemplates | undefined>('templates', participantId);
+      if (templates !== undefined) templateCache.set(participantId, templates);
+      return templates;
+    },
+
+    insertWindows(records) {
+      write('insertWindows', records);
+      for (const record of records) windowCache.set(windowKey(record.participantId, record.windowId), copyWindow(record));
+    },
+
+    window(participantId, windowId) {
+      const key = windowKey(participantId, windowId);
+      let window = windowCache.get(key);
+      if (window === undefined) {
+        window = read<WindowRecord | undefined>('window', participantId, windowId);
+        if (window === undefined) return undefined;
+        windowCache.set(key, window);
+      }
+      // A copy: the cached record is counted in place (insertAttempt), and a caller may change what it gets.
+      return copyWindow(window);
+    },
+
+    unclosedWindows: (participantId) => read('unclosedWindows', participantId),
+    attempt: (participantId, attemptId) => read('attempt', participantId, attemptId),
+
+    insertAttempt(record) {
+      if (failure !== undefined) throw failure;
+      const key = `${record.participantId}\u0000${record.attemptId}`;
+      if (settlements.attemptInFlight(key) || attemptStored.get(record.participantId, record.attemptId) !== undefined) return false;
+      settlements.takeAttempt(key, ++writes);
+      if (turnAttempts.length === 0) setImmediate(postTurnAttempts);
+      turnAttempts.push(record);
+      const window = windowCache.get(windowKey(record.participantId, record.windowId));
+      if (window !== undefined) {
+        window.attemptsUsed++;
+        if (record.judgement === 'match') window.matched = true;
+      }
+      return true;
+    },
+
+    closeDueWindows(now, limit, decide) {
+      // Decided here, in the writer's order, each with the streak as earlier closures leave it; then closed there as decided.
+      const due = read<{ window: WindowRecord; failedStreak: number }[]>('windowsDue', now, limit);
+      const streaks = new Map<string, number>();
+      const decided = due.map(({ window, failedStreak }): { participantId: string; windowId: string; closure: WindowClosure } => {
+        const closure = decide(window, streaks.get(window.participantId) ?? failedStreak);
+        streaks.set(window.participantId, closure.failedStreak);
+        return { participantId: window.participantId, windowId: window.windowId, closure };
+      });
+      const closed = write<WindowRecord[]>('closeDueWindows', now, limit, decided);
+      for (const window of closed) windowCache.delete(windowKey(window.participantId, window.windowId));
+      return closed;
+    },
+
+    history: (participantId, limit) => read('history', participantId, limit),
+    beginRetentionEpoch: (virtualNow) => write('beginRetentionEpoch', virtualNow),
+    noteRetentionInstant: (instant) => write('noteRetentionInstant', instant),
+    personalRecord: (participantId) => read('personalRecord', participantId),
+    deletePersonalDataBefore: (cutoffs) => write('deletePersonalDataBefore', cutoffs),
+    counts: () => read('counts'),
+    changeCount: () => read('changeCount'),
+    flush: () => settlements.waitFor(writes),
+    close() {
+      try {
+        if (failure === undefined) write('close');
+      } finally {
+        reader.close();
+        void writer.terminate();
+      }
+    },
+  };
+}
