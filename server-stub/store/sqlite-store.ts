@@ -3,7 +3,7 @@ import { attemptsHighWater, loadOrCreateSecret, migratePersonalData, openDatabas
 import { prepareStatements } from './sqlite-statements.ts';
 import { prepareWrites } from './sqlite-writes.ts';
 import { BoundedCache } from './bounded-cache.ts';
-import { blobToVector, toAttempt, toParticipant, toWindow, type WindowRow } from './sqlite-rows.ts';
+import { templatesOf, toAttempt, toParticipant, toWindow, type WindowRow } from './sqlite-rows.ts';
 import { copyWindow, type EnrolledTemplates, type Store, type WindowRecord } from './store.ts';
 import type { PersonalRecord } from '../personal-record.ts';
 
@@ -140,9 +140,8 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     templates(participantId) {
       const cached = templateCache.get(participantId);
       if (cached !== undefined) return cached;
-      const row = statements.templates.get(participantId);
-      if (row === undefined) return undefined;
-      const templates = { template: blobToVector(row.template), voiceTemplate: row.voice_template === null ? undefined : blobToVector(row.voice_template) };
+      const templates = templatesOf(statements.templates.get(participantId));
+      if (templates === undefined) return undefined;
       templateCache.set(participantId, templates);
       return templates;
     },

@@ -5,6 +5,8 @@ import { BlockingReplies } from './blocking-replies.ts';
 import { BoundedCache } from './bounded-cache.ts';
 import { reviveError, type WriterMethod, type WriterNotice, type WriterReply, type WriterRequest } from './sqlite-writer-protocol.ts';
 import { WriteSettlements } from './write-settlements.ts';
+import { prepareStatements } from './sqlite-statements.ts';
+import { templatesOf, toParticipant, toWindow } from './sqlite-rows.ts';
 import { copyWindow, type AttemptRecord, type EnrolledTemplates, type Store, type WindowClosure, type WindowRecord } from './store.ts';
 
 /**
@@ -19,7 +21,9 @@ import { copyWindow, type AttemptRecord, type EnrolledTemplates, type Store, typ
  * Templates and windows stay in memory here as they do in sqlite-store.ts, a window counted in place,
  * so a check-in asks the writer nothing. Everything else is a call the writer answers at once,
  * blocking this thread (blocking-replies.ts) after the check-ins posted before it: later reads see
- * earlier writes, and every method keeps the Store's synchronous contract.
+ * earlier writes, and every method keeps the Store's synchronous contract. Except when every write is
+ * settled: the file then holds what the writer holds, and a participant, its templates or a window are
+ * read from it here (enrolment and window opening read both for every window they open).
  */
 const WRITER_ENTRY = siblingModule('./sqlite-writer', import.meta.url);
 /** Opening a large file or a long checkpoint can take a while; a writer silent for this long has failed. */
@@ -39,6 +43,7 @@ export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 
   const secret = Buffer.from(opened.value as Uint8Array);
   const reader = new Database(file, { readonly: true, fileMustExist: true });
   const attemptStored = reader.prepare<[string, string], number>('SELECT 1 FROM attempts WHERE participant_id = ? AND attempt_id = ?').pluck();
+  const fromFile = prepareStatements(reader);
 
   const templateCache = new BoundedCache<string, EnrolledTemplates>(TEMPLATE_CACHE_SIZE);
   const windowCache = new BoundedCache<string, WindowRecord>(WINDOW_CACHE_SIZE);
@@ -91,6 +96,8 @@ export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 
     return reply.value as T;
   }
   const read = <T>(method: WriterMethod, ...args: unknown[]) => call<T>(method, args, false);
+  /** Every write made is settled: the file holds what the writer holds. */
+  const quiet = () => settlements.allSettled(writes);
   const write = <T>(method: WriterMethod, ...args: unknown[]) => call<T>(method, args, true);
   const windowKey = (participantId: string, windowId: string) => `${participantId}\u0000${windowId}`;
 
@@ -104,12 +111,16 @@ export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 
       return duplicate;
     },
 
-    participant: (participantId) => read('participant', participantId),
+    participant(participantId) {
+      if (!quiet()) return read('participant', participantId);
+      const row = fromFile.participant.get(participantId);
+      return row === undefined ? undefined : toParticipant(row);
+    },
 
     templates(participantId) {
       const cached = templateCache.get(participantId);
       if (cached !== undefined) return cached;
-      const templates = read<EnrolledTemplates | undefined>('templates', participantId);
+      const templates = quiet() ? templatesOf(fromFile.templates.get(participantId)) : read<EnrolledTemplates | undefined>('templates', participantId);
       if (templates !== undefined) templateCache.set(participantId, templates);
       return templates;
     },
@@ -123,7 +134,12 @@ export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 
       const key = windowKey(participantId, windowId);
       let window = windowCache.get(key);
       if (window === undefined) {
-        window = read<WindowRecord | undefined>('window', participantId, windowId);
+        if (quiet()) {
+          const row = fromFile.window.get(participantId, windowId);
+          window = row === undefined ? undefined : toWindow(row);
+        } else {
+          window = read<WindowRecord | undefined>('window', participantId, windowId);
+        }
         if (window === undefined) return undefined;
         windowCache.set(key, window);
       }

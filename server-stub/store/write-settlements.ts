@@ -35,6 +35,11 @@ export class WriteSettlements {
     return promise;
   }
 
+  /** True when write `through` and every earlier one are settled. */
+  allSettled(through: number): boolean {
+    return through <= this.settled;
+  }
+
   /** Notes an attempt id taken by write number `write`. */
   takeAttempt(key: string, write: number): void {
     this.inFlight.set(key, write);

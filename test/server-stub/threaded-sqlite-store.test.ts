@@ -95,7 +95,10 @@ describe.each(['memory', 'sqlite'] as const)('closing due windows in the %s stor
     expect(store.participant('p-1')).toMatchObject({ failedStreak: 2, escalations: 1 });
     expect(store.history('p-1', 10).escalations).toEqual([{ participantId: 'p-1', windowId: 'w-2', at: 2_000, reason: 'two in a row' }]);
     expect(store.window('p-1', 'w-2')).toMatchObject({ verdict: 'missed', closedAt: 2_000 });
+    // Once committed, the SQLite store reads these from the file on the server's thread: the same.
     await store.flush();
+    expect(store.participant('p-1')).toMatchObject({ failedStreak: 2, escalations: 1 });
+    expect(store.window('p-1', 'w-1')).toMatchObject({ verdict: 'missed', closedAt: 2_000 });
     store.close();
   });
 });
