@@ -28,8 +28,14 @@ const groupThrough = new WeakMap<Promise<void>, number>();
 /** Notices since the last reply: the next reply carries them too, so that the server's thread settles in order before it goes on. */
 let unreported: WriterNotice[] = [];
 
+/** Keeps a notice for the next reply: a commit stands for the one before it, so commits in a row keep only the last. */
+const remember = (message: WriterNotice) => {
+  if (message.kind === 'committed' && unreported.at(-1)?.kind === 'committed') unreported[unreported.length - 1] = message;
+  else unreported.push(message);
+};
+
 const notice = (message: WriterNotice) => {
-  unreported.push(message);
+  remember(message);
   port.postMessage(message);
 };
 
@@ -38,7 +44,7 @@ function followGroup(through: number): void {
   const group = store.flush();
   if (group === undefined) {
     // Nothing open: every write so far is settled (here, a write that changed nothing).
-    unreported.push({ kind: 'committed', through });
+    remember({ kind: 'committed', through });
     return;
   }
   const known = groupThrough.has(group);

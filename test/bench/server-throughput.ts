@@ -344,6 +344,7 @@ export function formatServerBench(result: ServerBenchResult): string {
     `Check-in rate / bare POST of the same bodies: memory ${formatSpread(ratios.memoryToBarePost, 2)} (target ≥ ${targets.memoryToBarePost}), SQLite ${formatSpread(ratios.sqliteToBarePost, 2)} (target ≥ ${targets.sqliteToBarePost}): ${result.meetsTargets ? 'met' : 'NOT met'}.`,
     `Check-in rate / hello-world: memory ${formatSpread(ratios.memory, 2)}, SQLite ${formatSpread(ratios.sqlite, 2)}, memory with the JSON-array sample ${formatSpread(ratios.memoryJsonArray, 2)}.`,
     `The same from server CPU per request (hello-world's / check-in's): memory ${formatSpread(cpuRatios.memory, 2)}, SQLite ${formatSpread(cpuRatios.sqlite, 2)}, memory with the JSON-array sample ${formatSpread(cpuRatios.memoryJsonArray, 2)}.`,
+    'With SQLite, the database is written by a thread of its own: the server CPU column counts both threads, while the rate is bound by the thread that answers the requests.',
     'Autocannon shares the machine. While the server is the slower of the two, autocannon sleeps between answers, and every answer wakes it: the server pays for that wake-up in kernel time (on a VM, an interrupt to the other core). So a slower route also pays more kernel time per request, which is why the kernel column is shown beside the total.',
   ];
   return lines.join('\n');
