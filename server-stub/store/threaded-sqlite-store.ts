@@ -16,8 +16,9 @@ import { copyWindow, type AttemptRecord, type EnrolledTemplates, type Store, typ
  *
  * A check-in is posted to the writer with the rest of its event-loop turn and the store answers at
  * once; its response still waits for `flush()`, which resolves only when the writer has committed it,
- * so an acknowledged check-in survives kill -9 as before. Whether its attempt id is new is read here,
- * from a read-only connection (committed attempts) and the ids still in flight (write-settlements.ts).
+ * so an acknowledged check-in survives kill -9 as before. Whether its attempt id is new is known here:
+ * each participant's attempt ids are read once from a read-only connection (committed attempts), with
+ * those still in flight (write-settlements.ts), and kept in memory with those taken since.
  * Templates and windows stay in memory here as they do in sqlite-store.ts, a window counted in place,
  * so a check-in asks the writer nothing. Everything else is a call the writer answers at once,
  * blocking this thread (blocking-replies.ts) after the check-ins posted before it: later reads see
@@ -30,6 +31,8 @@ const WRITER_ENTRY = siblingModule('./sqlite-writer', import.meta.url);
 const WRITER_TIMEOUT_MS = 120_000;
 const TEMPLATE_CACHE_SIZE = 20_000;
 const WINDOW_CACHE_SIZE = 20_000;
+/** Participants whose attempt ids are kept in memory: a few dozen bytes an id. */
+export const ATTEMPT_ID_CACHE_SIZE = 20_000;
 
 export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 'full'): Store {
   // Long on purpose: one closure over the writer thread, the write count and the caches that the Store's methods share.
@@ -42,16 +45,20 @@ export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 
   }
   const secret = Buffer.from(opened.value as Uint8Array);
   const reader = new Database(file, { readonly: true, fileMustExist: true });
-  const attemptStored = reader.prepare<[string, string], number>('SELECT 1 FROM attempts WHERE participant_id = ? AND attempt_id = ?').pluck();
+  const storedAttemptIds = reader.prepare<[string], string>('SELECT attempt_id FROM attempts WHERE participant_id = ?').pluck();
   const fromFile = prepareStatements(reader);
 
   const templateCache = new BoundedCache<string, EnrolledTemplates>(TEMPLATE_CACHE_SIZE);
   const windowCache = new BoundedCache<string, WindowRecord>(WINDOW_CACHE_SIZE);
+  const attemptIdCache = new BoundedCache<string, Set<string>>(ATTEMPT_ID_CACHE_SIZE);
   const settlements = new WriteSettlements((waiting) => (waiting ? writer.ref() : writer.unref()));
   writer.unref();
   /** The server's writes so far: check-ins and write calls, numbered as the writer's notices count them. */
   let writes = 0;
+  /** Check-ins not yet sent to the writer: those of this turn, or of every turn since the last batch, while the writer is still committing it. */
   let turnAttempts: AttemptRecord[] = [];
+  /** The last write sent to the writer. */
+  let sentThrough = 0;
   /** Set once the writer thread has failed: every later call throws it. */
   let failure: Error | undefined;
 
@@ -61,22 +68,30 @@ export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 
     // What was cached may hold writes that are gone: read again from the writer.
     templateCache.clear();
     windowCache.clear();
+    attemptIdCache.clear();
   };
   const settle = (notice: WriterNotice) => {
     if (notice.kind === 'committed') settlements.settle(notice.through);
     else fail(notice.through, reviveError(notice.error));
   };
-  writer.on('message', settle);
+  writer.on('message', (notice: WriterNotice) => {
+    settle(notice);
+    sendAttempts();
+  });
   writer.on('error', (error) => {
     failure = error;
     fail(writes, error);
   });
 
-  const postTurnAttempts = () => {
-    if (turnAttempts.length === 0) return;
+  // One batch at a time: while the writer commits one, the next gathers the check-ins of the turns
+  // meanwhile, so that a busy server sends fewer, larger batches (each message costs this thread a
+  // few microseconds whatever it holds) and the writer commits fewer, larger groups.
+  function sendAttempts(): void {
+    if (turnAttempts.length === 0 || failure !== undefined || !settlements.allSettled(sentThrough)) return;
     writer.postMessage({ kind: 'attempts', records: turnAttempts, through: writes } satisfies WriterRequest);
     turnAttempts = [];
-  };
+    sentThrough = writes;
+  }
 
   function call<T>(method: WriterMethod, args: unknown[], write: boolean): T {
     if (failure !== undefined) throw failure;
@@ -85,6 +100,7 @@ export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 
     const attemptsThrough = writes;
     if (write) writes++;
     writer.postMessage({ kind: 'call', method, args, through: writes, attempts, attemptsThrough } satisfies WriterRequest);
+    sentThrough = writes;
     const reply = replies.take(WRITER_TIMEOUT_MS, `the SQLite writer thread (${method})`) as WriterReply;
     for (const notice of reply.settled) settle(notice);
     if ('error' in reply) {
@@ -100,6 +116,16 @@ export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 
   const quiet = () => settlements.allSettled(writes);
   const write = <T>(method: WriterMethod, ...args: unknown[]) => call<T>(method, args, true);
   const windowKey = (participantId: string, windowId: string) => `${participantId}\u0000${windowId}`;
+  /** Every attempt id the participant has used: those in the file, those on their way to it, those taken since. */
+  const attemptIdsOf = (participantId: string): Set<string> => {
+    let ids = attemptIdCache.get(participantId);
+    if (ids === undefined) {
+      ids = new Set(storedAttemptIds.all(participantId));
+      for (const attemptId of settlements.attemptsInFlight(participantId)) ids.add(attemptId);
+      attemptIdCache.set(participantId, ids);
+    }
+    return ids;
+  };
 
   return {
     kind: 'sqlite',
@@ -152,10 +178,11 @@ export function createThreadedSqliteStore(file: string, synchronous: 'normal' | 
 
     insertAttempt(record) {
       if (failure !== undefined) throw failure;
-      const key = `${record.participantId}\u0000${record.attemptId}`;
-      if (settlements.attemptInFlight(key) || attemptStored.get(record.participantId, record.attemptId) !== undefined) return false;
-      settlements.takeAttempt(key, ++writes);
-      if (turnAttempts.length === 0) setImmediate(postTurnAttempts);
+      const ids = attemptIdsOf(record.participantId);
+      if (ids.has(record.attemptId)) return false;
+      ids.add(record.attemptId);
+      settlements.takeAttempt(record.participantId, record.attemptId, ++writes);
+      if (turnAttempts.length === 0) setImmediate(sendAttempts);
       turnAttempts.push(record);
       const window = windowCache.get(windowKey(record.participantId, record.windowId));
       if (window !== undefined) {

@@ -1,15 +1,14 @@
 /**
  * The server's writes, numbered in the order they were made, as their groups are settled (committed or
- * rolled back) by the writer thread, oldest first: what `flush()` waits on, and which attempt ids are
- * still in flight (not yet readable from the file, yet taken).
+ * rolled back) by the writer thread, oldest first: what `flush()` waits on, and which attempts are
+ * still in flight (taken, yet not readable from the file).
  */
 export class WriteSettlements {
   /** Every write up to this one is settled. */
   private settled = 0;
   private readonly waiting: { through: number; promise: Promise<void>; resolve: () => void; reject: (error: Error) => void }[] = [];
-  /** Attempt ids (participant and attempt) written and not yet settled, with the number of their write. */
-  private readonly inFlight = new Map<string, number>();
-  private readonly inFlightOrder: { key: string; write: number }[] = [];
+  /** Attempts written and not yet settled, in the order of their writes. */
+  private readonly inFlight: { participantId: string; attemptId: string; write: number }[] = [];
   private inFlightHead = 0;
 
   constructor(
@@ -41,14 +40,16 @@ export class WriteSettlements {
   }
 
   /** Notes an attempt id taken by write number `write`. */
-  takeAttempt(key: string, write: number): void {
-    this.inFlight.set(key, write);
-    this.inFlightOrder.push({ key, write });
+  takeAttempt(participantId: string, attemptId: string, write: number): void {
+    this.inFlight.push({ participantId, attemptId, write });
   }
 
-  /** True while the attempt id is taken by a write not yet settled. */
-  attemptInFlight(key: string): boolean {
-    return this.inFlight.has(key);
+  /** The participant's attempt ids taken by writes not yet settled. */
+  *attemptsInFlight(participantId: string): Generator<string> {
+    for (let index = this.inFlightHead; index < this.inFlight.length; index++) {
+      const attempt = this.inFlight[index]!;
+      if (attempt.participantId === participantId) yield attempt.attemptId;
+    }
   }
 
   /** Settles every write through `through`: committed, or rolled back with `error`. False when they already were. */
@@ -66,11 +67,9 @@ export class WriteSettlements {
       this.waiting.splice(0, settledWaiters);
       if (this.waiting.length === 0) this.onWaiting(false);
     }
-    while (this.inFlightHead < this.inFlightOrder.length && this.inFlightOrder[this.inFlightHead]!.write <= through) {
-      this.inFlight.delete(this.inFlightOrder[this.inFlightHead++]!.key);
-    }
-    if (this.inFlightHead === this.inFlightOrder.length) {
-      this.inFlightOrder.length = 0;
+    while (this.inFlightHead < this.inFlight.length && this.inFlight[this.inFlightHead]!.write <= through) this.inFlightHead++;
+    if (this.inFlightHead === this.inFlight.length) {
+      this.inFlight.length = 0;
       this.inFlightHead = 0;
     }
     return true;

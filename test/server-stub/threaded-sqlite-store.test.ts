@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server-stub/store/open-store.ts';
+import { ATTEMPT_ID_CACHE_SIZE } from '../../server-stub/store/threaded-sqlite-store.ts';
 import type { AttemptRecord, Store, WindowClosure, WindowRecord } from '../../server-stub/store/store.ts';
 import { removeTempDirs, tempDir } from './server-fixtures.ts';
 
@@ -54,6 +55,21 @@ describe('the SQLite store with its writer thread', () => {
     await reopened.flush();
     expect(reopened.window('p-1', 'w-2')).toMatchObject({ attemptsUsed: 1 });
     reopened.close();
+  });
+
+  it('knows an attempt id in flight even when the participant’s ids were dropped from memory and read again meanwhile', async () => {
+    const store = enrolled('sqlite');
+    await store.flush();
+    expect(store.insertAttempt(checkIn('a-1'))).toBe(true);
+    // As many other participants' first check-ins push p-1's ids out of memory; a-1 is still on its way.
+    for (let other = 0; other < ATTEMPT_ID_CACHE_SIZE; other++) store.insertAttempt({ ...checkIn('a-1'), participantId: `other-${other}` });
+    expect(store.insertAttempt(checkIn('a-1', 'w-2'))).toBe(false);
+    await store.flush();
+    for (let other = 0; other < ATTEMPT_ID_CACHE_SIZE; other++) store.insertAttempt({ ...checkIn('a-2'), participantId: `other-${other}` });
+    expect(store.insertAttempt(checkIn('a-1', 'w-2'))).toBe(false);
+    expect(store.insertAttempt(checkIn('a-2', 'w-2'))).toBe(true);
+    await store.flush();
+    store.close();
   });
 
   it('lets a process that never closes it exit once its writes are committed', () => {

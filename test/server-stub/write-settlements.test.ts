@@ -32,14 +32,17 @@ describe('write settlements', () => {
     expect(settlements.settle(2)).toBe(false);
   });
 
-  it('holds an attempt id as taken until its write is settled, either way', () => {
+  it('lists a participant’s attempt ids in flight until their writes are settled, either way', () => {
     const settlements = new WriteSettlements(() => {});
-    settlements.takeAttempt('p\u0000a-1', 1);
-    settlements.takeAttempt('p\u0000a-2', 2);
+    settlements.takeAttempt('p-1', 'a-1', 1);
+    settlements.takeAttempt('p-2', 'a-1', 2);
+    settlements.takeAttempt('p-1', 'a-2', 3);
+    expect([...settlements.attemptsInFlight('p-1')]).toEqual(['a-1', 'a-2']);
     settlements.settle(1);
-    expect(settlements.attemptInFlight('p\u0000a-1')).toBe(false);
-    expect(settlements.attemptInFlight('p\u0000a-2')).toBe(true);
-    settlements.settle(2, new Error('rolled back'));
-    expect(settlements.attemptInFlight('p\u0000a-2')).toBe(false);
+    expect([...settlements.attemptsInFlight('p-1')]).toEqual(['a-2']);
+    expect([...settlements.attemptsInFlight('p-2')]).toEqual(['a-1']);
+    settlements.settle(3, new Error('rolled back'));
+    expect([...settlements.attemptsInFlight('p-1')]).toEqual([]);
+    expect([...settlements.attemptsInFlight('p-2')]).toEqual([]);
   });
 });
