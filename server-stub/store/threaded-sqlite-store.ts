@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { moduleWorker } from '../../sim/runtime/module-worker.ts';
-import { siblingModule } from '../../sim/runtime/package-files.ts';
+import { moduleWorker } from '../../scenarios/common/module-worker.ts';
+import { siblingModule } from '../../scenarios/common/package-files.ts';
 import { BlockingReplies } from './blocking-replies.ts';
 import { BoundedCache } from './bounded-cache.ts';
 import { reviveError, type WriterMethod, type WriterNotice, type WriterReply, type WriterRequest } from './sqlite-writer-protocol.ts';

@@ -2,7 +2,7 @@ import { Worker, type TransferListItem } from 'node:worker_threads';
 import { packageFile, RUNS_COMPILED } from './package-files.ts';
 
 // Worker threads do not inherit the tsx loader the CLI registered: from the sources, a bootstrap registers it first.
-const TSX_BOOTSTRAP = packageFile('sim/runtime/worker-bootstrap.js');
+const TSX_BOOTSTRAP = packageFile('scenarios/common/worker-bootstrap.js');
 
 /** A worker thread running the module `entry`, compiled or from the sources, with `workerData` (and the ports etc. in it to transfer). */
 export function moduleWorker(entry: URL, workerData: Record<string, unknown> = {}, transferList: TransferListItem[] = []): Worker {
