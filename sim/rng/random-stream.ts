@@ -10,7 +10,11 @@
  * comparisons between them far less noisy (common random numbers).
  */
 export class RandomStream {
-  draws = 0;
+  /**
+   * NaN until the constructor sets it to 0, for the reason given below: a count that starts as a small
+   * integer is retagged and checked for overflow at every draw, where a double is added to in place.
+   */
+  draws = Number.NaN;
   // The generator's state starts as NaN, a double, rather than undefined: V8 then stores these fields
   // as doubles updated in place, where a field first set to undefined would box every new value and
   // so allocate on every draw (about 2.5 times slower).
@@ -23,6 +27,7 @@ export class RandomStream {
 
   /** The stream of `key`, or (with `passes`) of a key that left Mash in the states `passes[at…at + 2]` after its three passes (see NumberedStreams). */
   constructor(key: string, passes: Float64Array = passesOf(key), at = 0) {
+    this.draws = 0;
     this.seed(passes, at);
   }
 
