@@ -64,20 +64,22 @@ const EVENING_HOURS = hoursMask(EVENING_FROM, EVENING_TO);
 const NIGHT_HOURS = hoursMask(NIGHT_FROM, NIGHT_TO);
 
 /**
- * The whole local hour (0 to 23) at `at`, that is the fractional local hour rounded down: the engine's
- * instants are whole milliseconds, an hour's distance from them, and far beyond any rounding.
+ * The local hour of day (0 ≤ h < 24) at `at`, fractional: its whole part is the whole part of the
+ * local hour virtual-time's localHour gives (the engine's instants are whole milliseconds, an hour's
+ * distance from them, far beyond any rounding), which is all that inHours reads.
  */
-function wholeLocalHour(rhythm: DailyRhythm, at: number): number {
-  const hours = Math.floor((at + rhythm.offsetMs) / HOUR_MS);
+function localHourOfDay(rhythm: DailyRhythm, at: number): number {
+  const hours = (at + rhythm.offsetMs) / HOUR_MS;
   return hours - Math.floor(hours / 24) * 24;
 }
 
+/** Whether the whole hour of `hour` is one of the mask's (`>>>` takes the whole part of the fraction). */
 function inHours(mask: number, hour: number): boolean {
   return ((mask >>> hour) & 1) === 1;
 }
 
 export function isAsleep(rhythm: DailyRhythm, at: number): boolean {
-  return inHours(rhythm.sleepHours, wholeLocalHour(rhythm, at));
+  return inHours(rhythm.sleepHours, localHourOfDay(rhythm, at));
 }
 
 /** The instant a sleeping person wakes, or `at` itself for one who is awake. */
@@ -87,7 +89,7 @@ export function awakeFrom(rhythm: DailyRhythm, at: number): number {
 
 /** Multiplier on the response delay at a given instant: slower at work, faster in the evening. */
 export function delayFactor(rhythm: DailyRhythm, at: number, workDelayFactor: number, eveningDelayFactor: number): number {
-  const hour = wholeLocalHour(rhythm, at);
+  const hour = localHourOfDay(rhythm, at);
   if (inHours(rhythm.workHours, hour)) return workDelayFactor;
   if (inHours(EVENING_HOURS, hour)) return eveningDelayFactor;
   return 1;
@@ -95,6 +97,6 @@ export function delayFactor(rhythm: DailyRhythm, at: number, workDelayFactor: nu
 
 /** Whether a capture at this instant is in poor light. */
 export function isNightHour(rhythm: DailyRhythm, at: number): boolean {
-  return inHours(NIGHT_HOURS, wholeLocalHour(rhythm, at));
+  return inHours(NIGHT_HOURS, localHourOfDay(rhythm, at));
 }
 
