@@ -1,4 +1,4 @@
-import { keyedUniform } from '../rng/index.ts';
+import { keyedPrefixAt, keyedRoot, keyedUniformAt } from '../rng/index.ts';
 import { sampleSimilarity } from '../behaviour/biometrics.ts';
 import { backendIsDown, type ShockCalendar } from '../behaviour/shocks.ts';
 import { admitAttempt, judgeSample, type VerdictPolicy } from '../../server-stub/policy/index.ts';
@@ -17,6 +17,13 @@ const TOO_LATE: AttemptResponse = Object.freeze({ outcome: 'too_late' });
  * shard makes ~10^8 attempts, and their objects, samples and answers were two fifths of what it allocated.
  */
 export class InProcessBackend {
+  /**
+   * keyedRoot(seed, participant) of the last participant asked about (NaN before the first): a life's
+   * attempts come one after another, so its error draws hash (seed, participant) once rather than at each.
+   */
+  private rootParticipant = Number.NaN;
+  private root = 0;
+
   constructor(
     private readonly policy: VerdictPolicy,
     private readonly shocks: ShockCalendar,
@@ -35,7 +42,12 @@ export class InProcessBackend {
   refusal(participantId: number, windowIndex: number, windowOpensAt: number, windowClosesAt: number, attemptIndex: number, at: number): AttemptResponse | null {
     if (admitAttempt(windowOpensAt, windowClosesAt, attemptIndex, at, this.policy) !== 'accepted') return TOO_LATE;
     if (backendIsDown(this.shocks, at)) return SERVER_ERROR;
-    if (keyedUniform(this.seed, participantId, windowIndex, attemptIndex) < this.errorRate) return SERVER_ERROR;
+    if (participantId !== this.rootParticipant) {
+      this.rootParticipant = participantId;
+      this.root = keyedRoot(this.seed, participantId);
+    }
+    // keyedUniform(seed, participantId, windowIndex, attemptIndex), from the participant's root.
+    if (keyedUniformAt(keyedPrefixAt(this.root, windowIndex), attemptIndex) < this.errorRate) return SERVER_ERROR;
     return null;
   }
 
