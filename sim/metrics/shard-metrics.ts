@@ -154,11 +154,10 @@ export class ShardMetrics {
     const data = this.data;
     data.windowsByIntent[intent]!++;
     data.verdicts[verdict]!++;
-    // Counted on every window, verdict first: as a branch on the intent, the count and the second
-    // comparison had no type feedback until the first impostor window, and optimized code that inlines
-    // this was thrown away there (twice in each shard worker with seed 42: its first impostor, its first false accept).
-    data.falseAccepts += verdict === VERDICT.verified && intent === INTENT.impostor ? 1 : 0;
-    if (intent !== INTENT.complied) return;
+    if (intent !== INTENT.complied) {
+      if (verdict === VERDICT.verified && intent === INTENT.impostor) data.falseAccepts++;
+      return;
+    }
     const falseFailure = verdict !== VERDICT.verified;
     data.dailyWindows[day]!++;
     tally.heldWindows++;
