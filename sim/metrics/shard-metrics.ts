@@ -65,7 +65,8 @@ export interface MetricsData {
 }
 
 export function emptyMetrics(days: number): MetricsData {
-  const zeros = (length: number) => new Array<number>(length).fill(0);
+  // Packed arrays of small integers (new Array(length) is holey, which every count then checks for holes).
+  const zeros = (length: number) => Array.from({ length }, () => 0);
   return {
     participants: 0,
     participantDays: 0,
