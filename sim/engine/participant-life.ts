@@ -258,7 +258,7 @@ class ParticipantLife {
 
   /** The server judged the attempt's sample, of this similarity to the template. */
   private judgedAs(judgement: Judgement, similarity: number): void {
-    this.listener.judged(this.intent === INTENT.impostor, this.byPhone, similarity);
+    this.listener.judged(this.intent === IMPOSTOR, this.byPhone, similarity);
     this.judged++;
     this.matched = judgement === 'match';
     const attemptCause = this.matched ? NO_CAUSE : VERIFICATION_CAUSE_INDEXES[(this.byPhone ? 2 : 0) + (judgement === 'not_live' ? 1 : 0)]!;
@@ -298,7 +298,7 @@ class ParticipantLife {
     this.previousCause = NO_CAUSE;
     this.previousPoor = false;
     this.nextAttemptAt = Number.POSITIVE_INFINITY;
-    if (intent === INTENT.evaded) return;
+    if (intent === EVADED) return;
 
     // Always the same draws, whatever happens, so that scenarios differing in one rate share the rest.
     const missDraw = stream.uniform();
@@ -309,9 +309,8 @@ class ParticipantLife {
     // The late push's delay is log-normal; its normal is drawn always, its exponential only when used.
     const lateNormal = stream.normal();
     const delayMinutes = responseDelayMinutes(stream, behaviour);
-    // One impostor answers every attempt of the window.
-    this.impostorRho =
-      intent === INTENT.impostor ? drawImpostorRho(stream, biometrics.dimension, lookAlikeDraw < behaviour.lookAlikeImpostorShare, biometrics.lookAlikeCorrelation) : 0;
+    // One impostor answers every attempt of the window (impostorRho is read for impostor windows only).
+    if (intent === IMPOSTOR) this.impostorRho = drawImpostorRho(stream, biometrics.dimension, lookAlikeDraw < behaviour.lookAlikeImpostorShare, biometrics.lookAlikeCorrelation);
 
     // The prompt (a push for the app, a text for the phone) reaches a phone that has service and can be used.
     let reachAt = window.opensAt;
