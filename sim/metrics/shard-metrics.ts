@@ -124,8 +124,10 @@ export interface ParticipantTally {
   affected: boolean;
   /** Bit c set: a false failure of cause class c. */
   affectedClasses: number;
-  /** Complied windows not yet added to the segments' window counts (see addHeldWindows). */
+  /** Complied windows not yet added to the segments' window counts nor to the complied windows (see addHeldWindows). */
   heldWindows: number;
+  /** Of heldWindows, those verified: not yet added to the verified windows. */
+  heldVerified: number;
 }
 
 /**
@@ -143,7 +145,7 @@ export class ShardMetrics {
 
   beginParticipant(population: Population, row: number, activeDays: number): ParticipantTally {
     if (this.columns?.population !== population) this.columns = { population, columns: segmentColumns(population) };
-    const tally = { segments: new Array<number>(SEGMENT_DIMENSIONS.length), affected: false, affectedClasses: 0, heldWindows: 0 };
+    const tally = { segments: new Array<number>(SEGMENT_DIMENSIONS.length), affected: false, affectedClasses: 0, heldWindows: 0, heldVerified: 0 };
     segmentsOf(this.columns.columns, row, tally.segments);
     this.data.participants++;
     this.data.participantDays += activeDays;
@@ -153,16 +155,19 @@ export class ShardMetrics {
 
   window(tally: ParticipantTally, day: number, intent: number, verdict: number, cause: number): void {
     const data = this.data;
-    data.windowsByIntent[intent]!++;
-    data.verdicts[verdict]!++;
     if (intent !== INTENT.complied) {
+      data.windowsByIntent[intent]!++;
+      data.verdicts[verdict]!++;
       if (verdict === VERDICT.verified && intent === INTENT.impostor) data.falseAccepts++;
       return;
     }
-    const falseFailure = verdict !== VERDICT.verified;
     data.dailyWindows[day]!++;
     tally.heldWindows++;
-    if (!falseFailure) return;
+    if (verdict === VERDICT.verified) {
+      tally.heldVerified++;
+      return;
+    }
+    data.verdicts[verdict]!++;
     const causeClass = CLASS_INDEX_OF_CAUSE[cause]!;
     tally.affected = true;
     tally.affectedClasses |= 1 << causeClass;
@@ -220,17 +225,21 @@ export class ShardMetrics {
   }
 
   /**
-   * Adds the complied windows a tally holds to each of its segments' counts. Held rather than added
-   * window by window: one addition per segment for the life rather than one per window (a shard's
-   * lives have about six windows each). Whoever reads the counts while a life is under way calls this first.
+   * Adds the complied windows a tally holds to the complied windows, the verified ones to the verified
+   * windows, and all to each of the tally's segments' counts. Held rather than added window by window:
+   * one addition per count for the life rather than one per window (a shard's lives have about six
+   * windows each). Whoever reads the counts while a life is under way calls this first.
    */
   addHeldWindows(tally: ParticipantTally): void {
     const held = tally.heldWindows;
     if (held === 0) return;
-    const { segmentWindows } = this.data;
+    const { segmentWindows, windowsByIntent, verdicts } = this.data;
+    windowsByIntent[INTENT.complied]! += held;
+    verdicts[VERDICT.verified]! += tally.heldVerified;
     const { segments } = tally;
     for (let index = 0; index < segments.length; index++) segmentWindows[segments[index]!]! += held;
     tally.heldWindows = 0;
+    tally.heldVerified = 0;
   }
 
   endParticipant(tally: ParticipantTally, draws: number, events: number): void {

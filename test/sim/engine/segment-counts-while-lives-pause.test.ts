@@ -9,7 +9,7 @@ import type { AttemptResponse, CheckInAttempt } from '../../../sim/backends/back
 // A life holds its complied windows back from the segments' counts until it pauses or ends (one addition
 // per segment rather than one per window). Drive mode reads the counts while lives wait for answers, and a
 // sliced run leaves lives paused for good: at every pause, each dimension's counts must add up to the
-// complied windows closed so far.
+// complied windows closed so far, and the windows' verdicts to the windows.
 describe('segment window counts while lives are paused', () => {
   it('add up to the complied windows closed so far, in every dimension', () => {
     const scenario = loadScenario({ overrides: { participants: 300, days: 14, seed: 5 } });
@@ -24,7 +24,10 @@ describe('segment window counts while lives are paused', () => {
         const step = pending[row]!;
         if (!step.done) pending[row] = life.next(server.submit(step.value as CheckInAttempt) as AttemptResponse);
       });
-      const { segmentWindows, windowsByIntent } = fleet.metrics.data;
+      const { segmentWindows, windowsByIntent, verdicts } = fleet.metrics.data;
+      // Complied windows and their verified ones are held back with the segments' counts: all add up at a pause.
+      const sum = (counts: number[]) => counts.reduce((total, count) => total + count, 0);
+      expect(sum(verdicts), `verdicts, round ${round}`).toBe(sum(windowsByIntent));
       let offset = 0;
       for (const dimension of SEGMENT_DIMENSIONS) {
         const counted = segmentWindows.slice(offset, offset + dimension.labels.length).reduce((sum, count) => sum + count, 0);
