@@ -152,23 +152,24 @@ const CARRY_CANNOT_CROSS = 0.999;
 const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER).length;
 const DIGIT_ZERO = 48;
 const DIGIT_NINE = 57;
-/** Consecutive numbers whose keys are hashed together (see NumberedStreams): hashBlock interleaves four chains. */
-const BLOCK = 4;
+/** Consecutive numbers whose keys are hashed together (see NumberedStreams): hashBlock interleaves eight chains. */
+const BLOCK = 8;
 
 /**
  * The streams keyed `<prefix><n>` for many numbers n (one per participant). Seeding hashes the key
  * three times with Mash, a chain of dependent steps whose latency, not its arithmetic, sets its cost;
- * so the keys of BLOCK consecutive numbers are hashed together, their chains interleaved (about twice
- * as fast), when the numbers are asked for in order, as a shard asks for its participants'. The first
- * pass over the prefix, the same for all, is done once, and so is its pass over the digits that ten
- * consecutive numbers share (all but the last); the keys are never made: their character codes are the
- * prefix's, kept here, followed by the number's decimal digits.
+ * so the keys of BLOCK consecutive numbers are hashed together, their chains interleaved, when the
+ * numbers are asked for in order, as a shard asks for its participants'. The first pass over the
+ * prefix, the same for all, is done once, and so is its pass over the digits that ten consecutive
+ * numbers share (all but the last); the keys are never made: their character codes are kept here, a
+ * row for each number of the block, the prefix's followed by the number's decimal digits.
  */
 export class NumberedStreams {
   private readonly afterPrefix: number;
-  private readonly prefixCodes: Uint16Array;
-  /** The digits' character codes of each number of the block, MAX_SAFE_DIGITS places each. */
-  private readonly digitCodes = new Uint16Array(BLOCK * MAX_SAFE_DIGITS);
+  /** Places in a row of keyCodes: the prefix's codes, then room for the digits of any safe integer. */
+  private readonly rowLength: number;
+  /** The character codes of the key of each number of the block, a row each. */
+  private readonly keyCodes: Uint16Array;
   /** Mash's states after the three passes over the key of each number of the block, from `blockStart` on. */
   private readonly blockPasses = new Float64Array(BLOCK * 3);
   private blockStart = 0;
@@ -181,8 +182,9 @@ export class NumberedStreams {
 
   constructor(private readonly prefix: string) {
     this.afterPrefix = mash(AFTER_SPACES, prefix);
-    this.prefixCodes = new Uint16Array(prefix.length);
-    for (let i = 0; i < prefix.length; i++) this.prefixCodes[i] = prefix.charCodeAt(i);
+    this.rowLength = prefix.length + MAX_SAFE_DIGITS;
+    this.keyCodes = new Uint16Array(BLOCK * this.rowLength);
+    for (let row = 0; row < BLOCK; row++) for (let i = 0; i < prefix.length; i++) this.keyCodes[row * this.rowLength + i] = prefix.charCodeAt(i);
   }
 
   stream(n: number): RandomStream {
@@ -210,17 +212,17 @@ export class NumberedStreams {
 
   /** The passes of n alone, as a block of one. */
   private hashOne(n: number): void {
-    const { prefixCodes, digitCodes, blockPasses } = this;
-    const digits = this.writeDigits(0, n);
-    blockPasses[0] = mashCodes(this.afterPrefix, digitCodes, 0, digits);
-    blockPasses[1] = mashCodes(mashCodes(blockPasses[0], prefixCodes, 0, prefixCodes.length), digitCodes, 0, digits);
-    blockPasses[2] = mashCodes(mashCodes(blockPasses[1], prefixCodes, 0, prefixCodes.length), digitCodes, 0, digits);
+    const { prefix, keyCodes, blockPasses } = this;
+    const keyLength = prefix.length + this.writeDigits(0, n);
+    blockPasses[0] = mashCodes(this.afterPrefix, keyCodes, prefix.length, keyLength);
+    blockPasses[1] = mashCodes(blockPasses[0], keyCodes, 0, keyLength);
+    blockPasses[2] = mashCodes(blockPasses[1], keyCodes, 0, keyLength);
     this.blockStart = n;
     this.blockLength = 1;
   }
 
   /**
-   * Writes the digits of n to n + BLOCK - 1 into the rows of digitCodes, each by adding one to the
+   * Writes the digits of n to n + BLOCK - 1 into the rows of keyCodes, each by adding one to the
    * number before it (the first to the last block's last number, when the last block ended at n - 1),
    * which is cheaper than dividing by ten for every digit; false when they do not all have as many digits.
    */
@@ -232,10 +234,10 @@ export class NumberedStreams {
 
   /** Writes into row `row` the digits of one more than the number in row `from`; false when that has a digit more (all were nines). */
   private writeNext(row: number, from: number): boolean {
-    const codes = this.digitCodes;
+    const codes = this.keyCodes;
     const digits = this.blockDigits;
-    const start = row * MAX_SAFE_DIGITS;
-    const source = from * MAX_SAFE_DIGITS;
+    const start = this.digitsAt(row);
+    const source = this.digitsAt(from);
     for (let i = 0; i < digits; i++) codes[start + i] = codes[source + i]!;
     let at = start + digits - 1;
     for (; at >= start && codes[at] === DIGIT_NINE; at--) codes[at] = DIGIT_ZERO;
@@ -247,37 +249,51 @@ export class NumberedStreams {
   /** The passes of n to n + BLOCK - 1, whose digits (as many each) writeBlockDigits wrote, their chains interleaved. */
   private hashBlock(n: number): void {
     const digits = this.blockDigits;
-    const { prefixCodes, digitCodes: d } = this;
-    const o1 = MAX_SAFE_DIGITS;
-    const o2 = 2 * MAX_SAFE_DIGITS;
-    const o3 = 3 * MAX_SAFE_DIGITS;
-    let a = this.firstPass(n, 0, digits);
-    let b = this.firstPass(n + 1, o1, digits);
-    let c = this.firstPass(n + 2, o2, digits);
-    let e = this.firstPass(n + 3, o3, digits);
+    const keyLength = this.prefix.length + digits;
+    const { keyCodes: codes, rowLength } = this;
+    const o1 = 1 * rowLength;
+    const o2 = 2 * rowLength;
+    const o3 = 3 * rowLength;
+    const o4 = 4 * rowLength;
+    const o5 = 5 * rowLength;
+    const o6 = 6 * rowLength;
+    const o7 = 7 * rowLength;
+    let a = this.firstPass(n, this.digitsAt(0), digits);
+    let b = this.firstPass(n + 1, this.digitsAt(1), digits);
+    let c = this.firstPass(n + 2, this.digitsAt(2), digits);
+    let e = this.firstPass(n + 3, this.digitsAt(3), digits);
+    let f = this.firstPass(n + 4, this.digitsAt(4), digits);
+    let g = this.firstPass(n + 5, this.digitsAt(5), digits);
+    let h = this.firstPass(n + 6, this.digitsAt(6), digits);
+    let k = this.firstPass(n + 7, this.digitsAt(7), digits);
     const passes = this.blockPasses;
     passes[0] = a;
     passes[3] = b;
     passes[6] = c;
     passes[9] = e;
+    passes[12] = f;
+    passes[15] = g;
+    passes[18] = h;
+    passes[21] = k;
     for (let pass = 1; pass < 3; pass++) {
-      for (let i = 0; i < prefixCodes.length; i++) {
-        const code = prefixCodes[i]!;
-        a = mashStep(a, code);
-        b = mashStep(b, code);
-        c = mashStep(c, code);
-        e = mashStep(e, code);
-      }
-      for (let i = 0; i < digits; i++) {
-        a = mashStep(a, d[i]!);
-        b = mashStep(b, d[o1 + i]!);
-        c = mashStep(c, d[o2 + i]!);
-        e = mashStep(e, d[o3 + i]!);
+      for (let i = 0; i < keyLength; i++) {
+        a = mashStep(a, codes[i]!);
+        b = mashStep(b, codes[o1 + i]!);
+        c = mashStep(c, codes[o2 + i]!);
+        e = mashStep(e, codes[o3 + i]!);
+        f = mashStep(f, codes[o4 + i]!);
+        g = mashStep(g, codes[o5 + i]!);
+        h = mashStep(h, codes[o6 + i]!);
+        k = mashStep(k, codes[o7 + i]!);
       }
       passes[pass] = a;
       passes[3 + pass] = b;
       passes[6 + pass] = c;
       passes[9 + pass] = e;
+      passes[12 + pass] = f;
+      passes[15 + pass] = g;
+      passes[18 + pass] = h;
+      passes[21 + pass] = k;
     }
     this.blockStart = n;
     this.blockLength = BLOCK;
@@ -285,28 +301,33 @@ export class NumberedStreams {
 
   /**
    * Mash's state after the first pass over the key of n, whose `digits` digits start at `at` in
-   * digitCodes: one step from the state its decade leaves, which ten consecutive numbers share.
+   * keyCodes: one step from the state its decade leaves, which ten consecutive numbers share.
    */
   private firstPass(n: number, at: number, digits: number): number {
     const decade = Math.floor(n / 10);
     if (decade !== this.decade) {
-      this.afterDecade = mashCodes(this.afterPrefix, this.digitCodes, at, at + digits - 1);
+      this.afterDecade = mashCodes(this.afterPrefix, this.keyCodes, at, at + digits - 1);
       this.decade = decade;
     }
-    return mashStep(this.afterDecade, this.digitCodes[at + digits - 1]!);
+    return mashStep(this.afterDecade, this.keyCodes[at + digits - 1]!);
   }
 
-  /** Writes the digits of n into row `row` of digitCodes; returns how many there are. */
+  /** Writes the digits of n into row `row` of keyCodes; returns how many there are. */
   private writeDigits(row: number, n: number): number {
     const count = digitCount(n);
-    const start = row * MAX_SAFE_DIGITS;
+    const start = this.digitsAt(row);
     for (let at = start + count - 1, rest = n; at >= start; at--) {
       // rest - 10 * tens rather than rest % 10, which costs more on a double (n need not be an int32).
       const tens = Math.floor(rest / 10);
-      this.digitCodes[at] = DIGIT_ZERO + rest - 10 * tens;
+      this.keyCodes[at] = DIGIT_ZERO + rest - 10 * tens;
       rest = tens;
     }
     return count;
+  }
+
+  /** Where the digits start in row `row` of keyCodes (after the prefix). */
+  private digitsAt(row: number): number {
+    return row * this.rowLength + this.prefix.length;
   }
 }
 

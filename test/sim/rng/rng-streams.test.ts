@@ -39,7 +39,7 @@ describe('seeded streams', () => {
     }
   });
 
-  it('seed the same whether ids are asked for in order (hashed four at a time), again, or out of order', () => {
+  it('seed the same whether ids are asked for in order (hashed a block at a time), again, or out of order', () => {
     const ids = [...Array.from({ length: 30 }, (_, i) => 990 + i), 1_003, 1_003, 1_002, 5, 6, 7, 8, 9, 10, 11, 99_999_998, 99_999_999, 100_000_000];
     for (const id of ids) {
       const reference = seedrandom.alea(`42/profile/${id}`);
