@@ -222,27 +222,32 @@ export class NumberedStreams {
   }
 
   /**
-   * Writes the digits of n to n + BLOCK - 1 into the rows of keyCodes, each by adding one to the
-   * number before it (the first to the last block's last number, when the last block ended at n - 1),
-   * which is cheaper than dividing by ten for every digit; false when they do not all have as many digits.
+   * Writes the digits of n to n + BLOCK - 1 into the rows of keyCodes: when the last block was the one
+   * before, by adding BLOCK to each row's number, which changes its last digit or two; otherwise each
+   * from its number. False when they do not all have as many digits.
    */
   private writeBlockDigits(n: number): boolean {
-    if (this.blockLength !== BLOCK || !this.writeNext(0, BLOCK - 1)) this.blockDigits = this.writeDigits(0, n);
-    for (let row = 1; row < BLOCK; row++) if (!this.writeNext(row, row - 1)) return false;
+    if (this.blockLength === BLOCK) {
+      for (let row = 0; row < BLOCK; row++) if (!this.addToRow(row, BLOCK)) return false;
+      return true;
+    }
+    this.blockDigits = this.writeDigits(0, n);
+    for (let row = 1; row < BLOCK; row++) if (this.writeDigits(row, n + row) !== this.blockDigits) return false;
     return true;
   }
 
-  /** Writes into row `row` the digits of one more than the number in row `from`; false when that has a digit more (all were nines). */
-  private writeNext(row: number, from: number): boolean {
+  /** Adds `amount` (below ten) to the number in row `row`; false when the sum has a digit more. */
+  private addToRow(row: number, amount: number): boolean {
     const codes = this.keyCodes;
-    const digits = this.blockDigits;
     const start = this.digitsAt(row);
-    const source = this.digitsAt(from);
-    for (let i = 0; i < digits; i++) codes[start + i] = codes[source + i]!;
-    let at = start + digits - 1;
-    for (; at >= start && codes[at] === DIGIT_NINE; at--) codes[at] = DIGIT_ZERO;
-    if (at < start) return false;
-    codes[at]!++;
+    let at = start + this.blockDigits - 1;
+    let code = codes[at]! + amount;
+    while (code > DIGIT_NINE) {
+      codes[at] = code - 10;
+      if (--at < start) return false;
+      code = codes[at]! + 1;
+    }
+    codes[at] = code;
     return true;
   }
 
