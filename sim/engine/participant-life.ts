@@ -86,24 +86,24 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
  * that kept the person from a judged attempt.
  */
 class ParticipantLife {
-  private readonly scenario: Scenario;
-  private readonly shocks: ShockCalendar;
-  private readonly caseloads: Caseloads;
-  private readonly id: number;
-  private readonly listener: LifeListener;
-  private readonly stream: RandomStream;
-  private readonly rhythm: DailyRhythm;
-  private readonly abscondAt: number;
-  private readonly enrolledAt: number;
-  private readonly devices: DeviceSpells;
-  private readonly glitches: GlitchProfile;
-  private readonly byPhone: boolean;
-  private readonly missedPrompt: number;
-  private readonly noiseBase: number;
-  private readonly caseloadSlot: number;
-  private readonly windows: readonly CheckInWindow[];
+  private declare readonly scenario: Scenario;
+  private declare readonly shocks: ShockCalendar;
+  private declare readonly caseloads: Caseloads;
+  private declare readonly id: number;
+  private declare readonly listener: LifeListener;
+  private declare readonly stream: RandomStream;
+  private declare readonly rhythm: DailyRhythm;
+  private declare readonly abscondAt: number;
+  private declare readonly enrolledAt: number;
+  private declare readonly devices: DeviceSpells;
+  private declare readonly glitches: GlitchProfile;
+  private declare readonly byPhone: boolean;
+  private declare readonly missedPrompt: number;
+  private declare readonly noiseBase: number;
+  private declare readonly caseloadSlot: number;
+  private declare readonly windows: readonly CheckInWindow[];
   private seq = 0;
-  private abscondLogged: boolean;
+  private declare abscondLogged: boolean;
 
   // The open window (index -1 before the first).
   private windowIndex = -1;
