@@ -25,27 +25,27 @@ const MONTH_MS = 30 * DAY_MS;
  * Names and other display-only fields are not stored: see profile-card.ts.
  */
 export class Population {
-  readonly firstId: number;
-  readonly size: number;
-  readonly timeZone: Uint8Array;
-  readonly deviceTier: Uint8Array;
-  readonly phoneModel: Uint8Array;
-  readonly carrier: Uint8Array;
-  readonly connectivity: Uint8Array;
-  readonly workShift: Uint8Array;
-  readonly language: Uint8Array;
-  readonly modality: Uint8Array;
+  declare readonly firstId: number;
+  declare readonly size: number;
+  declare readonly timeZone: Uint8Array;
+  declare readonly deviceTier: Uint8Array;
+  declare readonly phoneModel: Uint8Array;
+  declare readonly carrier: Uint8Array;
+  declare readonly connectivity: Uint8Array;
+  declare readonly workShift: Uint8Array;
+  declare readonly language: Uint8Array;
+  declare readonly modality: Uint8Array;
   /** Local hour of the weekly scheduled check-in. */
-  readonly checkInHour: Uint8Array;
+  declare readonly checkInHour: Uint8Array;
   /** Day of the first scheduled check-in, 0 ≤ d < checkInEveryDays. */
-  readonly checkInDay: Uint16Array;
+  declare readonly checkInDay: Uint16Array;
   /** 1 for people who are always hard to match (CALIBRATION: score model). */
-  readonly hardToMatch: Uint8Array;
+  declare readonly hardToMatch: Uint8Array;
   /** Virtual time of enrolment (≤ 0: before the period starts). */
-  readonly enrolledAt: Float64Array;
-  readonly hearingAt: Float64Array;
+  declare readonly enrolledAt: Float64Array;
+  declare readonly hearingAt: Float64Array;
   /** Hidden intent: when the participant absconds, or +Infinity for one who stays compliant. */
-  readonly abscondAt: Float64Array;
+  declare readonly abscondAt: Float64Array;
 
   constructor(firstId: number, size: number) {
     this.firstId = firstId;
