@@ -168,8 +168,8 @@ export class NumberedStreams {
   private readonly afterPrefix: number;
   /** Places in a row of keyCodes: the prefix's codes, then room for the digits of any safe integer. */
   private readonly rowLength: number;
-  /** The character codes of the key of each number of the block, a row each. */
-  private readonly keyCodes: Uint16Array;
+  /** The character codes of the key of each number of the block, a row each (as doubles: Mash adds them to its state). */
+  private readonly keyCodes: Float64Array;
   /** Mash's states after the three passes over the key of each number of the block, from `blockStart` on. */
   private readonly blockPasses = new Float64Array(BLOCK * 3);
   private blockStart = 0;
@@ -183,7 +183,7 @@ export class NumberedStreams {
   constructor(private readonly prefix: string) {
     this.afterPrefix = mash(AFTER_SPACES, prefix);
     this.rowLength = prefix.length + MAX_SAFE_DIGITS;
-    this.keyCodes = new Uint16Array(BLOCK * this.rowLength);
+    this.keyCodes = new Float64Array(BLOCK * this.rowLength);
     for (let row = 0; row < BLOCK; row++) for (let i = 0; i < prefix.length; i++) this.keyCodes[row * this.rowLength + i] = prefix.charCodeAt(i);
   }
 
@@ -360,7 +360,7 @@ function passesOf(key: string): Float64Array {
 }
 
 /** `mash` over the character codes `codes[from]` to `codes[to - 1]`. */
-function mashCodes(state: number, codes: Uint16Array, from: number, to: number): number {
+function mashCodes(state: number, codes: Float64Array, from: number, to: number): number {
   let n = state;
   for (let i = from; i < to; i++) n = mashStep(n, codes[i]!);
   return n;
