@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { settleLater, type SettleLater } from './settle-later.ts';
 
 /**
  * Group commit: the first write of an event-loop turn opens a transaction, every write of that turn
@@ -11,7 +12,7 @@ import type Database from 'better-sqlite3';
  * savepoint around each (two more statements per write).
  */
 export class GroupCommit {
-  private batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
+  private batch: SettleLater | undefined;
   // Prepared once: `exec` would parse them again for every batch.
   private readonly begin: Database.Statement;
   private readonly commitStatement: Database.Statement;
@@ -28,15 +29,7 @@ export class GroupCommit {
   write<T>(apply: () => T): T {
     if (this.batch === undefined) {
       this.begin.run();
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const promise = new Promise<void>((ok, fail) => {
-        resolve = ok;
-        reject = fail;
-      });
-      // Whoever flushes handles a failure; a batch nobody waits for must not crash the process.
-      promise.catch(() => {});
-      this.batch = { promise, resolve, reject };
+      this.batch = settleLater();
       setImmediate(() => this.commit());
     }
     try {

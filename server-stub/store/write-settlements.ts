@@ -1,3 +1,5 @@
+import { settleLater, type SettleLater } from './settle-later.ts';
+
 /**
  * The server's writes, numbered in the order they were made, as their groups are settled (committed or
  * rolled back) by the writer thread, oldest first: what `flush()` waits on, and which attempts are
@@ -6,7 +8,7 @@
 export class WriteSettlements {
   /** Every write up to this one is settled. */
   private settled = 0;
-  private readonly waiting: { through: number; promise: Promise<void>; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly waiting: (SettleLater & { through: number })[] = [];
   /** Attempts written and not yet settled, in the order of their writes. */
   private readonly inFlight: { participantId: string; attemptId: string; write: number }[] = [];
   private inFlightHead = 0;
@@ -21,17 +23,10 @@ export class WriteSettlements {
     if (through <= this.settled) return undefined;
     const last = this.waiting.at(-1);
     if (last?.through === through) return last.promise;
-    let resolve!: () => void;
-    let reject!: (error: Error) => void;
-    const promise = new Promise<void>((ok, fail) => {
-      resolve = ok;
-      reject = fail;
-    });
-    // Whoever flushes handles a failure; a write nobody waits for must not crash the process.
-    promise.catch(() => {});
+    const waiter = { through, ...settleLater() };
     if (this.waiting.length === 0) this.onWaiting(true);
-    this.waiting.push({ through, promise, resolve, reject });
-    return promise;
+    this.waiting.push(waiter);
+    return waiter.promise;
   }
 
   /** True when write `through` and every earlier one are settled. */
