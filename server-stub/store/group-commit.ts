@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { settleLater, type SettleLater } from './settle-later.ts';
 
 /**
  * Group commit: the first write of an event-loop turn opens a transaction, every write of that turn
@@ -12,7 +11,7 @@ import { settleLater, type SettleLater } from './settle-later.ts';
  * savepoint around each (two more statements per write).
  */
 export class GroupCommit {
-  private batch: SettleLater | undefined;
+  private batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
   // Prepared once: `exec` would parse them again for every batch.
   private readonly begin: Database.Statement;
   private readonly commitStatement: Database.Statement;
@@ -29,7 +28,15 @@ export class GroupCommit {
   write<T>(apply: () => T): T {
     if (this.batch === undefined) {
       this.begin.run();
-      this.batch = settleLater();
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((ok, fail) => {
+        resolve = ok;
+        reject = fail;
+      });
+      // Whoever flushes handles a failure; a batch nobody waits for must not crash the process.
+      promise.catch(() => {});
+      this.batch = { promise, resolve, reject };
       setImmediate(() => this.commit());
     }
     try {

@@ -1,4 +1,4 @@
-import type { AttemptRecord, EnrolledTemplates, ParticipantRecord, WindowRecord } from './store.ts';
+import type { AttemptRecord, ParticipantRecord, WindowRecord } from './store.ts';
 
 /** The sqlite store's rows as better-sqlite3 returns them, and their conversion to and from the store's records. */
 
@@ -49,15 +49,10 @@ export function vectorToBlob(vector: Float64Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 }
 
-function blobToVector(blob: Buffer): Float64Array {
+export function blobToVector(blob: Buffer): Float64Array {
   // A Float64Array view needs an 8-byte aligned offset; copy when the driver's buffer is not.
   const aligned = blob.byteOffset % 8 === 0 ? blob : Buffer.from(blob);
   return new Float64Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 8);
-}
-
-export function templatesOf(row: Pick<ParticipantRow, 'template' | 'voice_template'> | undefined): EnrolledTemplates | undefined {
-  if (row === undefined) return undefined;
-  return { template: blobToVector(row.template), voiceTemplate: row.voice_template === null ? undefined : blobToVector(row.voice_template) };
 }
 
 export function toParticipant(row: ParticipantRow): ParticipantRecord {

@@ -3,14 +3,13 @@ import { attemptsHighWater, loadOrCreateSecret, migratePersonalData, openDatabas
 import { prepareStatements } from './sqlite-statements.ts';
 import { prepareWrites } from './sqlite-writes.ts';
 import { BoundedCache } from './bounded-cache.ts';
-import { templatesOf, toAttempt, toParticipant, toWindow, type WindowRow } from './sqlite-rows.ts';
+import { blobToVector, toAttempt, toParticipant, toWindow, type WindowRow } from './sqlite-rows.ts';
 import { copyWindow, type EnrolledTemplates, type Store, type WindowRecord } from './store.ts';
 import type { PersonalRecord } from '../personal-record.ts';
 
 /**
- * The durable store: better-sqlite3 in WAL mode with prepared statements, as the server's writer
- * thread runs it (sqlite-writer.ts, for threaded-sqlite-store.ts). Writes of one event-loop turn
- * commit together (group-commit.ts) before any response goes out, so a check-in the server
+ * The durable store: better-sqlite3 in WAL mode with prepared statements. Writes of one event-loop
+ * turn commit together (group-commit.ts) before any response goes out, so a check-in the server
  * acknowledged survives kill -9. Counts are kept in memory, so scrapes cost nothing.
  * Attempts and windows are WITHOUT ROWID tables keyed as they are looked up, so recording a check-in
  * touches one B-tree, the attempts': an open window's count is read from its attempts, and written into
@@ -32,13 +31,7 @@ const TEMPLATE_CACHE_SIZE = 20_000;
 /** Windows kept in memory: a few hundred bytes each. */
 const WINDOW_CACHE_SIZE = 20_000;
 
-/** The store, with what its writer thread (sqlite-writer.ts) needs to close windows decided elsewhere. */
-export interface SqliteStore extends Store {
-  /** The windows `closeDueWindows(now, limit, …)` would close, in its order, each with its participant's stored streak. */
-  windowsDue(now: number, limit: number): { window: WindowRecord; failedStreak: number }[];
-}
-
-export function createSqliteStore(file: string, synchronous: 'normal' | 'full'): SqliteStore {
+export function createSqliteStore(file: string, synchronous: 'normal' | 'full'): Store {
   // Long on purpose: one closure over the counts, the template and window caches and the retention clock
   // that the Store's methods below read and update; each method is a few lines (statements, writes: sibling files).
   const db = openDatabase(file, synchronous);
@@ -140,8 +133,9 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
     templates(participantId) {
       const cached = templateCache.get(participantId);
       if (cached !== undefined) return cached;
-      const templates = templatesOf(statements.templates.get(participantId));
-      if (templates === undefined) return undefined;
+      const row = statements.templates.get(participantId);
+      if (row === undefined) return undefined;
+      const templates = { template: blobToVector(row.template), voiceTemplate: row.voice_template === null ? undefined : blobToVector(row.voice_template) };
       templateCache.set(participantId, templates);
       return templates;
     },
@@ -188,9 +182,6 @@ export function createSqliteStore(file: string, synchronous: 'normal' | 'full'):
       for (const window of closed) windowCache.delete(windowKey(window.participantId, window.windowId));
       return closed;
     },
-
-    windowsDue: (now, limit) =>
-      statements.dueWindows.all(now, limit).map((row) => ({ window: windowOf(row), failedStreak: statements.streak.get(row.participant_id) ?? 0 })),
 
     history(participantId, limit) {
       return {

@@ -8,7 +8,7 @@ import { DriveError } from '../backends/drive-errors.ts';
 import { loadTestServerOptions } from './load-test-server.ts';
 import type { ServerOptionsInput } from '../../server-stub/options.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
-import { packageFile } from '../../scenarios/common/package-files.ts';
+import { packageFile } from '../runtime/package-files.ts';
 
 const BIN = packageFile('sim/cli/bin.js');
 const START_TIMEOUT_MS = 30_000;

@@ -3,8 +3,8 @@ import { runSimulation } from '../engine/run-simulation.ts';
 import { buildSummary, type Summary } from '../metrics/summary.ts';
 import type { GridPoint } from './grid.ts';
 import type { SweepWorkerMessage, SweepWorkerRequest } from './sweep-worker.ts';
-import { moduleWorker, workerFinished } from '../../scenarios/common/module-worker.ts';
-import { siblingModule } from '../../scenarios/common/package-files.ts';
+import { moduleWorker, workerFinished } from '../runtime/module-worker.ts';
+import { siblingModule } from '../runtime/package-files.ts';
 
 export interface SweepRunOptions {
   /** Worker threads; each runs whole points, one at a time. 1 runs every point in this thread. */

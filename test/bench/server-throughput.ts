@@ -56,8 +56,6 @@ export interface ServerFigures {
   serverCpuUsPerRequest: Spread;
   /** The part of it spent in the kernel: reading and writing the sockets, and waking the load generator when its answer finds it idle. */
   serverKernelUsPerRequest: Spread;
-  /** The part of it on the thread that answers requests (the rest: the SQLite writer, the garbage collector's helpers and the like), which bounds the rate. */
-  requestThreadCpuUsPerRequest: Spread;
   /** CPU time of the bench process, which runs autocannon, per request answered (µs). */
   loadGeneratorCpuUsPerRequest: Spread;
   /** Rate of the calibration second that sized the lists. */
@@ -105,7 +103,6 @@ interface RoundFigures {
   p99Ms: number;
   serverCpuUsPerRequest: number;
   serverKernelUsPerRequest: number;
-  requestThreadCpuUsPerRequest: number;
   loadGeneratorCpuUsPerRequest: number;
   calibrationRps: number;
   unexpected: Record<string, number>;
@@ -150,7 +147,6 @@ export async function runServerBench(overrides: Partial<ServerBenchSettings> = {
         p99Ms: spread(over((r) => r[name].p99Ms)),
         serverCpuUsPerRequest: spread(over((r) => r[name].serverCpuUsPerRequest)),
         serverKernelUsPerRequest: spread(over((r) => r[name].serverKernelUsPerRequest)),
-        requestThreadCpuUsPerRequest: spread(over((r) => r[name].requestThreadCpuUsPerRequest)),
         loadGeneratorCpuUsPerRequest: spread(over((r) => r[name].loadGeneratorCpuUsPerRequest)),
         calibrationRps: spread(over((r) => r[name].calibrationRps)),
         unexpected: addCounts(over((r) => r[name].unexpected)),
@@ -212,12 +208,9 @@ async function measure(settings: ServerBenchSettings, server: ServerUnderTest): 
     // Two seconds warm the server (the check-in route's code still runs at half speed after one); the third measures its rate, which sizes the measured phase's lists.
     const warm = await phase(2, 2 * CALIBRATION_PER_CONNECTION);
     const calibration = await phase(1, CALIBRATION_PER_CONNECTION);
-    const pid = running.child.pid!;
-    const serverBefore = cpuMs(pid);
-    const requestThreadBefore = cpuMs(pid, pid);
+    const serverBefore = processCpuMs(running.child.pid!);
     const run = await phase(settings.durationSeconds, perConnectionFor(calibration.rps, settings.durationSeconds, settings.connections, HEADROOM));
-    const serverAfter = cpuMs(pid);
-    const requestThreadAfter = cpuMs(pid, pid);
+    const serverAfter = processCpuMs(running.child.pid!);
     const answered = run.result.requests.total;
     return {
       requestsPerSecond: run.rps,
@@ -225,7 +218,6 @@ async function measure(settings: ServerBenchSettings, server: ServerUnderTest): 
       p99Ms: run.result.latency.p99,
       serverCpuUsPerRequest: ((serverAfter.userMs + serverAfter.kernelMs - serverBefore.userMs - serverBefore.kernelMs) * 1000) / answered,
       serverKernelUsPerRequest: ((serverAfter.kernelMs - serverBefore.kernelMs) * 1000) / answered,
-      requestThreadCpuUsPerRequest: ((requestThreadAfter.userMs + requestThreadAfter.kernelMs - requestThreadBefore.userMs - requestThreadBefore.kernelMs) * 1000) / answered,
       loadGeneratorCpuUsPerRequest: run.loadGeneratorCpuUs / answered,
       calibrationRps: calibration.rps,
       unexpected: addCounts([warm, calibration, run].map(({ result }) => unexpectedAnswers(result, server.expectedStatus))),
@@ -237,9 +229,9 @@ async function measure(settings: ServerBenchSettings, server: ServerUnderTest): 
   }
 }
 
-/** User and kernel CPU time so far (ms) of a process, or of one of its threads (its main thread's id is the process's), from /proc (Linux). */
-function cpuMs(pid: number, thread?: number): { userMs: number; kernelMs: number } {
-  const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/** User and kernel CPU time of a process so far (ms), from /proc (Linux). */
+function processCpuMs(pid: number): { userMs: number; kernelMs: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return { userMs: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND, kernelMs: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND };
 }
 
@@ -342,17 +334,16 @@ export function formatServerBench(result: ServerBenchResult): string {
     '## reference server: check-in route vs bare fastify routes (autocannon, loopback)',
     `${describeMachine(result.machine)}. ${rounds} rounds × ${durationSeconds} s per server, ${connections} connections, ${participants.toLocaleString('en-US')} participants; median (min–max) over rounds.`,
     '',
-    '| server | req/s | p50 ms | p99 ms | server CPU µs/req | of which kernel | of which the request thread | load generator CPU µs/req | calibration req/s | unexpected | lists ran out |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | req/s | p50 ms | p99 ms | server CPU µs/req | of which kernel | load generator CPU µs/req | calibration req/s | unexpected | lists ran out |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...Object.entries(result.servers).map(
       ([name, s]) =>
-        `| ${name} | ${formatSpread(s.requestsPerSecond)} | ${formatSpread(s.p50Ms, 1)} | ${formatSpread(s.p99Ms, 1)} | ${formatSpread(s.serverCpuUsPerRequest)} | ${formatSpread(s.serverKernelUsPerRequest)} | ${formatSpread(s.requestThreadCpuUsPerRequest)} | ${formatSpread(s.loadGeneratorCpuUsPerRequest)} | ${formatSpread(s.calibrationRps)} | ${formatUnexpected(s.unexpected)} | ${s.listsRanOut} |`,
+        `| ${name} | ${formatSpread(s.requestsPerSecond)} | ${formatSpread(s.p50Ms, 1)} | ${formatSpread(s.p99Ms, 1)} | ${formatSpread(s.serverCpuUsPerRequest)} | ${formatSpread(s.serverKernelUsPerRequest)} | ${formatSpread(s.loadGeneratorCpuUsPerRequest)} | ${formatSpread(s.calibrationRps)} | ${formatUnexpected(s.unexpected)} | ${s.listsRanOut} |`,
     ),
     '',
     `Check-in rate / bare POST of the same bodies: memory ${formatSpread(ratios.memoryToBarePost, 2)} (target ≥ ${targets.memoryToBarePost}), SQLite ${formatSpread(ratios.sqliteToBarePost, 2)} (target ≥ ${targets.sqliteToBarePost}): ${result.meetsTargets ? 'met' : 'NOT met'}.`,
     `Check-in rate / hello-world: memory ${formatSpread(ratios.memory, 2)}, SQLite ${formatSpread(ratios.sqlite, 2)}, memory with the JSON-array sample ${formatSpread(ratios.memoryJsonArray, 2)}.`,
     `The same from server CPU per request (hello-world's / check-in's): memory ${formatSpread(cpuRatios.memory, 2)}, SQLite ${formatSpread(cpuRatios.sqlite, 2)}, memory with the JSON-array sample ${formatSpread(cpuRatios.memoryJsonArray, 2)}.`,
-    'With SQLite, the database is written by a thread of its own: the server CPU column counts every thread, the next but one the thread that answers requests alone, which bounds the rate.',
     'Autocannon shares the machine. While the server is the slower of the two, autocannon sleeps between answers, and every answer wakes it: the server pays for that wake-up in kernel time (on a VM, an interrupt to the other core). So a slower route also pays more kernel time per request, which is why the kernel column is shown beside the total.',
   ];
   return lines.join('\n');

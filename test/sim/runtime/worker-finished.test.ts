@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { workerFinished } from '../../../scenarios/common/module-worker.ts';
+import { workerFinished } from '../../../sim/runtime/module-worker.ts';
 
 const evalWorker = (code: string) => new Worker(code, { eval: true });
 

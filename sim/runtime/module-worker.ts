@@ -1,13 +1,13 @@
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { packageFile, RUNS_COMPILED } from './package-files.ts';
 
 // Worker threads do not inherit the tsx loader the CLI registered: from the sources, a bootstrap registers it first.
-const TSX_BOOTSTRAP = packageFile('scenarios/common/worker-bootstrap.js');
+const TSX_BOOTSTRAP = packageFile('sim/runtime/worker-bootstrap.js');
 
-/** A worker thread running the module `entry`, compiled or from the sources, with `workerData` (and the ports etc. in it to transfer). */
-export function moduleWorker(entry: URL, workerData: Record<string, unknown> = {}, transferList: TransferListItem[] = []): Worker {
-  if (RUNS_COMPILED) return new Worker(entry, { workerData, transferList });
-  return new Worker(TSX_BOOTSTRAP, { workerData: { ...workerData, entry: entry.href }, transferList });
+/** A worker thread running the module `entry`, compiled or from the sources, with `workerData`. */
+export function moduleWorker(entry: URL, workerData: Record<string, unknown> = {}): Worker {
+  if (RUNS_COMPILED) return new Worker(entry, { workerData });
+  return new Worker(TSX_BOOTSTRAP, { workerData: { ...workerData, entry: entry.href } });
 }
 
 /** Settles when `worker` ends: resolves on a clean exit, rejects with its error or with its exit code. */

@@ -11,7 +11,7 @@ const THIS_MODULE = import.meta.url;
 /** True when running the compiled JavaScript in dist/. */
 export const RUNS_COMPILED = THIS_MODULE.endsWith('.js');
 
-// scenarios/common/package-files.ts, or dist/scenarios/common/package-files.js
+// sim/runtime/package-files.ts, or dist/sim/runtime/package-files.js
 const PACKAGE_ROOT = new URL(RUNS_COMPILED ? '../../../' : '../../', THIS_MODULE);
 
 /** The absolute path of a file of the package, from its root (e.g. `scenarios/baseline.yaml`). */
