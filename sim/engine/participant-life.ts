@@ -86,6 +86,8 @@ export function* participantLife(context: LifeContext, row: number): Generator<C
  * that kept the person from a judged attempt.
  */
 class ParticipantLife {
+  // Declared, not class fields: the constructor sets them all, and a class field would first be
+  // defined as undefined, after which V8 keeps every number stored in it boxed.
   private declare readonly scenario: Scenario;
   private declare readonly shocks: ShockCalendar;
   private declare readonly caseloads: Caseloads;

@@ -25,6 +25,7 @@ const MONTH_MS = 30 * DAY_MS;
  * Names and other display-only fields are not stored: see profile-card.ts.
  */
 export class Population {
+  // Declared, not class fields, for the reason given at ParticipantLife's (participant-life.ts).
   declare readonly firstId: number;
   declare readonly size: number;
   declare readonly timeZone: Uint8Array;
