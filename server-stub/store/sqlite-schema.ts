@@ -5,6 +5,13 @@ import Database from 'better-sqlite3';
  * The sqlite store's tables and indexes, created when missing, and the migrations of databases
  * written by earlier versions. See sqlite-store.ts for what the tables hold and why they are keyed so.
  */
+const ATTEMPT_COLUMNS = `(
+  participant_id TEXT NOT NULL, attempt_id TEXT NOT NULL, window_id TEXT NOT NULL, modality TEXT NOT NULL,
+  at INTEGER NOT NULL, attempt_number INTEGER NOT NULL, judgement TEXT NOT NULL, similarity REAL NOT NULL,
+  liveness_score REAL NOT NULL, reason TEXT NOT NULL, lat REAL, lon REAL, device TEXT, poor_light INTEGER,
+  call_direction TEXT, call_duration_s REAL, seq INTEGER NOT NULL, fingerprint BLOB
+)`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS participants (
@@ -18,19 +25,18 @@ CREATE TABLE IF NOT EXISTS windows (
   PRIMARY KEY (participant_id, window_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS windows_due ON windows (closes_at, participant_id, opened_at, window_id) WHERE verdict IS NULL;
-CREATE TABLE IF NOT EXISTS attempts (
-  participant_id TEXT NOT NULL, attempt_id TEXT NOT NULL, window_id TEXT NOT NULL, modality TEXT NOT NULL,
-  at INTEGER NOT NULL, attempt_number INTEGER NOT NULL, judgement TEXT NOT NULL, similarity REAL NOT NULL,
-  liveness_score REAL NOT NULL, reason TEXT NOT NULL, lat REAL, lon REAL, device TEXT, poor_light INTEGER,
-  call_direction TEXT, call_duration_s REAL, seq INTEGER NOT NULL, fingerprint BLOB,
-  PRIMARY KEY (participant_id, attempt_id)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attempts ${ATTEMPT_COLUMNS};
 DROP INDEX IF EXISTS attempts_located;
-CREATE INDEX IF NOT EXISTS attempts_personal ON attempts (at) WHERE lat IS NOT NULL OR device IS NOT NULL;
 CREATE TABLE IF NOT EXISTS personal_data (participant_id TEXT PRIMARY KEY, record TEXT, active_until INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS personal_data_due ON personal_data (active_until);
 CREATE TABLE IF NOT EXISTS escalations (participant_id TEXT NOT NULL, window_id TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS escalations_of ON escalations (participant_id);
+`;
+
+/** Created after the migrations, so that a database being migrated builds them once, on its new attempts table. */
+const ATTEMPT_INDEXES = `
+CREATE UNIQUE INDEX IF NOT EXISTS attempts_key ON attempts (participant_id, attempt_id);
+CREATE INDEX IF NOT EXISTS attempts_personal ON attempts (at) WHERE lat IS NOT NULL OR device IS NOT NULL;
 `;
 
 /**
@@ -53,6 +59,8 @@ export function openDatabase(file: string, synchronous: 'normal' | 'full'): Data
   db.pragma('wal_autocheckpoint = 10000');
   db.exec(SCHEMA);
   migrateAttemptFingerprints(db);
+  migrateAttemptsToRowidTable(db);
+  db.exec(ATTEMPT_INDEXES);
   return db;
 }
 
@@ -105,4 +113,20 @@ export function migratePersonalData(db: Database.Database): void {
 function migrateAttemptFingerprints(db: Database.Database): void {
   const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('attempts')").all();
   if (!columns.some((column) => column.name === 'fingerprint')) db.exec('ALTER TABLE attempts ADD COLUMN fingerprint BLOB');
+}
+
+/**
+ * Databases written before attempts were kept in the order they were recorded had them in a WITHOUT
+ * ROWID table clustered on (participant_id, attempt_id): copied once, in `seq` order, into the rowid
+ * table of ATTEMPT_COLUMNS (the fingerprint column is there by then: migrateAttemptFingerprints runs first).
+ */
+function migrateAttemptsToRowidTable(db: Database.Database): void {
+  const withoutRowid = db.prepare<[], number>("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = 'attempts'").pluck().get();
+  if (withoutRowid !== 1) return;
+  db.transaction(() => {
+    db.exec(`CREATE TABLE attempts_in_order ${ATTEMPT_COLUMNS};
+      INSERT INTO attempts_in_order SELECT * FROM attempts ORDER BY seq;
+      DROP TABLE attempts;
+      ALTER TABLE attempts_in_order RENAME TO attempts;`);
+  })();
 }

@@ -11,10 +11,15 @@ import type { PersonalRecord } from '../personal-record.ts';
  * The durable store: better-sqlite3 in WAL mode with prepared statements. Writes of one event-loop
  * turn commit together (group-commit.ts) before any response goes out, so a check-in the server
  * acknowledged survives kill -9. Counts are kept in memory, so scrapes cost nothing.
- * Attempts and windows are WITHOUT ROWID tables keyed as they are looked up, so recording a check-in
- * touches one B-tree, the attempts': an open window's count is read from its attempts, and written into
- * its row when it closes (sqlite-statements.ts); `seq` columns keep the order things happened in, for history. Participants
- * keep a rowid: their rows carry kilobyte templates, which WITHOUT ROWID tables store poorly.
+ * Windows are a WITHOUT ROWID table keyed as they are looked up. Attempts are kept in the order they
+ * were recorded (a rowid table), with a unique index on (participant, attempt id) for look-ups and
+ * idempotency: a check-in appends its row to the page the group's other check-ins append to, and puts
+ * a small entry in the index, where a table clustered on that key put each whole row in a random page
+ * (about twice the WAL frames per check-in, and a table too large for the page cache, read back again
+ * and again). Recording a check-in writes nothing else: an open window's count is read from its attempts,
+ * and written into its row when it closes (sqlite-statements.ts); `seq` columns keep the order things
+ * happened in, for history. Participants keep a rowid: their rows carry kilobyte templates, which WITHOUT
+ * ROWID tables store poorly.
  *
  * Personal data: a participant's personal record (JSON) sits in `personal_data` with the retention
  * instant its retention counts from (enrolment, then each window's close); a row exists while the

@@ -117,3 +117,47 @@ describe('the SQLite store’s window counts', () => {
     ]);
   });
 });
+
+describe('a SQLite file whose attempts an earlier version clustered on (participant, attempt id)', () => {
+  // What earlier versions created: the rows themselves ordered by that key, in a WITHOUT ROWID table.
+  const CLUSTERED = `CREATE TABLE attempts (
+    participant_id TEXT NOT NULL, attempt_id TEXT NOT NULL, window_id TEXT NOT NULL, modality TEXT NOT NULL,
+    at INTEGER NOT NULL, attempt_number INTEGER NOT NULL, judgement TEXT NOT NULL, similarity REAL NOT NULL,
+    liveness_score REAL NOT NULL, reason TEXT NOT NULL, lat REAL, lon REAL, device TEXT, poor_light INTEGER,
+    call_direction TEXT, call_duration_s REAL, seq INTEGER NOT NULL, fingerprint BLOB,
+    PRIMARY KEY (participant_id, attempt_id)
+  ) WITHOUT ROWID`;
+
+  it('is moved, once and whole, to attempts kept in the order they were recorded', async () => {
+    const file = join(tempDir(), 'clustered.db');
+    const first = openStore({ db: file, dbSynchronous: 'normal' });
+    first.beginRetentionEpoch(0);
+    first.insertParticipants([{ participantId: 'p-1', template: new Float64Array([1, 0]), enrolledAt: 0, failedStreak: 0, escalations: 0 }]);
+    first.insertWindows([WINDOW]);
+    // Ids whose key order is not the order they were recorded in.
+    for (const [attemptId, judgement] of [['a-9', 'below_threshold'], ['a-1', 'below_threshold'], ['a-5', 'match']] as const) first.insertAttempt(checkIn(attemptId, judgement));
+    await first.flush();
+    first.close();
+    const raw = new Database(file);
+    raw.exec(`ALTER TABLE attempts RENAME TO recorded; ${CLUSTERED}; INSERT INTO attempts SELECT * FROM recorded; DROP TABLE recorded;`);
+    raw.close();
+
+    const migrated = openStore({ db: file, dbSynchronous: 'normal' });
+    expect(migrated.history('p-1', 10).attempts.map((attempt) => attempt.attemptId)).toEqual(['a-9', 'a-1', 'a-5']);
+    expect(migrated.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 3, matched: true });
+    expect(migrated.attempt('p-1', 'a-1')).toMatchObject({ judgement: 'below_threshold' });
+    expect(migrated.insertAttempt(checkIn('a-5'))).toBe(false);
+    expect(migrated.insertAttempt(checkIn('a-2'))).toBe(true);
+    await migrated.flush();
+    migrated.close();
+
+    const check = new Database(file, { readonly: true });
+    const withoutRowid = check.prepare("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = 'attempts'").pluck().get();
+    const indexes = check.prepare("SELECT name FROM pragma_index_list('attempts') ORDER BY name").pluck().all();
+    const inOrder = check.prepare('SELECT attempt_id FROM attempts ORDER BY rowid').pluck().all();
+    check.close();
+    expect(withoutRowid).toBe(0);
+    expect(indexes).toEqual(['attempts_key', 'attempts_personal']);
+    expect(inOrder).toEqual(['a-9', 'a-1', 'a-5', 'a-2']);
+  });
+});
