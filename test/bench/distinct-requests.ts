@@ -24,6 +24,8 @@ export interface DistinctRun {
   result: autocannon.Result;
   /** Answers per second, from the run's start to its last answer. */
   rps: number;
+  /** The time that rate is over (ms): from the run's start to its last answer, or its whole duration. */
+  elapsedMs: number;
   /** Requests listed over every connection: the most the run could send. */
   listed: number;
   /** Connections that were answered their whole list before `duration` (the run ended, or went on with fewer connections). */
@@ -68,7 +70,7 @@ export async function runDistinct(
   const cpu = process.cpuUsage(cpuAtStart);
   // Every list done: the run ended at its last answer; otherwise it lasted `duration` (with fewer connections once some ran out).
   const elapsedMs = ranOut === connections ? lastAnswerAt - startedAt : Math.max(Number(options.duration ?? 10) * 1000, lastAnswerAt - startedAt);
-  return { result, rps: answers === 0 ? 0 : (answers * 1000) / elapsedMs, listed: perConnection * connections, ranOut, loadGeneratorCpuUs: cpu.user + cpu.system };
+  return { result, rps: answers === 0 ? 0 : (answers * 1000) / elapsedMs, elapsedMs, listed: perConnection * connections, ranOut, loadGeneratorCpuUs: cpu.user + cpu.system };
 }
 
 /** Requests per connection for `seconds` at `rps` over `connections`, with `headroom` for a faster machine. */

@@ -12,14 +12,21 @@
  * `checkInMemoryJsonArray`, is the in-memory server with the sample as a JSON array of 128 numbers,
  * the other form the API takes. Targets: check-in ≥ 0.6 × the bare POST (memory), ≥ 0.45 × (SQLite).
  *
+ * Interleaved, because the machine's speed changes within seconds: on the shared host this runs on,
+ * the same server's CPU per request moved by a third from one ten-second run to the next, and
+ * heavier routes more than lighter ones. So a round starts every server at once, and then measures
+ * them in turn in SLICES short slices (server 1, 2, …, 5, then 1, 2, … again), each server's figures
+ * taken over its slices together: a slow spell of the host falls on every server of the round alike,
+ * instead of on whichever was being measured, and the ratios within a round compare like with like.
+ *
  * Sizing, so that a fast machine never fails the run: every server gets three seconds of the load it
- * is measured with, two to warm it, the third to measure its rate on this machine today; the
- * measured phase's requests are then built before it (so that the load generator, which shares the
- * machine's cores with the server, does no more work per request than for the hello-world), HEADROOM
- * times what that rate needs, and a connection stops at the end of its list instead of wrapping into
- * replays (distinct-requests.ts): a machine faster still ends the phase early, its rate counted up to
- * its last answer (`listsRanOut` says so). Attempt slots come from attempt-slots.ts, which opens one
- * more window per participant whenever the requests need more than 20 attempts each.
+ * is measured with, two to warm it, the third to measure its rate on this machine today; each slice's
+ * requests are then built before it (so that the load generator, which shares the machine's cores
+ * with the server, does no more work per request than for the hello-world), HEADROOM times what that
+ * rate needs, and a connection stops at the end of its list instead of wrapping into replays
+ * (distinct-requests.ts): a machine faster still ends the slice early, its rate counted up to its last
+ * answer (`listsRanOut` says so). Attempt slots come from attempt-slots.ts, which opens one more
+ * window per participant whenever the requests need more than 20 attempts each.
  *
  *   node --import tsx test/bench/server-throughput.ts [--rounds 3] [--duration 5] [--connections 10]
  */
@@ -50,6 +57,7 @@ export type ServerName = 'helloWorld' | 'bareCheckInPost' | 'checkInMemory' | 'c
 /** One server's figures over the rounds. */
 export interface ServerFigures {
   requestsPerSecond: Spread;
+  /** Within a round, the median of its slices' percentiles (autocannon reports percentiles, not a histogram to merge). */
   p50Ms: Spread;
   p99Ms: Spread;
   /** CPU time of the server process per request answered (µs): its cost, whatever else shares the machine. */
@@ -92,8 +100,10 @@ const DIMENSION = 128;
 const TEMPLATE = unitVector('bench', DIMENSION);
 // The calibration second's list per connection (twice that for the two warm-up seconds): 1 s at up to 40,000 req/s over 10 connections; a faster machine ends it early, its rate still measured.
 const CALIBRATION_PER_CONNECTION = 4_000;
-// The measured phase's lists hold this many times what the calibrated rate needs: the server warms further during the phase.
+// The measured slices' lists hold this many times what the calibrated rate needs: the server warms further during them.
 const HEADROOM = 3;
+/** Each server's measured seconds in a round are split into this many slices, interleaved with the other servers'. */
+const SLICES = 5;
 // USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux this runs on.
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -122,6 +132,22 @@ interface Load {
   slots?: AttemptSlots;
 }
 
+/** A server started, loaded (its fleet enrolled), warmed and calibrated: ready for its measured slices. */
+interface ReadyServer {
+  running: ServerProcess;
+  expectedStatus: number;
+  phase: (seconds: number, perConnection: number) => Promise<DistinctRun>;
+  calibrationRps: number;
+  /** What the warm-up and the calibration answered other than the expected status. */
+  unexpected: Record<string, number>;
+}
+
+/** One measured slice: its run, and the server's CPU time over it. */
+interface Slice {
+  run: DistinctRun;
+  cpuMs: { userMs: number; kernelMs: number };
+}
+
 export async function runServerBench(overrides: Partial<ServerBenchSettings> = {}): Promise<ServerBenchResult> {
   const settings = { ...DEFAULTS, ...overrides };
   const machineNow = machine();
@@ -129,11 +155,7 @@ export async function runServerBench(overrides: Partial<ServerBenchSettings> = {
   const names: ServerName[] = ['helloWorld', 'bareCheckInPost', 'checkInMemory', 'checkInMemoryJsonArray', 'checkInSqlite'];
   const rounds: Record<ServerName, RoundFigures>[] = [];
   try {
-    for (let round = 0; round < settings.rounds; round++) {
-      const figures: Partial<Record<ServerName, RoundFigures>> = {};
-      for (const name of names) figures[name] = await measure(settings, serverUnderTest(name, settings));
-      rounds.push(figures as Record<ServerName, RoundFigures>);
-    }
+    for (let round = 0; round < settings.rounds; round++) rounds.push(await measureRound(settings, names));
   } finally {
     removeTempDirs();
   }
@@ -197,7 +219,23 @@ function serverUnderTest(name: ServerName, settings: ServerBenchSettings): Serve
   }
 }
 
-async function measure(settings: ServerBenchSettings, server: ServerUnderTest): Promise<RoundFigures> {
+/** One round: every server started and calibrated, then measured in interleaved slices (see the header), then stopped. */
+async function measureRound(settings: ServerBenchSettings, names: readonly ServerName[]): Promise<Record<ServerName, RoundFigures>> {
+  const ready: ReadyServer[] = [];
+  try {
+    for (const name of names) ready.push(await startAndCalibrate(settings, serverUnderTest(name, settings)));
+    const slices = ready.map((): Slice[] => []);
+    for (let slice = 0; slice < SLICES; slice++) {
+      for (const [index, server] of ready.entries()) slices[index]!.push(await measureSlice(settings, server));
+    }
+    return Object.fromEntries(names.map((name, index) => [name, roundFigures(ready[index]!, slices[index]!)])) as Record<ServerName, RoundFigures>;
+  } finally {
+    for (const { running } of ready) running.child.kill('SIGTERM');
+    await Promise.all(ready.map(({ running }) => running.exited));
+  }
+}
+
+async function startAndCalibrate(settings: ServerBenchSettings, server: ServerUnderTest): Promise<ReadyServer> {
   const running = await server.start();
   try {
     const { requestAt, slots } = await server.prepare(running.url);
@@ -205,28 +243,43 @@ async function measure(settings: ServerBenchSettings, server: ServerUnderTest): 
       const first = (await slots?.reserve(perConnection * settings.connections)) ?? 0;
       return runDistinct({ url: running.url, connections: settings.connections, duration: seconds }, perConnection, (j) => requestAt(first, j));
     };
-    // Two seconds warm the server (the check-in route's code still runs at half speed after one); the third measures its rate, which sizes the measured phase's lists.
+    // Two seconds warm the server (the check-in route's code still runs at half speed after one); the third measures its rate, which sizes the slices' lists.
     const warm = await phase(2, 2 * CALIBRATION_PER_CONNECTION);
     const calibration = await phase(1, CALIBRATION_PER_CONNECTION);
-    const serverBefore = processCpuMs(running.child.pid!);
-    const run = await phase(settings.durationSeconds, perConnectionFor(calibration.rps, settings.durationSeconds, settings.connections, HEADROOM));
-    const serverAfter = processCpuMs(running.child.pid!);
-    const answered = run.result.requests.total;
-    return {
-      requestsPerSecond: run.rps,
-      p50Ms: run.result.latency.p50,
-      p99Ms: run.result.latency.p99,
-      serverCpuUsPerRequest: ((serverAfter.userMs + serverAfter.kernelMs - serverBefore.userMs - serverBefore.kernelMs) * 1000) / answered,
-      serverKernelUsPerRequest: ((serverAfter.kernelMs - serverBefore.kernelMs) * 1000) / answered,
-      loadGeneratorCpuUsPerRequest: run.loadGeneratorCpuUs / answered,
-      calibrationRps: calibration.rps,
-      unexpected: addCounts([warm, calibration, run].map(({ result }) => unexpectedAnswers(result, server.expectedStatus))),
-      listsRanOut: run.ranOut,
-    };
-  } finally {
+    const unexpected = addCounts([warm, calibration].map(({ result }) => unexpectedAnswers(result, server.expectedStatus)));
+    return { running, expectedStatus: server.expectedStatus, phase, calibrationRps: calibration.rps, unexpected };
+  } catch (error) {
     running.child.kill('SIGTERM');
     await running.exited;
+    throw error;
   }
+}
+
+async function measureSlice(settings: ServerBenchSettings, server: ReadyServer): Promise<Slice> {
+  const seconds = settings.durationSeconds / SLICES;
+  const perConnection = perConnectionFor(server.calibrationRps, seconds, settings.connections, HEADROOM);
+  const before = processCpuMs(server.running.child.pid!);
+  const run = await server.phase(seconds, perConnection);
+  const after = processCpuMs(server.running.child.pid!);
+  return { run, cpuMs: { userMs: after.userMs - before.userMs, kernelMs: after.kernelMs - before.kernelMs } };
+}
+
+/** A server's figures over its slices of a round: answers over the time they took, CPU over the answers. */
+function roundFigures(server: ReadyServer, slices: readonly Slice[]): RoundFigures {
+  const sum = (each: (slice: Slice) => number) => slices.reduce((total, slice) => total + each(slice), 0);
+  const answered = sum(({ run }) => run.result.requests.total);
+  const elapsedMs = sum(({ run }) => run.elapsedMs);
+  return {
+    requestsPerSecond: elapsedMs === 0 ? 0 : (answered * 1000) / elapsedMs,
+    p50Ms: spread(slices.map(({ run }) => run.result.latency.p50)).median,
+    p99Ms: spread(slices.map(({ run }) => run.result.latency.p99)).median,
+    serverCpuUsPerRequest: (sum(({ cpuMs }) => cpuMs.userMs + cpuMs.kernelMs) * 1000) / answered,
+    serverKernelUsPerRequest: (sum(({ cpuMs }) => cpuMs.kernelMs) * 1000) / answered,
+    loadGeneratorCpuUsPerRequest: sum(({ run }) => run.loadGeneratorCpuUs) / answered,
+    calibrationRps: server.calibrationRps,
+    unexpected: addCounts([server.unexpected, ...slices.map(({ run }) => unexpectedAnswers(run.result, server.expectedStatus))]),
+    listsRanOut: sum(({ run }) => run.ranOut),
+  };
 }
 
 /** User and kernel CPU time of a process so far (ms), from /proc (Linux). */
@@ -332,7 +385,7 @@ export function formatServerBench(result: ServerBenchResult): string {
   const { ratios, cpuRatios, targets } = result;
   const lines = [
     '## reference server: check-in route vs bare fastify routes (autocannon, loopback)',
-    `${describeMachine(result.machine)}. ${rounds} rounds × ${durationSeconds} s per server, ${connections} connections, ${participants.toLocaleString('en-US')} participants; median (min–max) over rounds.`,
+    `${describeMachine(result.machine)}. ${rounds} rounds × ${durationSeconds} s per server, in ${SLICES} slices interleaved with the other servers', ${connections} connections, ${participants.toLocaleString('en-US')} participants; median (min–max) over rounds.`,
     '',
     '| server | req/s | p50 ms | p99 ms | server CPU µs/req | of which kernel | load generator CPU µs/req | calibration req/s | unexpected | lists ran out |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
