@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,35 @@ describe.each(['memory', 'sqlite'] as const)('a check-in in the %s store', (kind
     store.closeDueWindows(2_000, 10, () => ({ verdict: 'verified', reason: 'test', failedStreak: 0 }));
     await store.flush();
     expect(store.window('p-1', 'w-1')).toMatchObject({ attemptsUsed: 1, verdict: 'verified', closedAt: 2_000 });
+    store.close();
+  });
+
+  it('gives every attempt back as it was inserted, each optional field present or absent', async () => {
+    const store = enrolled(kind);
+    const fingerprint = (index: number) => createHash('sha256').update(String(index)).digest('base64');
+    // Each optional field runs through present and absent at a period of its own; 660 rows hold every period whole.
+    const inserted = Array.from({ length: 660 }, (_, index): AttemptRecord => ({
+      ...checkIn(`a-${index}`, (['match', 'below_threshold', 'not_live'] as const)[index % 3]),
+      modality: index % 2 === 0 ? 'face' : 'voice',
+      at: 1_796_000_000_000 + index,
+      attemptNumber: 1 + (index % 20),
+      similarity: index / 660 - 0.5,
+      livenessScore: (index % 7) / 7,
+      reason: `reason ${index % 5} ≥ τ`,
+      location: index % 4 === 0 ? undefined : { lat: 40 + index / 1_000, lon: -(70 + index / 1_000) },
+      device: index % 5 === 0 ? undefined : `device-${index % 9}`,
+      poorLight: index % 3 === 0 ? undefined : index % 3 === 1,
+      callDirection: index % 6 < 2 ? undefined : index % 6 < 4 ? 'inbound' : 'outbound',
+      callDurationSeconds: index % 6 < 2 ? undefined : 30 + index,
+      fingerprint: index % 11 === 0 ? undefined : fingerprint(index),
+    }));
+    for (const record of inserted) expect(store.insertAttempt({ ...record })).toBe(true);
+    await store.flush();
+    for (const record of inserted) expect(store.attempt('p-1', record.attemptId)).toEqual(record);
+    const handedOut = store.attempt('p-1', 'a-1')!;
+    handedOut.judgement = 'match';
+    handedOut.location = { lat: 0, lon: 0 };
+    expect(store.attempt('p-1', 'a-1')).toEqual(inserted[1]);
     store.close();
   });
 
