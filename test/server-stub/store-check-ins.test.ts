@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { JUDGEMENTS, SAMPLE_MODALITIES } from '../../scenarios/vocabulary.ts';
 import { openStore } from '../../server-stub/store/open-store.ts';
 import type { AttemptRecord, Store, WindowRecord } from '../../server-stub/store/store.ts';
 import { removeTempDirs, tempDir } from './server-fixtures.ts';
@@ -49,8 +50,8 @@ describe.each(['memory', 'sqlite'] as const)('a check-in in the %s store', (kind
     const fingerprint = (index: number) => createHash('sha256').update(String(index)).digest('base64');
     // Each optional field runs through present and absent at a period of its own; 660 rows hold every period whole.
     const inserted = Array.from({ length: 660 }, (_, index): AttemptRecord => ({
-      ...checkIn(`a-${index}`, (['match', 'below_threshold', 'not_live'] as const)[index % 3]),
-      modality: index % 2 === 0 ? 'face' : 'voice',
+      ...checkIn(`a-${index}`, JUDGEMENTS[index % JUDGEMENTS.length]),
+      modality: SAMPLE_MODALITIES[index % SAMPLE_MODALITIES.length]!,
       at: 1_796_000_000_000 + index,
       attemptNumber: 1 + (index % 20),
       similarity: index / 660 - 0.5,
