@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { namedIntegerFlag, namedNumberFlag } from '../scenarios/common/flag-parsers.ts';
 import { ServerError } from './errors.ts';
 import { readDataFile } from './read-data-file.ts';
+import { hasSingleThreadedGc, rerunWithSingleThreadedGc, shutDownWhenParentLeaves, SINGLE_THREADED_GC_FLAG } from './single-threaded-gc.ts';
 import { startServer } from './start-server.ts';
 import type { ServerOptionsInput } from './options.ts';
 
@@ -22,12 +23,15 @@ interface ServeFlags {
   headersTimeout?: number;
   keepAliveTimeout?: number;
   maxConnections?: number;
+  parallelGc?: true;
 }
 
 /**
  * `checkin-sim serve`: runs the reference server until SIGTERM or SIGINT. Prints exactly one line on
  * stdout, `listening on http://HOST:PORT`, once it accepts requests (drivers and tests parse it).
- * Option errors print `SRV_ERR_*: field: what was expected` and exit with status 2.
+ * Option errors print `SRV_ERR_*: field: what was expected` and exit with status 2. Unless given
+ * --parallel-gc, or already started with node's --single-threaded-gc, it serves from a child process
+ * started with that flag (server-stub/single-threaded-gc.ts).
  */
 export function serveCommand(): Command {
   return new Command('serve')
@@ -48,15 +52,23 @@ export function serveCommand(): Command {
     .option('--headers-timeout <ms>', 'ms to receive the headers of a request, at most --request-timeout; 0 = none (default 5000)', namedIntegerFlag('--headers-timeout', 0, 3_600_000))
     .option('--keep-alive-timeout <ms>', 'ms an idle connection stays open between requests (default 5000)', namedIntegerFlag('--keep-alive-timeout', 1, 3_600_000))
     .option('--max-connections <n>', 'connections open at once; more are closed at once; 0 = no limit (default 2048)', namedIntegerFlag('--max-connections', 0, 1_000_000))
+    .option('--parallel-gc', `keep V8's parallel garbage collector and serve from this process (by default the server runs in a child process with ${SINGLE_THREADED_GC_FLAG}, faster when the load generator shares the cores)`)
     .action(serve);
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
+  if (flags.parallelGc === undefined && !hasSingleThreadedGc()) {
+    rerunWithSingleThreadedGc();
+    return;
+  }
   const options = optionsFromFlags(flags);
   const server = await startServer(options, { port: flags.port, host: flags.host });
+  let closing = false;
   const shutdown = () => {
     process.off('SIGTERM', shutdown);
     process.off('SIGINT', shutdown);
+    if (closing) return;
+    closing = true;
     server.close().catch((error: unknown) => {
       process.stderr.write(`error while closing: ${String(error)}\n`);
       process.exitCode = 1;
@@ -65,6 +77,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   // Handlers first: whoever reads the line below may signal at once.
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  shutDownWhenParentLeaves(shutdown);
   if (options.officerToken === undefined) process.stderr.write(`officer token (made up at start): ${server.app.checkin.officerToken}\n`);
   process.stdout.write(`listening on ${server.url}\n`);
 }
