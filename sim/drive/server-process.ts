@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { DriveError } from '../backends/drive-errors.ts';
 import { loadTestServerOptions } from './load-test-server.ts';
 import type { ServerOptionsInput } from '../../server-stub/options.ts';
+import { SINGLE_THREADED_GC_FLAG } from '../../server-stub/single-threaded-gc.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { packageFile } from '../runtime/package-files.ts';
 
@@ -23,6 +24,7 @@ export interface ServerProcess {
 /**
  * The reference server in a child process of its own (so that it does not share the driver's event
  * loop), judging with the scenario's policy, its virtual clock running at the run's compression.
+ * Started with the GC flag `serve` would re-run itself with, so the child is the server (its pid).
  */
 export async function startServerProcess(
   scenario: Scenario,
@@ -43,7 +45,7 @@ export async function startServerProcess(
       ...extraOptions,
     } satisfies ServerOptionsInput),
   );
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SINGLE_THREADED_GC_FLAG, BIN, 'serve', '--port', '0', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const cleanUp = () => rmSync(directory, { recursive: true, force: true });
