@@ -2,9 +2,12 @@
  * Check-ins per second of the reference server on loopback, next to bare fastify routes measured in
  * the same run: autocannon against POST /v1/participants/:id/checkins with a fresh attempt id per
  * request (every request is judged and stored; none is a replay), with the in-memory store and with
- * SQLite (WAL), each participant's own sample in base64 as drive mode sends it. Each server runs in its own process, the
- * reference server as `checkin-sim serve` runs it for a user: compiled (dist/, which `npm run bench`
- * builds first), not its sources through tsx;
+ * SQLite (WAL), each participant's own sample in base64 as drive mode sends it. Each server runs in
+ * its own process, the reference server as `checkin-sim serve` runs it for a user: compiled (dist/,
+ * which `npm run bench` builds first), not its sources through tsx, and with node's
+ * --single-threaded-gc, which serve gives the process it serves from. The bare baselines get the same
+ * flag, so the ratios compare routes on one runtime (on 2 cores the flag makes the reference server
+ * 14–17 % faster and the bare POST ~9 % slower);
  * rounds interleave the servers; each figure is the median (min–max) over rounds, each ratio taken
  * within a round (side by side) before its median. The baselines: `helloWorld`, a bare fastify GET;
  * `bareCheckInPost`, a bare fastify route that validates the same bodies with the same schema and
@@ -36,6 +39,7 @@ import type autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import { compiledState } from '../../sim/cli/compiled-state.js';
 import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
+import { SINGLE_THREADED_GC_FLAG } from '../../server-stub/single-threaded-gc.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { buildPopulation } from '../../sim/population/population.ts';
 import { syntheticPersonalRecord } from '../../sim/population/profile-card.ts';
@@ -191,7 +195,7 @@ export async function runServerBench(overrides: Partial<ServerBenchSettings> = {
 }
 
 function serverUnderTest(name: ServerName, settings: ServerBenchSettings): ServerUnderTest {
-  const bare = () => spawnListening(['--import', 'tsx', 'test/bench/server-hello-world.ts']);
+  const bare = () => spawnListening([SINGLE_THREADED_GC_FLAG, '--import', 'tsx', 'test/bench/server-hello-world.ts']);
   switch (name) {
     case 'helloWorld':
       return { expectedStatus: 200, start: bare, prepare: async () => ({ requestAt: () => ({ method: 'GET', path: '/' }) }) };
@@ -394,6 +398,7 @@ export function formatServerBench(result: ServerBenchResult): string {
         `| ${name} | ${formatSpread(s.requestsPerSecond)} | ${formatSpread(s.p50Ms, 1)} | ${formatSpread(s.p99Ms, 1)} | ${formatSpread(s.serverCpuUsPerRequest)} | ${formatSpread(s.serverKernelUsPerRequest)} | ${formatSpread(s.loadGeneratorCpuUsPerRequest)} | ${formatSpread(s.calibrationRps)} | ${formatUnexpected(s.unexpected)} | ${s.listsRanOut} |`,
     ),
     '',
+    `Every server runs with node's ${SINGLE_THREADED_GC_FLAG}: \`checkin-sim serve\` serves from a child process started with it (--parallel-gc keeps V8's parallel collector), and the bare routes get it too, so each ratio compares routes on one runtime. On 2 cores, with the load generator on the same machine, the flag made the reference server 14–17 % faster and the bare POST ~9 % slower (measured side by side, 5 rounds).`,
     `Check-in rate / bare POST of the same bodies: memory ${formatSpread(ratios.memoryToBarePost, 2)} (target ≥ ${targets.memoryToBarePost}), SQLite ${formatSpread(ratios.sqliteToBarePost, 2)} (target ≥ ${targets.sqliteToBarePost}): ${result.meetsTargets ? 'met' : 'NOT met'}.`,
     `Check-in rate / hello-world: memory ${formatSpread(ratios.memory, 2)}, SQLite ${formatSpread(ratios.sqlite, 2)}, memory with the JSON-array sample ${formatSpread(ratios.memoryJsonArray, 2)}.`,
     `The same from server CPU per request (hello-world's / check-in's): memory ${formatSpread(cpuRatios.memory, 2)}, SQLite ${formatSpread(cpuRatios.sqlite, 2)}, memory with the JSON-array sample ${formatSpread(cpuRatios.memoryJsonArray, 2)}.`,
