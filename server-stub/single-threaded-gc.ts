@@ -16,14 +16,14 @@ export function hasSingleThreadedGc(): boolean {
 
 /**
  * Runs this same command line again in a child process with the flag and becomes its shadow: the
- * child shares stdout and stderr, gets every SIGTERM, SIGINT and SIGHUP sent here (it is in a process
- * group of its own, so a terminal's Ctrl-C reaches it once, through here), and this process exits as
- * the child did. If this process dies without relaying, the child sees its IPC channel close and
- * shuts down (`shutDownWhenParentLeaves`).
+ * child shares stdout and stderr (the server reads nothing from stdin), gets every SIGTERM, SIGINT and
+ * SIGHUP sent here (it is in a process group of its own, so a terminal's Ctrl-C reaches it once,
+ * through here), and this process exits as the child did. If this process dies without relaying,
+ * the child sees its IPC channel close and shuts down (`shutDownWhenParentLeaves`).
  */
 export function rerunWithSingleThreadedGc(): void {
   const child = spawn(process.execPath, [...process.execArgv, SINGLE_THREADED_GC_FLAG, ...process.argv.slice(1)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     detached: true,
   });
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
