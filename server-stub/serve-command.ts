@@ -63,12 +63,10 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   const options = optionsFromFlags(flags);
   const server = await startServer(options, { port: flags.port, host: flags.host });
-  let closing = false;
   const shutdown = () => {
     process.off('SIGTERM', shutdown);
     process.off('SIGINT', shutdown);
-    if (closing) return;
-    closing = true;
+    process.off('disconnect', shutdown);
     server.close().catch((error: unknown) => {
       process.stderr.write(`error while closing: ${String(error)}\n`);
       process.exitCode = 1;

@@ -39,10 +39,10 @@ export function rerunWithSingleThreadedGc(): void {
   });
 }
 
-/** In a child started by `rerunWithSingleThreadedGc`, calls `shutDown` once the parent is gone. */
+/** In a child started by `rerunWithSingleThreadedGc`, calls `shutDown` once the parent is gone (a 'disconnect' listener). */
 export function shutDownWhenParentLeaves(shutDown: () => void): void {
   if (process.channel === undefined) return;
-  process.once('disconnect', shutDown);
+  process.on('disconnect', shutDown);
   // The channel must not keep the process alive once the server has closed.
   process.channel.unref();
 }

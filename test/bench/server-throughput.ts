@@ -5,9 +5,7 @@
  * SQLite (WAL), each participant's own sample in base64 as drive mode sends it. Each server runs in
  * its own process, the reference server as `checkin-sim serve` runs it for a user: compiled (dist/,
  * which `npm run bench` builds first), not its sources through tsx, and with node's
- * --single-threaded-gc, which serve gives the process it serves from. The bare baselines get the same
- * flag, so the ratios compare routes on one runtime (on 2 cores the flag makes the reference server
- * 14–17 % faster and the bare POST ~9 % slower);
+ * --single-threaded-gc, as the bare baselines are too (formatServerBench prints why);
  * rounds interleave the servers; each figure is the median (min–max) over rounds, each ratio taken
  * within a round (side by side) before its median. The baselines: `helloWorld`, a bare fastify GET;
  * `bareCheckInPost`, a bare fastify route that validates the same bodies with the same schema and
