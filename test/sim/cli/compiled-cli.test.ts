@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,24 @@ function checkinSim(args: string[], fromSources: boolean) {
   if (fromSources) env.CHECKIN_SIM_FROM_SOURCES = '1';
   else delete env.CHECKIN_SIM_FROM_SOURCES;
   return spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: 120_000 });
+}
+
+/** `checkin-sim serve` as a user starts it, run until it listens, then stopped with SIGTERM: everything it wrote on stderr. */
+function serveUntilListening(): Promise<string> {
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
+  delete env.CHECKIN_SIM_FROM_SOURCES;
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--officer-token', 'officer-token-of-the-compiled-cli-test'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (/^listening on /m.test(stdout)) child.kill('SIGTERM');
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(stderr) : reject(new Error(`serve exited with ${code}:\n${stderr}`))));
+  });
 }
 
 const digestOf = (stdout: string) => /^digest ([0-9a-f]{64})$/m.exec(stdout)?.[1];
@@ -55,7 +73,7 @@ describe('the compiled CLI', () => {
     expect(worker).toContain('function simulateShard(');
   });
 
-  it('runs the sources, and says so, once a source is newer than the build', () => {
+  it('runs the sources, and says so once, once a source is newer than the build', async () => {
     const source = join(ROOT, 'sim/cli/main.ts');
     const { atime, mtime } = statSync(source);
     utimesSync(source, atime, new Date(Date.now() + 60_000));
@@ -63,8 +81,10 @@ describe('the compiled CLI', () => {
       const result = checkinSim(['--version'], false);
       expect(result.stdout.trim()).toBe(VERSION);
       expect(result.stderr).toContain('running the TypeScript sources, which changed after dist/ was built');
+      // serve runs the server in a child process of its own (single-threaded-gc.ts), which must not say it again.
+      expect((await serveUntilListening()).match(/running the TypeScript sources/g)).toHaveLength(1);
     } finally {
       utimesSync(source, atime, mtime);
     }
-  });
+  }, 60_000);
 });
