@@ -10,9 +10,6 @@ export const SINGLE_THREADED_GC_FLAG = '--single-threaded-gc';
 
 const RELAYED_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
-/** This module runs from the TypeScript sources (dist/ was stale, or tests ask for them), not from dist/. */
-const RUNS_SOURCES = import.meta.url.endsWith('.ts');
-
 export function hasSingleThreadedGc(): boolean {
   return process.execArgv.includes(SINGLE_THREADED_GC_FLAG);
 }
@@ -28,8 +25,6 @@ export function rerunWithSingleThreadedGc(): void {
   const child = spawn(process.execPath, [...process.execArgv, SINGLE_THREADED_GC_FLAG, ...process.argv.slice(1)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     detached: true,
-    // Running the sources, this process's bin.js has said why; the child runs them too, without checking again or saying it twice.
-    env: RUNS_SOURCES ? { ...process.env, CHECKIN_SIM_FROM_SOURCES: '1' } : process.env,
   });
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of RELAYED_SIGNALS) process.on(signal, relay);

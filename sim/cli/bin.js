@@ -10,6 +10,9 @@ if (compiled === 'fresh') {
   await import(new URL('dist/sim/cli/main.js', root).href);
 } else {
   if (compiled === 'stale') process.stderr.write('checkin-sim: running the TypeScript sources, which changed after dist/ was built (npm run build compiles them)\n');
+  // Inherited by the processes this one starts through bin.js (serve's server child, drive mode's
+  // server): they run the sources too, without checking dist/ again or repeating the line above.
+  process.env.CHECKIN_SIM_FROM_SOURCES = '1';
   const { register } = await import('tsx/esm/api');
   register();
   await import('./main.ts');

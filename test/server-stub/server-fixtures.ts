@@ -120,8 +120,8 @@ export function spawnServe(args: string[], entry: 'cli' | 'standalone' = 'standa
 }
 
 /** Runs node with `argv` from the repository root and resolves once it prints `listening on URL`. */
-export function spawnListening(argv: string[]): Promise<ServerProcess> {
-  const child = spawn(process.execPath, argv, { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnListening(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess> {
+  const child = spawn(process.execPath, argv, { cwd: fileURLToPath(new URL('../..', import.meta.url)), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {

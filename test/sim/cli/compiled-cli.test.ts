@@ -1,40 +1,36 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledState } from '../../../sim/cli/compiled-state.js';
+import { OFFICER_TOKEN, spawnListening } from '../../server-stub/server-fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'sim/cli/bin.js');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const out = mkdtempSync(join(tmpdir(), 'checkin-sim-compiled-'));
 
-/** The CLI as `npx checkin-sim` starts it: the compiled code when dist/ is fresh. */
-function checkinSim(args: string[], fromSources: boolean) {
+/** The environment `npx checkin-sim` starts with, or the one that runs the sources whatever the state of dist/. */
+function cliEnv(fromSources: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
   if (fromSources) env.CHECKIN_SIM_FROM_SOURCES = '1';
   else delete env.CHECKIN_SIM_FROM_SOURCES;
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: 120_000 });
+  return env;
 }
 
-/** `checkin-sim serve` as a user starts it, run until it listens, then stopped with SIGTERM: everything it wrote on stderr. */
-function serveUntilListening(): Promise<string> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
-  delete env.CHECKIN_SIM_FROM_SOURCES;
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--officer-token', 'officer-token-of-the-compiled-cli-test'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (/^listening on /m.test(stdout)) child.kill('SIGTERM');
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(stderr) : reject(new Error(`serve exited with ${code}:\n${stderr}`))));
-  });
+/** The CLI as `npx checkin-sim` starts it: the compiled code when dist/ is fresh. */
+function checkinSim(args: string[], fromSources: boolean) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: cliEnv(fromSources), timeout: 120_000 });
+}
+
+/** `checkin-sim serve` as a user starts it, run until it listens, then stopped with SIGTERM: everything it wrote. */
+async function serveUntilListening(): Promise<string> {
+  const server = await spawnListening([BIN, 'serve', '--port', '0', '--officer-token', OFFICER_TOKEN], cliEnv(false));
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toEqual({ code: 0, signal: null });
+  return server.output();
 }
 
 const digestOf = (stdout: string) => /^digest ([0-9a-f]{64})$/m.exec(stdout)?.[1];
