@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../sim/runtime/package-files.ts';
 
 /**
  * scenarios/scenario.schema.json: the schema as JSON, which scenarios/write-reference.ts writes and
- * validate.ts reads. It stays beside the sources; compiled, this module runs from dist/scenarios/.
+ * validate.ts reads. It stays beside the sources, whether this code runs from them or compiled.
  */
-export const SCHEMA_JSON_FILE = fileURLToPath(new URL(import.meta.url.endsWith('.js') ? '../../scenarios/scenario.schema.json' : './scenario.schema.json', import.meta.url));
+export const SCHEMA_JSON_FILE = packageFile('scenarios/scenario.schema.json');

@@ -7,7 +7,7 @@ import { compiledState } from './compiled-state.js';
 const root = new URL('../../', import.meta.url);
 const compiled = process.env.CHECKIN_SIM_FROM_SOURCES === '1' ? 'not wanted' : compiledState();
 if (compiled === 'fresh') {
-  await import(new URL('dist/sim/cli/main.js', root).href);
+  await import(new URL('dist/cli/main.js', root).href);
 } else {
   if (compiled === 'stale') process.stderr.write('checkin-sim: running the TypeScript sources, which changed after dist/ was built (npm run build compiles them)\n');
   // Inherited by the processes this one starts through bin.js (serve's server child, drive mode's

@@ -4,7 +4,7 @@ import { buildSummary, type Summary } from '../metrics/summary.ts';
 import type { GridPoint } from './grid.ts';
 import type { SweepWorkerMessage, SweepWorkerRequest } from './sweep-worker.ts';
 import { moduleWorker, workerFinished } from '../runtime/module-worker.ts';
-import { siblingModule } from '../runtime/package-files.ts';
+import { workerEntry } from '../runtime/package-files.ts';
 
 export interface SweepRunOptions {
   /** Worker threads; each runs whole points, one at a time. 1 runs every point in this thread. */
@@ -76,7 +76,7 @@ export async function runSweep(points: readonly GridPoint[], options: SweepRunOp
   });
 }
 
-const WORKER_ENTRY = siblingModule('./sweep-worker', import.meta.url);
+const WORKER_ENTRY = workerEntry('sim/sweep/sweep-worker');
 
 /** One pool worker: takes points until none is left, then stops. */
 function runPoolWorker(pool: Worker[], take: () => GridPoint | undefined, onMessage: (message: SweepWorkerMessage) => void): Promise<void> {

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { assembleStudy, chunkCost, sumChunk, sortedThresholds, studyChunks, type ScoreStudy, type StratumSums, type StudyChunk, type StudyInputs } from './score-study.ts';
 import type { StudyWorkerMessage, StudyWorkerRequest } from './study-worker.ts';
 import { moduleWorker, workerFinished } from '../runtime/module-worker.ts';
-import { siblingModule } from '../runtime/package-files.ts';
+import { workerEntry } from '../runtime/package-files.ts';
 
 /** A study to draw: its inputs and the thresholds to sum at. */
 export interface StudyRequest {
@@ -54,7 +54,7 @@ export async function runStudies(requests: readonly StudyRequest[], workers: num
   });
 }
 
-const WORKER_ENTRY = siblingModule('./study-worker', import.meta.url);
+const WORKER_ENTRY = workerEntry('sim/verification/study-worker');
 
 /** One pool worker: sums chunks until none is left, then stops. */
 function runStudyWorker(pool: Worker[], take: () => StudyWorkerRequest, onSums: (message: StudyWorkerMessage) => void): Promise<void> {

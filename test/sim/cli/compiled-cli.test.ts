@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,12 +61,27 @@ describe('the compiled CLI', () => {
     expect(readFileSync(join(out, 'compiled/summary.json'))).toEqual(readFileSync(join(out, 'sources/summary.json')));
   });
 
-  it("gives each shard worker the engine in one file, importing none of the package's modules", () => {
-    const worker = readFileSync(join(ROOT, 'dist/sim/engine/shard-worker.js'), 'utf8');
-    const imported = [...worker.matchAll(/^import .* from ["']([^"']+)["'];$/gm)].map((match) => match[1]);
-    expect(imported).toContain('node:worker_threads');
-    expect(imported.filter((specifier) => !specifier!.startsWith('node:'))).toEqual([]);
+  it("gives each shard worker the engine in one CommonJS file, requiring none of the package's modules", () => {
+    const worker = readFileSync(join(ROOT, 'dist/sim/engine/shard-worker.cjs'), 'utf8');
+    const required = [...worker.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
+    expect(required).toContain('node:worker_threads');
+    expect(required.filter((specifier) => !specifier!.startsWith('node:'))).toEqual([]);
     expect(worker).toContain('function simulateShard(');
+  });
+
+  it('loads the CLI from its bundle: chunks of its own, npm packages and node builtins, no module of tsc one by one', () => {
+    const chunks = readdirSync(join(ROOT, 'dist/cli')).filter((file) => file.endsWith('.js'));
+    const imported = chunks.flatMap((chunk) => [...readFileSync(join(ROOT, 'dist/cli', chunk), 'utf8').matchAll(/(?:from|import\() ?"([^"]+)"/g)].map((match) => match[1]!));
+    const relative = imported.filter((specifier) => specifier.startsWith('.'));
+    expect(relative.length).toBeGreaterThan(0);
+    expect(relative.filter((specifier) => !/^\.\/[\w-]+\.js$/.test(specifier) || !chunks.includes(specifier.slice(2)))).toEqual([]);
+  });
+
+  it('starts the workers of a sweep and its studies from their compiled entries', () => {
+    const result = checkinSim(['sweep', 'scenarios/threshold-sweep.yaml', '--participants', '500', '--days', '2', '--out', join(out, 'sweep')], false);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('running the TypeScript sources');
+    expect(statSync(join(out, 'sweep/sweep.json')).size).toBeGreaterThan(0);
   });
 
   it('runs the sources, and says so once, once a source is newer than the build', async () => {
