@@ -16,22 +16,22 @@ export interface DetPoint {
  */
 export function detCurve(genuine: ScoreHistogram, impostor: ScoreHistogram, binWidth: number): DetPoint[] {
   const edges = Math.round(2 / binWidth);
+  const tallies = { genuine: new Tally(genuine, binWidth), impostor: new Tally(impostor, binWidth) };
   const points: DetPoint[] = [];
-  for (let edge = 0; edge <= edges; edge++) {
-    const threshold = round(-1 + edge * binWidth);
-    points.push(operatingPoint(genuine, impostor, binWidth, threshold));
-  }
+  for (let edge = 0; edge <= edges; edge++) points.push(pointOf(tallies, round(-1 + edge * binWidth)));
   return points;
 }
 
 /** Per-attempt false match and false non-match rates of a threshold. */
 export function operatingPoint(genuine: ScoreHistogram, impostor: ScoreHistogram, binWidth: number, threshold: number): DetPoint {
-  const genuineTotal = total(genuine);
-  const impostorTotal = total(impostor);
+  return pointOf({ genuine: new Tally(genuine, binWidth), impostor: new Tally(impostor, binWidth) }, threshold);
+}
+
+function pointOf({ genuine, impostor }: { genuine: Tally; impostor: Tally }, threshold: number): DetPoint {
   return {
     threshold,
-    falseMatchRate: impostorTotal === 0 ? 0 : (impostorTotal - countBelow(impostor, binWidth, threshold)) / impostorTotal,
-    falseNonMatchRate: genuineTotal === 0 ? 0 : countBelow(genuine, binWidth, threshold) / genuineTotal,
+    falseMatchRate: impostor.total === 0 ? 0 : (impostor.total - impostor.below(threshold)) / impostor.total,
+    falseNonMatchRate: genuine.total === 0 ? 0 : genuine.below(threshold) / genuine.total,
   };
 }
 
@@ -56,16 +56,42 @@ export function total(histogram: ScoreHistogram): number {
   return histogram.counts.reduce((sum, count) => sum + count, 0);
 }
 
-/** Scores below `threshold`: whole bins under it, and the part of the bin it falls in. */
-function countBelow(histogram: ScoreHistogram, binWidth: number, threshold: number): number {
-  let below = 0;
-  histogram.counts.forEach((count, index) => {
-    const start = histogram.from + index * binWidth;
-    const end = start + binWidth;
-    if (end <= threshold + 1e-9) below += count;
-    else if (start < threshold - 1e-9) below += (count * (threshold - start)) / binWidth;
-  });
-  return below;
+/**
+ * A histogram with its running totals, so that the scores below a threshold take a search instead of
+ * a pass over every bin (a curve has a point per bin edge).
+ */
+class Tally {
+  readonly total: number;
+  /** Scores in the bins before bin i, at index i. */
+  private readonly before: number[] = [0];
+
+  constructor(
+    private readonly histogram: ScoreHistogram,
+    private readonly binWidth: number,
+  ) {
+    for (const count of histogram.counts) this.before.push(this.before.at(-1)! + count);
+    this.total = this.before.at(-1)!;
+  }
+
+  /** Scores below `threshold`: whole bins under it, and the part of the bin it falls in. */
+  below(threshold: number): number {
+    const { counts } = this.histogram;
+    // Bins end in order, so those wholly under the threshold are the first `whole` of them.
+    let whole = 0;
+    let beyond = counts.length;
+    while (whole < beyond) {
+      const middle = (whole + beyond) >>> 1;
+      if (this.start(middle) + this.binWidth <= threshold + 1e-9) whole = middle + 1;
+      else beyond = middle;
+    }
+    const start = this.start(whole);
+    const part = whole < counts.length && start < threshold - 1e-9 ? (counts[whole]! * (threshold - start)) / this.binWidth : 0;
+    return this.before[whole]! + part;
+  }
+
+  private start(bin: number): number {
+    return this.histogram.from + bin * this.binWidth;
+  }
 }
 
 function round(value: number): number {
