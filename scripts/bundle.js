@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
 
+// Chunks are named by a hash of their contents: those of an earlier build would stay beside the new ones.
+rmSync(`${root}dist/cli`, { recursive: true, force: true });
 await Promise.all([
   build({ ...common, entryPoints: ['sim/cli/main.ts'], outdir: 'dist/cli', format: 'esm', splitting: true }),
   build({ ...common, entryPoints: ['sim/engine/shard-worker.ts'], outfile: 'dist/sim/engine/shard-worker.cjs', format: 'cjs' }),
