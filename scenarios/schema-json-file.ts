@@ -1,4 +1,4 @@
-import { packageFile } from '../sim/runtime/package-files.ts';
+import { packageFile } from './common/package-files.ts';
 
 /**
  * scenarios/scenario.schema.json: the schema as JSON, which scenarios/write-reference.ts writes and

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT_STATUS, exitStatusFor } from '../../scenarios/common/coded-error.ts';
 import type { CliErrorCode } from './cli-errors.ts';
-import { packageFile } from '../runtime/package-files.ts';
+import { packageFile } from '../../scenarios/common/package-files.ts';
 
 const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
 

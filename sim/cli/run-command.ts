@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { integerFlag, positiveNumberFlag, urlFlag } from '../../scenarios/common/flag-parsers.ts';
 import { ShardWorkers } from '../engine/shard-workers.ts';
-import { packageFile } from '../runtime/package-files.ts';
+import { packageFile } from '../../scenarios/common/package-files.ts';
 import type { RunFlags } from './run-scenario.ts';
 
 export const BASELINE_SCENARIO = packageFile('scenarios/baseline.yaml');

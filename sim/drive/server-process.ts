@@ -9,7 +9,7 @@ import { loadTestServerOptions } from './load-test-server.ts';
 import type { ServerOptionsInput } from '../../server-stub/options.ts';
 import { SINGLE_THREADED_GC_FLAG } from '../../server-stub/single-threaded-gc.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
-import { packageFile } from '../runtime/package-files.ts';
+import { packageFile } from '../../scenarios/common/package-files.ts';
 
 const BIN = packageFile('sim/cli/bin.js');
 const START_TIMEOUT_MS = 30_000;

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { moduleWorker } from '../runtime/module-worker.ts';
-import { workerEntry } from '../runtime/package-files.ts';
+import { workerEntry } from '../../scenarios/common/package-files.ts';
 import type { ShardResult, ShardSpec } from './simulate-shard.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { packageFile, RUNS_COMPILED } from './package-files.ts';
+import { packageFile, RUNS_COMPILED } from '../../scenarios/common/package-files.ts';
 
 // Worker threads do not inherit the tsx loader the CLI registered: from the sources, a bootstrap registers it first.
 const TSX_BOOTSTRAP = packageFile('sim/runtime/worker-bootstrap.js');

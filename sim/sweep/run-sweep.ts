@@ -4,7 +4,7 @@ import { buildSummary, type Summary } from '../metrics/summary.ts';
 import type { GridPoint } from './grid.ts';
 import type { SweepWorkerMessage, SweepWorkerRequest } from './sweep-worker.ts';
 import { moduleWorker, workerFinished } from '../runtime/module-worker.ts';
-import { workerEntry } from '../runtime/package-files.ts';
+import { workerEntry } from '../../scenarios/common/package-files.ts';
 
 export interface SweepRunOptions {
   /** Worker threads; each runs whole points, one at a time. 1 runs every point in this thread. */

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { assembleStudy, chunkCost, sumChunk, sortedThresholds, studyChunks, type ScoreStudy, type StratumSums, type StudyChunk, type StudyInputs } from './score-study.ts';
 import type { StudyWorkerMessage, StudyWorkerRequest } from './study-worker.ts';
 import { moduleWorker, workerFinished } from '../runtime/module-worker.ts';
-import { workerEntry } from '../runtime/package-files.ts';
+import { workerEntry } from '../../scenarios/common/package-files.ts';
 
 /** A study to draw: its inputs and the thresholds to sum at. */
 export interface StudyRequest {

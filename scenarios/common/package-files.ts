@@ -11,7 +11,7 @@ const THIS_MODULE = import.meta.url;
 /** True when running the compiled JavaScript in dist/. */
 export const RUNS_COMPILED = THIS_MODULE.endsWith('.js');
 
-// From the sources, sim/runtime/package-files.ts; compiled, the folder that holds dist/, at whatever depth below it this code was written to.
+// From the sources, scenarios/common/package-files.ts; compiled, the folder that holds dist/, at whatever depth below it this code was written to.
 const PACKAGE_ROOT = RUNS_COMPILED ? new URL(THIS_MODULE.slice(0, THIS_MODULE.lastIndexOf('/dist/') + 1)) : new URL('../../', THIS_MODULE);
 
 /** The absolute path of a file of the package, from its root (e.g. `scenarios/baseline.yaml`). */
