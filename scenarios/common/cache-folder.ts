@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * This user's folder for caches (the report's V8 code cache, the scenario validator's generated code,
- * parsed and validated scenarios) in the system's temporary folder: a cache holds code that runs, so
+ * This user's folder for caches (the report's V8 code cache and Vega specs of its charts, the scenario
+ * validator's generated code, parsed and validated scenarios) in the system's temporary folder: a cache holds code that runs, so
  * the folder is used only when it belongs to this user and nobody else may write in it.
  */
 export function cacheFolder(): string | undefined {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { compileWithCache } from './code-cache.ts';
+import { compileChart } from './vega-lite-cache.ts';
 import type * as VegaModule from 'vega';
 import type * as VegaLiteModule from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
@@ -19,15 +20,23 @@ import type { TopLevelSpec } from 'vega-lite';
  */
 type Vega = typeof VegaModule;
 type VegaLite = typeof VegaLiteModule;
-let modules: { vega: Vega; vegaLite: VegaLite } | undefined;
+let vega: Vega | undefined;
+let vegaLite: VegaLite | undefined;
 
-function loadVega(): { vega: Vega; vegaLite: VegaLite } {
-  if (modules) return modules;
+function bundleFile(name: 'vega' | 'vega-lite'): string {
   const require = createRequire(import.meta.url);
-  const vega = evaluateBundle<Vega>(join(dirname(require.resolve('vega')), 'vega.min.js'), {});
-  const vegaLite = evaluateBundle<VegaLite>(join(dirname(require.resolve('vega-lite')), 'vega-lite.min.js'), { vega });
-  modules = { vega, vegaLite };
-  return modules;
+  return join(dirname(require.resolve(name)), `${name}.min.js`);
+}
+
+function loadVega(): Vega {
+  vega ??= evaluateBundle<Vega>(bundleFile('vega'), {});
+  return vega;
+}
+
+/** Vega-Lite, loaded only for a chart whose compile is not in the cache yet (vega-lite-cache.ts). */
+function loadVegaLite(): VegaLite {
+  vegaLite ??= evaluateBundle<VegaLite>(bundleFile('vega-lite'), { vega: loadVega() });
+  return vegaLite;
 }
 
 /**
@@ -70,8 +79,8 @@ const CONFIG = {
  * what else the process drew before.
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
-  const { vega, vegaLite } = loadVega();
-  const compiled = vegaLite.compile({ ...spec, config: { ...CONFIG, ...spec.config } } as TopLevelSpec).spec;
+  const vega = loadVega();
+  const compiled = compileChart({ ...spec, config: { ...CONFIG, ...spec.config } } as TopLevelSpec, loadVegaLite) as VegaModule.Spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     vega.resetSVGDefIds();
