@@ -5,8 +5,9 @@ import { join } from 'node:path';
 
 /**
  * This user's folder for caches (the report's V8 code cache and Vega specs of its charts, the scenario
- * validator's generated code, parsed and validated scenarios) in the system's temporary folder: a cache holds code that runs, so
- * the folder is used only when it belongs to this user and nobody else may write in it.
+ * validator's generated code, parsed and validated scenarios) in the system's temporary folder: a cache
+ * holds code that runs, so the folder is used only when it belongs to this user and nobody else may
+ * write in it.
  */
 export function cacheFolder(): string | undefined {
   const uid = process.getuid?.();

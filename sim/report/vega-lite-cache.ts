@@ -85,7 +85,6 @@ let version: string | undefined;
 
 /** Vega-Lite's version, from its package.json (which its exports do not name), without loading Vega-Lite. */
 function vegaLiteVersion(): string {
-  const require = createRequire(import.meta.url);
-  version ??= (JSON.parse(readFileSync(join(dirname(require.resolve('vega-lite')), '..', 'package.json'), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('vega-lite')), '..', 'package.json'), 'utf8')) as { version: string }).version;
   return version;
 }
