@@ -16,9 +16,13 @@
  * Interleaved, because the machine's speed changes within seconds: on the shared host this runs on,
  * the same server's CPU per request moved by a third from one ten-second run to the next, and
  * heavier routes more than lighter ones. So a round starts every server at once, and then measures
- * them in turn in SLICES short slices (server 1, 2, …, 5, then 1, 2, … again), each server's figures
- * taken over its slices together: a slow spell of the host falls on every server of the round alike,
- * instead of on whichever was being measured, and the ratios within a round compare like with like.
+ * them in turn in short slices, one per server, each server's figures taken over its slices together:
+ * a slow spell of the host falls on every server of the round alike, instead of on whichever was being
+ * measured, and the ratios within a round compare like with like. The order turns by one at each slice
+ * (1, 2, …, 5, then 2, 3, …, 5, 1, and so on), so that every server is measured once in every place:
+ * in a fixed order, one and the same in-memory server measured 12–18 % faster in the last place than in
+ * the third, right after the bare POST (two copies of it in one round, 2026-12-02), and the third place
+ * was the in-memory server's.
  *
  * Sizing, so that a fast machine never fails the run: every server gets three seconds of the load it
  * is measured with, two to warm it, the third to measure its rate on this machine today; each slice's
@@ -104,8 +108,6 @@ const TEMPLATE = unitVector('bench', DIMENSION);
 const CALIBRATION_PER_CONNECTION = 4_000;
 // The measured slices' lists hold this many times what the calibrated rate needs: the server warms further during them.
 const HEADROOM = 3;
-/** Each server's measured seconds in a round are split into this many slices, interleaved with the other servers'. */
-const SLICES = 5;
 // USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux this runs on.
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -227,8 +229,11 @@ async function measureRound(settings: ServerBenchSettings, names: readonly Serve
   try {
     for (const name of names) ready.push(await startAndCalibrate(settings, serverUnderTest(name, settings)));
     const slices = ready.map((): Slice[] => []);
-    for (let slice = 0; slice < SLICES; slice++) {
-      for (const [index, server] of ready.entries()) slices[index]!.push(await measureSlice(settings, server));
+    for (let slice = 0; slice < ready.length; slice++) {
+      for (let place = 0; place < ready.length; place++) {
+        const index = (slice + place) % ready.length;
+        slices[index]!.push(await measureSlice(settings, ready[index]!, ready.length));
+      }
     }
     return Object.fromEntries(names.map((name, index) => [name, roundFigures(ready[index]!, slices[index]!)])) as Record<ServerName, RoundFigures>;
   } finally {
@@ -257,8 +262,8 @@ async function startAndCalibrate(settings: ServerBenchSettings, server: ServerUn
   }
 }
 
-async function measureSlice(settings: ServerBenchSettings, server: ReadyServer): Promise<Slice> {
-  const seconds = settings.durationSeconds / SLICES;
+async function measureSlice(settings: ServerBenchSettings, server: ReadyServer, sliceCount: number): Promise<Slice> {
+  const seconds = settings.durationSeconds / sliceCount;
   const perConnection = perConnectionFor(server.calibrationRps, seconds, settings.connections, HEADROOM);
   const before = processCpuMs(server.running.child.pid!);
   const run = await server.phase(seconds, perConnection);
@@ -387,7 +392,7 @@ export function formatServerBench(result: ServerBenchResult): string {
   const { ratios, cpuRatios, targets } = result;
   const lines = [
     '## reference server: check-in route vs bare fastify routes (autocannon, loopback)',
-    `${describeMachine(result.machine)}. ${rounds} rounds × ${durationSeconds} s per server, in ${SLICES} slices interleaved with the other servers', ${connections} connections, ${participants.toLocaleString('en-US')} participants; median (min–max) over rounds.`,
+    `${describeMachine(result.machine)}. ${rounds} rounds × ${durationSeconds} s per server, in ${Object.keys(result.servers).length} slices interleaved with the other servers' (each server once in every place), ${connections} connections, ${participants.toLocaleString('en-US')} participants; median (min–max) over rounds.`,
     '',
     '| server | req/s | p50 ms | p99 ms | server CPU µs/req | of which kernel | load generator CPU µs/req | calibration req/s | unexpected | lists ran out |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
