@@ -229,10 +229,11 @@ async function measureRound(settings: ServerBenchSettings, names: readonly Serve
   try {
     for (const name of names) ready.push(await startAndCalibrate(settings, serverUnderTest(name, settings)));
     const slices = ready.map((): Slice[] => []);
+    const sliceSeconds = settings.durationSeconds / ready.length;
     for (let slice = 0; slice < ready.length; slice++) {
       for (let place = 0; place < ready.length; place++) {
         const index = (slice + place) % ready.length;
-        slices[index]!.push(await measureSlice(settings, ready[index]!, ready.length));
+        slices[index]!.push(await measureSlice(settings, ready[index]!, sliceSeconds));
       }
     }
     return Object.fromEntries(names.map((name, index) => [name, roundFigures(ready[index]!, slices[index]!)])) as Record<ServerName, RoundFigures>;
@@ -262,8 +263,7 @@ async function startAndCalibrate(settings: ServerBenchSettings, server: ServerUn
   }
 }
 
-async function measureSlice(settings: ServerBenchSettings, server: ReadyServer, sliceCount: number): Promise<Slice> {
-  const seconds = settings.durationSeconds / sliceCount;
+async function measureSlice(settings: ServerBenchSettings, server: ReadyServer, seconds: number): Promise<Slice> {
   const perConnection = perConnectionFor(server.calibrationRps, seconds, settings.connections, HEADROOM);
   const before = processCpuMs(server.running.child.pid!);
   const run = await server.phase(seconds, perConnection);
