@@ -21,4 +21,5 @@ rmSync(`${root}dist/cli`, { recursive: true, force: true });
 await Promise.all([
   build({ ...common, entryPoints: ['sim/cli/main.ts'], outdir: 'dist/cli', format: 'esm', splitting: true }),
   build({ ...common, entryPoints: ['sim/engine/shard-worker.ts'], outfile: 'dist/sim/engine/shard-worker.cjs', format: 'cjs' }),
+  build({ ...common, entryPoints: ['sim/verification/study-worker.ts'], outfile: 'dist/sim/verification/study-worker.cjs', format: 'cjs' }),
 ]);

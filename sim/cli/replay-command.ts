@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { integerFlag, urlFlag } from '../../scenarios/common/flag-parsers.ts';
 import { CliError } from './cli-errors.ts';
 import { formatSummaryTables } from '../report/summary-table.ts';
-import { writeRunReport } from '../report/run-report.ts';
+import { runReportOptions, writeRunReport } from '../report/run-report.ts';
 import { buildPerf } from '../metrics/summary.ts';
 import { emptyMetrics } from '../metrics/shard-metrics.ts';
 import { replayExport } from '../load-export/replay-export.ts';
@@ -48,7 +48,7 @@ export function replayCommand(): Command {
       const { manifest, scenario } = result.export;
       writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
       writeFileSync(join(outDir, 'k6-summary.json'), `${JSON.stringify(k6Summary, null, 2)}\n`);
-      await writeRunReport(outDir, summary, { thresholds: { face: scenario.policy.faceThreshold, voice: scenario.policy.voiceThreshold } });
+      await writeRunReport(outDir, summary, runReportOptions(scenario));
       const perf = buildPerf(emptyMetrics(summary.days), { wallMs: result.wallMs, peakRssMb: process.memoryUsage().rss / 1024 / 1024, workers: 1 });
       const same = summary.digest === manifest.expectation.driveDigest;
       process.stdout.write(

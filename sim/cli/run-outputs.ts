@@ -5,6 +5,7 @@ import { formatSummaryTables } from '../report/summary-table.ts';
 import { preloadRenderer } from '../report/render-svg.ts';
 import { drawStudies } from '../verification/study-summary.ts';
 import type { ScoreStudy } from '../verification/score-study.ts';
+import type { StudyThreads } from '../verification/study-pool.ts';
 import { formatStudyLine } from '../verification/study-line.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 
@@ -15,7 +16,7 @@ import type { Scenario } from '../../scenarios/index.ts';
  */
 export { buildPerf, buildSummary } from '../metrics/summary.ts';
 export { addVerificationStudy } from '../verification/study-summary.ts';
-export { writeRunReportOf } from '../report/run-report.ts';
+export { renderRunCharts, runReportOptions, writeRunReportOf, writeRunReportPage } from '../report/run-report.ts';
 export { withRareOptimization } from '../report/rare-optimization.ts';
 
 /**
@@ -29,9 +30,9 @@ export function preloadOutputs(): void {
 }
 
 /** The scenario's verification study and its wall time (`verificationMs` in perf.json). */
-export async function timedStudy(scenario: Scenario, workers: number): Promise<{ studies: Map<string, ScoreStudy>; verificationMs: number }> {
+export async function timedStudy(scenario: Scenario, threads: StudyThreads): Promise<{ studies: Map<string, ScoreStudy>; verificationMs: number }> {
   const started = performance.now();
-  const studies = await drawStudies([scenario], workers);
+  const studies = await drawStudies([scenario], threads);
   return { studies, verificationMs: Math.round(performance.now() - started) };
 }
 

@@ -46,8 +46,10 @@ export async function runScenarioFile(file: string, flags: RunFlags, shardWorker
   const live = flags.mode === 'drive' ? await startMetrics(scenario, flags) : undefined;
   try {
     if (flags.mode === 'sim') await runSim(scenario, flags, outDir, shardWorkers);
-    else await runDriveMode(scenario, flags, outDir, live?.metrics);
-    await (await outputModules()).writeRunReportOf(outDir, scenario);
+    else {
+      await runDriveMode(scenario, flags, outDir, live?.metrics);
+      await (await outputModules()).writeRunReportOf(outDir, scenario);
+    }
   } finally {
     await live?.finish(flags.metricsLingerS);
   }
@@ -62,20 +64,33 @@ async function runSim(scenario: Scenario, flags: RunFlags, outDir: string, shard
     eventsFile: flags.events ? join(outDir, 'events.ndjson') : undefined,
     onProgress: (done, total) => progress.update(done, total),
   });
-  const outputs = outputModules();
-  // The study is drawn in this thread, beside the shards (or after the fleet), then what the outputs need
-  // is loaded (preloadOutputs): threads of the study's own would each cost their start-up and their own
-  // compilation of its hot code (a 125k run on two workers took 3.85 s of CPU with them, 3.72 without).
-  const study = outputs.then(({ timedStudy, preloadOutputs }) => timedStudy(scenario, 1).finally(preloadOutputs));
-  // Awaited together, so that a failure of either is reported and none is left unhandled.
-  const [result, { studies, verificationMs }] = await Promise.all([fleet, study]);
-  progress.stop();
-  const { addVerificationStudy, buildSummary, buildPerf, writeOutputs, withRareOptimization } = await outputs;
-  await withRareOptimization(async () => {
-    const summary = addVerificationStudy(scenario, buildSummary(scenario, 'sim', result.metrics), studies);
-    const extra = flags.events ? [`events:  ${join(outDir, 'events.ndjson')} (${result.eventsWritten.toLocaleString('en-US')} events)`] : [];
-    writeOutputs(outDir, summary, { ...buildPerf(result.metrics, result), verificationMs }, extra);
+  // What the outputs need is loaded beside the fleet (preloadOutputs), on a thread that only waits for it.
+  const outputs = outputModules().then((modules) => {
+    modules.preloadOutputs();
+    return modules;
   });
+  // Awaited together, so that a failure of either is reported and none is left unhandled.
+  const [result, modules] = await Promise.all([fleet, outputs]);
+  progress.stop();
+  // The study is drawn after the fleet, in a thread of its own when the fleet had workers, while this
+  // thread draws the report's charts, which read the fleet's figures alone. Drawn beside the shards, it
+  // slowed them for as long as it ran, and the charts after them had one core while the other waited.
+  const study = modules.timedStudy(scenario, { workers: Math.max(1, flags.workers - 1), offThread: flags.workers > 1 });
+  const fleetSummary = modules.buildSummary(scenario, 'sim', result.metrics);
+  const charts = modules.renderRunCharts(asWritten(fleetSummary), modules.runReportOptions(scenario));
+  const [{ studies, verificationMs }, drawn] = await Promise.all([study, charts]);
+  const summary = await modules.withRareOptimization(async () => {
+    const withStudy = modules.addVerificationStudy(scenario, fleetSummary, studies);
+    const extra = flags.events ? [`events:  ${join(outDir, 'events.ndjson')} (${result.eventsWritten.toLocaleString('en-US')} events)`] : [];
+    modules.writeOutputs(outDir, withStudy, { ...modules.buildPerf(result.metrics, result), verificationMs }, extra);
+    return withStudy;
+  });
+  modules.writeRunReportPage(outDir, asWritten(summary), drawn);
+}
+
+/** A summary as summary.json holds it, which is what a report reads (the `report` command reads the file). */
+function asWritten<T>(summary: T): T {
+  return JSON.parse(JSON.stringify(summary)) as T;
 }
 
 async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string, metricsSink?: DriveMetricsSink): Promise<void> {
@@ -105,7 +120,7 @@ async function runDriveMode(scenario: Scenario, flags: RunFlags, outDir: string,
   });
   progress.stop();
   const { timedStudy, addVerificationStudy, buildSummary, buildPerf, writeOutputs } = await outputModules();
-  const { studies, verificationMs } = await timedStudy(scenario, flags.workers);
+  const { studies, verificationMs } = await timedStudy(scenario, { workers: flags.workers });
   const summary = addVerificationStudy(scenario, buildSummary(scenario, 'drive', result.metrics, result.load), studies);
   const perf = { ...buildPerf(result.metrics, { wallMs: result.wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, workers: 1 }), verificationMs };
   const extra = result.abortedBy ? [`PARTIAL RESULTS: the run stopped early. ${result.abortedBy.message}`] : [];
@@ -140,4 +155,3 @@ function prepareOutput(outDir: string): void {
     throw new CliError('CLI_ERR_OUTPUT', `--out ${outDir}: expected a folder that can be created and written (${(error as Error).message})`);
   }
 }
-

@@ -19,25 +19,46 @@ export interface RunReportOptions {
 
 export const REPORT_FILE = 'report.html';
 
+/** The thresholds a scenario's report marks on its DET curve. */
+export function runReportOptions(scenario: { policy: { faceThreshold: number; voiceThreshold: number } }): RunReportOptions {
+  return { thresholds: { face: scenario.policy.faceThreshold, voice: scenario.policy.voiceThreshold } };
+}
+
 /**
  * Writes `report.html` beside the summary.json a run has just written in `outDir` (the run command
  * calls this once its outputs are on disk); returns the report's path.
  */
 export async function writeRunReportOf(outDir: string, scenario: { policy: { faceThreshold: number; voiceThreshold: number } }): Promise<string> {
   const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as Summary;
-  return writeRunReport(outDir, summary, { thresholds: { face: scenario.policy.faceThreshold, voice: scenario.policy.voiceThreshold } });
+  return writeRunReport(outDir, summary, runReportOptions(scenario));
 }
 
 /** Writes `report.html` for one run beside its summary.json; returns the file's path. */
 export async function writeRunReport(outDir: string, summary: Summary, options: RunReportOptions = {}): Promise<string> {
+  return writeRunReportPage(outDir, summary, await renderRunCharts(summary, options));
+}
+
+/** Writes `report.html` for one run, its charts already drawn (renderRunCharts); returns the file's path. */
+export function writeRunReportPage(outDir: string, summary: Summary, charts: RenderedChart[]): string {
   const file = join(outDir, REPORT_FILE);
-  writeFileSync(file, await buildRunReport(summary, options));
+  writeFileSync(file, runReportPage(summary, charts));
   return file;
 }
 
 /** The HTML of one run's report: headline figures with 95 % intervals (the system false-failure rate first), then the charts. */
 export async function buildRunReport(summary: Summary, options: RunReportOptions = {}): Promise<string> {
-  const charts = await renderCharts(runCharts(summary, options.thresholds));
+  return runReportPage(summary, await renderRunCharts(summary, options));
+}
+
+/**
+ * A run's charts, drawn. They read the fleet's figures alone, never the verification study's section
+ * (only the headline does), so `run` draws them while its study is still being drawn.
+ */
+export function renderRunCharts(summary: Summary, options: RunReportOptions = {}): Promise<RenderedChart[]> {
+  return renderCharts(runCharts(summary, options.thresholds));
+}
+
+function runReportPage(summary: Summary, charts: RenderedChart[]): string {
   return htmlPage({
     title: `checkin-sim report: ${summary.scenario}`,
     subtitle: `${summary.mode} mode · ${summary.participants.toLocaleString('en-US')} participants × ${summary.days} days · seed ${summary.seed} · digest ${summary.digest.slice(0, 16)}…`,

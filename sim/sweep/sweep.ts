@@ -41,7 +41,7 @@ export async function runAndWriteSweep(plan: SweepPlan, outDir: string, options:
   let verificationMs = 0;
   const drawing = drawStudies(
     plan.points.map((point) => point.scenario),
-    options.workers,
+    { workers: options.workers },
   ).then((studies) => {
     verificationMs = performance.now() - started;
     return studies;

@@ -1,6 +1,6 @@
 import { withVerification, type Summary } from '../metrics/summary.ts';
 import { studyInputs, studyKey, type ScoreStudy } from './score-study.ts';
-import { runStudies, type StudyRequest } from './study-pool.ts';
+import { runStudies, type StudyRequest, type StudyThreads } from './study-pool.ts';
 import { thresholdsFor, verificationSection } from './verification-section.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 
@@ -19,9 +19,9 @@ export function addVerificationStudy(scenario: Scenario, summary: Summary, studi
  * The studies a set of scenarios needs, keyed by `studyKey`: one per distinct score model and sizes,
  * each drawing the most attempts any of its scenarios allows and counting at every threshold any of
  * them reports (points of a sweep over thresholds or policy fields share one), their chunks spread
- * over `workers` threads.
+ * over `threads`.
  */
-export async function drawStudies(scenarios: readonly Scenario[], workers: number): Promise<Map<string, ScoreStudy>> {
+export async function drawStudies(scenarios: readonly Scenario[], threads: StudyThreads): Promise<Map<string, ScoreStudy>> {
   const members = new Map<string, Scenario[]>();
   for (const scenario of scenarios) {
     const key = studyKey(studyInputs(scenario, 0));
@@ -31,7 +31,7 @@ export async function drawStudies(scenarios: readonly Scenario[], workers: numbe
     inputs: studyInputs(group[0]!, Math.max(...group.map((scenario) => scenario.policy.maxAttempts))),
     thresholds: group.flatMap(thresholdsFor),
   }));
-  const studies = await runStudies(requests, workers);
+  const studies = await runStudies(requests, threads);
   return new Map([...members.keys()].map((key, index) => [key, studies[index]!]));
 }
 

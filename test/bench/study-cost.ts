@@ -29,7 +29,7 @@ export interface StudyCostRow {
   addedShare: Spread;
   withStudyCpuS: Spread;
   withoutStudyCpuS: Spread;
-  /** The study's own wall time in the runs with it (perf.json `verificationMs`), beside the fleet's. */
+  /** The study's own wall time in the runs with it (perf.json `verificationMs`), beside the fleet (sweep) or the charts (run). */
   verificationS: Spread;
 }
 

@@ -1,6 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildRunReport } from '../../../sim/report/run-report.ts';
 import { runCharts } from '../../../sim/report/run-charts.ts';
+import { addVerificationStudy, drawStudies } from '../../../sim/verification/study-summary.ts';
+import { loadScenario } from '../../../scenarios/index.ts';
 import { buildSweepReport, sweepCharts, type SweepReportInput } from '../../../sim/sweep/sweep-report.ts';
 import { sweepRow } from '../../../sim/sweep/sweep-table.ts';
 import { gridPoints, parseGridFlag } from '../../../sim/sweep/grid.ts';
@@ -74,6 +76,15 @@ describe('run report', () => {
   it('gives the same bytes for the same summary', async () => {
     const first = await buildRunReport(summary);
     expect(await buildRunReport(summary)).toBe(first);
+  });
+
+  it("draws its charts from the fleet's figures alone, never the verification study's (run draws them while its study is still being drawn)", async () => {
+    const smallStudy = { 'verification.genuineWindows': 1000, 'verification.impostorWindows': 1000, 'verification.lookAlikeWindows': 1000 };
+    const scenario = loadScenario({ file: 'scenarios/baseline.yaml', overrides: { participants: 2000, days: 30, seed: 5, ...smallStudy } });
+    const withStudy = addVerificationStudy(scenario, summary, await drawStudies([scenario], { workers: 1 }));
+    expect(withStudy.verification?.digest).toMatch(/^[0-9a-f]{64}$/);
+    const thresholds = { face: scenario.policy.faceThreshold, voice: scenario.policy.voiceThreshold };
+    expect(runCharts(withStudy, thresholds)).toEqual(runCharts(summary, thresholds));
   });
 
   it('adds throughput and latency over time when the summary has a load section (drive mode)', async () => {

@@ -26,7 +26,7 @@ describe('sweep report: the trade-off that fits the grid', () => {
     const points = gridPoints(file, SMALL_STUDY, grid);
     const studies = await drawStudies(
       points.map((point) => point.scenario),
-      1,
+      { workers: 1 },
     );
     return {
       scenario: 'test',

@@ -18,7 +18,7 @@ async function summaryWithGroups() {
   const scenario = loadScenario({
     overrides: { 'verification.groups': GROUPS, 'verification.genuineWindows': 20_000, 'verification.impostorWindows': 5_000, 'verification.lookAlikeWindows': 1_000 },
   });
-  return addVerificationStudy(scenario, handBuiltSummary({ complied: 1000, impostor: 10 }), await drawStudies([scenario], 1));
+  return addVerificationStudy(scenario, handBuiltSummary({ complied: 1000, impostor: 10 }), await drawStudies([scenario], { workers: 1 }));
 }
 
 describe('verification study: groups shown', () => {
@@ -53,7 +53,7 @@ describe('verification study: groups shown', () => {
 
   it('prints no group table and no group rows for a scenario without groups', async () => {
     const scenario = loadScenario({ overrides: { 'verification.genuineWindows': 1_000, 'verification.impostorWindows': 1_000, 'verification.lookAlikeWindows': 1_000 } });
-    const summary = addVerificationStudy(scenario, handBuiltSummary(), await drawStudies([scenario], 1));
+    const summary = addVerificationStudy(scenario, handBuiltSummary(), await drawStudies([scenario], { workers: 1 }));
     expect(formatStudyLine(summary.verification!).split('\n')).toHaveLength(2);
     expect(await buildRunReport(summary)).not.toContain('<th scope="row">group ');
   });

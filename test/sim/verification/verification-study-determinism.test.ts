@@ -27,21 +27,24 @@ describe('verification study: determinism', () => {
     }
   });
 
-  it('draws the same study in one thread as with its chunks spread over worker threads, whatever order they finish in', { timeout: 60_000 }, async () => {
+  it('draws the same study in the calling thread as in one worker thread or with its chunks spread over two, whatever order they finish in', { timeout: 60_000 }, async () => {
     // 15,000 random-impostor windows: three chunks a modality, so both workers sum chunks of the same stratum.
     const scenario = loadScenario({ overrides: { ...small, 'verification.impostorWindows': 15_000 } });
     const request = { inputs: studyInputs(scenario), thresholds: thresholdsFor(scenario) };
-    const [inThread] = await runStudies([request], 1);
-    const [inWorkers] = await runStudies([request], 2);
+    const [inThread] = await runStudies([request], { workers: 1 });
+    const [inOneWorker] = await runStudies([request], { workers: 1, offThread: true });
+    const [inWorkers] = await runStudies([request], { workers: 2 });
     expect(inThread!.scores).toBe((3000 + 15_000 + 1000) * 2 * 3);
-    expect(inWorkers!.scores).toBe(inThread!.scores);
-    for (const modality of MODALITIES) {
-      for (const stratum of STRATA) {
-        const [threads, thread] = [inWorkers!.sums[modality][stratum], inThread!.sums[modality][stratum]];
-        expect(threads.windows).toEqual(thread.windows);
-        // The same bits: chunks' sums are added in chunk order, not in the order they finish.
-        expect(Buffer.from(threads.sum.buffer).equals(Buffer.from(thread.sum.buffer))).toBe(true);
-        expect(Buffer.from(threads.sumOfSquares.buffer).equals(Buffer.from(thread.sumOfSquares.buffer))).toBe(true);
+    for (const elsewhere of [inOneWorker!, inWorkers!]) {
+      expect(elsewhere.scores).toBe(inThread!.scores);
+      for (const modality of MODALITIES) {
+        for (const stratum of STRATA) {
+          const [threads, thread] = [elsewhere.sums[modality][stratum], inThread!.sums[modality][stratum]];
+          expect(threads.windows).toEqual(thread.windows);
+          // The same bits: chunks' sums are added in chunk order, not in the order they finish.
+          expect(Buffer.from(threads.sum.buffer).equals(Buffer.from(thread.sum.buffer))).toBe(true);
+          expect(Buffer.from(threads.sumOfSquares.buffer).equals(Buffer.from(thread.sumOfSquares.buffer))).toBe(true);
+        }
       }
     }
     expect(inThread!.sums.face.random.windows).toEqual([15_000]);
@@ -53,8 +56,8 @@ describe('verification study: determinism', () => {
     const other = loadScenario({ overrides: { ...small, participants: 300, days: 7, seed: 5, 'policy.faceThreshold': 0.4, 'policy.maxAttempts': 5 } });
     const run = await runSimulation(scenario, { workers: 1 });
     const fleet = buildSummary(scenario, 'sim', run.metrics);
-    const alone = addVerificationStudy(scenario, fleet, await drawStudies([scenario], 1));
-    const shared = await drawStudies([other, scenario], 1);
+    const alone = addVerificationStudy(scenario, fleet, await drawStudies([scenario], { workers: 1 }));
+    const shared = await drawStudies([other, scenario], { workers: 1 });
     expect(shared.size).toBe(1);
     const inSweep = addVerificationStudy(scenario, fleet, shared);
     expect(JSON.stringify(inSweep)).toBe(JSON.stringify(alone));
