@@ -3,6 +3,7 @@ import { moduleWorker } from '../runtime/module-worker.ts';
 import { workerEntry } from '../../scenarios/common/package-files.ts';
 import type { ShardResult, ShardSpec } from './simulate-shard.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import { optimizeSynchronouslyInNewThreads, synchronousOptimizationFor } from './synchronous-optimization.ts';
 
 /** What a shard worker posts: its progress, then its result. */
 type ShardWorkerMessage = { kind: 'progress'; done: number } | { kind: 'result'; result: ShardResult };
@@ -20,17 +21,27 @@ const WORKER_ENTRY = workerEntry('sim/engine/shard-worker', '.cjs');
 /**
  * Worker threads started before their shards are known: each boots and loads the engine, then waits
  * for its shard. `run` started early (before the scenario is read) spends the threads' start-up beside
- * its own, on a core that would otherwise wait.
+ * its own, on a core that would otherwise wait. Not knowing the shards' size yet, they start to
+ * optimize as small shards are best run (synchronous-optimization.ts); a shard too large for that is
+ * given a worker started afresh.
  */
 export class ShardWorkers {
-  private readonly idle: Worker[];
+  private idle: Worker[];
+  private synchronous = true;
 
   constructor(count: number) {
-    this.idle = Array.from({ length: count }, () => moduleWorker(WORKER_ENTRY));
+    this.idle = this.start(count);
   }
 
   /** Simulates one shard in an idle worker, which exits once it has posted the result. */
   run(work: ShardWork, onProgress: (done: number) => void): Promise<ShardResult> {
+    const synchronous = synchronousOptimizationFor(work.spec.size * work.scenario.days);
+    if (synchronous !== this.synchronous) {
+      const count = this.idle.length;
+      this.close();
+      this.synchronous = synchronous;
+      this.idle = this.start(count);
+    }
     const worker = this.idle.pop();
     if (worker === undefined) throw new Error('no idle shard worker left');
     return new Promise((resolve, reject) => {
@@ -46,6 +57,11 @@ export class ShardWorkers {
       });
       worker.postMessage(work);
     });
+  }
+
+  private start(count: number): Worker[] {
+    optimizeSynchronouslyInNewThreads(this.synchronous);
+    return Array.from({ length: count }, () => moduleWorker(WORKER_ENTRY));
   }
 
   /** Stops the workers no shard was given (a fleet of fewer shards than workers, or a run that failed before its fleet). */
