@@ -19,16 +19,19 @@ export interface RunReportOptions {
 
 export const REPORT_FILE = 'report.html';
 
+/** What a run report reads of its scenario: the verification thresholds. */
+type ReportedScenario = { policy: { faceThreshold: number; voiceThreshold: number } };
+
 /** The thresholds a scenario's report marks on its DET curve. */
-export function runReportOptions(scenario: { policy: { faceThreshold: number; voiceThreshold: number } }): RunReportOptions {
+export function runReportOptions(scenario: ReportedScenario): RunReportOptions {
   return { thresholds: { face: scenario.policy.faceThreshold, voice: scenario.policy.voiceThreshold } };
 }
 
 /**
- * Writes `report.html` beside the summary.json a run has just written in `outDir` (the run command
+ * Writes `report.html` beside the summary.json a run has just written in `outDir` (a drive-mode run
  * calls this once its outputs are on disk); returns the report's path.
  */
-export async function writeRunReportOf(outDir: string, scenario: { policy: { faceThreshold: number; voiceThreshold: number } }): Promise<string> {
+export async function writeRunReportOf(outDir: string, scenario: ReportedScenario): Promise<string> {
   const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as Summary;
   return writeRunReport(outDir, summary, runReportOptions(scenario));
 }

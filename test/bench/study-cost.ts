@@ -107,7 +107,7 @@ export function runStudyCostBench(options: { rounds?: number; workers?: number; 
 export function formatStudyCostBench(result: StudyCostResult): string {
   const { rows, settings } = result;
   return [
-    '## verification study: its cost beside the fleet',
+    '## verification study: what it adds to a sweep and to a run',
     `${describeMachine(result.machine)}. Each command run ${settings.rounds} times with the scenario's study and with the smallest study, side by side, ${settings.workers} workers; median (min–max) over the rounds.`,
     '',
     '| command | with study s | smallest study s | added | study wall s (concurrent) | CPU s with / smallest | target |',
