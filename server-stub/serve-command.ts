@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { namedIntegerFlag, namedNumberFlag } from '../scenarios/common/flag-parsers.ts';
 import { ServerError } from './errors.ts';
 import { readDataFile } from './read-data-file.ts';
-import { hasSingleThreadedGc, rerunWithSingleThreadedGc, shutDownWhenParentLeaves, SINGLE_THREADED_GC_FLAG } from './single-threaded-gc.ts';
+import { hasServerV8Flags, rerunWithServerV8Flags, shutDownWhenParentLeaves, SERVER_V8_FLAGS } from './server-v8-flags.ts';
 import { startServer } from './start-server.ts';
 import type { ServerOptionsInput } from './options.ts';
 
@@ -30,8 +30,8 @@ interface ServeFlags {
  * `checkin-sim serve`: runs the reference server until SIGTERM or SIGINT. Prints exactly one line on
  * stdout, `listening on http://HOST:PORT`, once it accepts requests (drivers and tests parse it).
  * Option errors print `SRV_ERR_*: field: what was expected` and exit with status 2. Unless given
- * --parallel-gc, or already started with node's --single-threaded-gc, it serves from a child process
- * started with that flag (server-stub/single-threaded-gc.ts).
+ * --parallel-gc, or already started with node's --single-threaded-gc and --no-concurrent-recompilation,
+ * it serves from a child process started with them (server-stub/server-v8-flags.ts).
  */
 export function serveCommand(): Command {
   return new Command('serve')
@@ -52,13 +52,13 @@ export function serveCommand(): Command {
     .option('--headers-timeout <ms>', 'ms to receive the headers of a request, at most --request-timeout; 0 = none (default 5000)', namedIntegerFlag('--headers-timeout', 0, 3_600_000))
     .option('--keep-alive-timeout <ms>', 'ms an idle connection stays open between requests (default 5000)', namedIntegerFlag('--keep-alive-timeout', 1, 3_600_000))
     .option('--max-connections <n>', 'connections open at once; more are closed at once; 0 = no limit (default 2048)', namedIntegerFlag('--max-connections', 0, 1_000_000))
-    .option('--parallel-gc', `keep V8's parallel garbage collector and serve from this process (by default the server runs in a child process with ${SINGLE_THREADED_GC_FLAG}, faster when the load generator shares the cores)`)
+    .option('--parallel-gc', `keep V8's parallel garbage collector and background compiler and serve from this process (by default the server runs in a child process with ${SERVER_V8_FLAGS.join(' ')}, faster when the load generator shares the cores)`)
     .action(serve);
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
-  if (flags.parallelGc === undefined && !hasSingleThreadedGc()) {
-    rerunWithSingleThreadedGc();
+  if (flags.parallelGc === undefined && !hasServerV8Flags()) {
+    rerunWithServerV8Flags();
     return;
   }
   const options = optionsFromFlags(flags);

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { DriveError } from '../backends/drive-errors.ts';
 import { loadTestServerOptions } from './load-test-server.ts';
 import type { ServerOptionsInput } from '../../server-stub/options.ts';
-import { SINGLE_THREADED_GC_FLAG } from '../../server-stub/single-threaded-gc.ts';
+import { SERVER_V8_FLAGS } from '../../server-stub/server-v8-flags.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { packageFile } from '../../scenarios/common/package-files.ts';
 
@@ -45,7 +45,7 @@ export async function startServerProcess(
       ...extraOptions,
     } satisfies ServerOptionsInput),
   );
-  const child = spawn(process.execPath, [SINGLE_THREADED_GC_FLAG, BIN, 'serve', '--port', '0', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_V8_FLAGS, BIN, 'serve', '--port', '0', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const cleanUp = () => rmSync(directory, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * SQLite (WAL), each participant's own sample in base64 as drive mode sends it. Each server runs in
  * its own process, the reference server as `checkin-sim serve` runs it for a user: compiled (dist/,
  * which `npm run bench` builds first), not its sources through tsx, and with node's
- * --single-threaded-gc, as the bare baselines are too (formatServerBench prints why);
+ * the server's node flags (server-stub/server-v8-flags.ts), as the bare baselines are too (formatServerBench prints why);
  * rounds interleave the servers; each figure is the median (min–max) over rounds, each ratio taken
  * within a round (side by side) before its median. The baselines: `helloWorld`, a bare fastify GET;
  * `bareCheckInPost`, a bare fastify route that validates the same bodies with the same schema and
@@ -24,6 +24,10 @@
  * the third, right after the bare POST (two copies of it in one round, 2026-12-02), and the third place
  * was the in-memory server's.
  *
+ * The load generator runs on one core and every server on another (core-pinning.ts): left to the
+ * scheduler, three processes of one and the same server measured 0.45 to 0.69 of the bare POST in
+ * one round, by where they were placed.
+ *
  * Sizing, so that a fast machine never fails the run: every server gets three seconds of the load it
  * is measured with, two to warm it, the third to measure its rate on this machine today; each slice's
  * requests are then built before it (so that the load generator, which shares the machine's cores
@@ -41,11 +45,12 @@ import type autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import { compiledState } from '../../sim/cli/compiled-state.js';
 import { encodeSampleBase64 } from '../../server-stub/sample-encoding.ts';
-import { SINGLE_THREADED_GC_FLAG } from '../../server-stub/single-threaded-gc.ts';
+import { SERVER_V8_FLAGS } from '../../server-stub/server-v8-flags.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { buildPopulation } from '../../sim/population/population.ts';
 import { syntheticPersonalRecord } from '../../sim/population/profile-card.ts';
 import { AttemptSlots } from './attempt-slots.ts';
+import { pinLoadGenerator } from './core-pinning.ts';
 import { describeMachine, formatSpread, machine, numberFlag, spread, type Machine, type Spread } from './bench-report.ts';
 import { perConnectionFor, runDistinct, type DistinctRun } from './distinct-requests.ts';
 import { OFFICER_TOKEN, removeTempDirs, sampleWithSimilarity, spawnListening, spawnServe, tempDir, unitVector, type ServerProcess } from '../server-stub/server-fixtures.ts';
@@ -95,6 +100,8 @@ export interface ServerBenchResult {
   /** The hello-world's server CPU per request over the check-in's, within each round: requests a core can serve, relative. */
   cpuRatios: Record<'memory' | 'sqlite' | 'memoryJsonArray', Spread>;
   targets: typeof SERVER_TARGETS;
+  /** Where the load generator and the servers ran (core-pinning.ts). */
+  pinning: string;
   /** The median ratios to the bare POST against the targets. */
   meetsTargets: boolean;
 }
@@ -158,9 +165,11 @@ export async function runServerBench(overrides: Partial<ServerBenchSettings> = {
   if (compiledState() !== 'fresh') process.stderr.write('server bench: dist/ is not fresh, so the reference server runs from its sources through tsx (npm run build compiles it)\n');
   const names: ServerName[] = ['helloWorld', 'bareCheckInPost', 'checkInMemory', 'checkInMemoryJsonArray', 'checkInSqlite'];
   const rounds: Record<ServerName, RoundFigures>[] = [];
+  const pinning = pinLoadGenerator();
   try {
-    for (let round = 0; round < settings.rounds; round++) rounds.push(await measureRound(settings, names));
+    for (let round = 0; round < settings.rounds; round++) rounds.push(await measureRound(settings, names, pinning.pinServer));
   } finally {
+    pinning.restore();
     removeTempDirs();
   }
   const over = <T>(each: (round: Record<ServerName, RoundFigures>) => T) => rounds.map(each);
@@ -191,11 +200,11 @@ export async function runServerBench(overrides: Partial<ServerBenchSettings> = {
   };
   const cpuRatios = { memory: cpu('checkInMemory'), sqlite: cpu('checkInSqlite'), memoryJsonArray: cpu('checkInMemoryJsonArray') };
   const meetsTargets = ratios.memoryToBarePost.median >= SERVER_TARGETS.memoryToBarePost && ratios.sqliteToBarePost.median >= SERVER_TARGETS.sqliteToBarePost;
-  return { machine: machineNow, settings, servers, ratios, cpuRatios, targets: SERVER_TARGETS, meetsTargets };
+  return { machine: machineNow, settings, servers, ratios, cpuRatios, targets: SERVER_TARGETS, pinning: pinning.description, meetsTargets };
 }
 
 function serverUnderTest(name: ServerName, settings: ServerBenchSettings): ServerUnderTest {
-  const bare = () => spawnListening([SINGLE_THREADED_GC_FLAG, '--import', 'tsx', 'test/bench/server-hello-world.ts']);
+  const bare = () => spawnListening([...SERVER_V8_FLAGS, '--import', 'tsx', 'test/bench/server-hello-world.ts']);
   switch (name) {
     case 'helloWorld':
       return { expectedStatus: 200, start: bare, prepare: async () => ({ requestAt: () => ({ method: 'GET', path: '/' }) }) };
@@ -224,10 +233,10 @@ function serverUnderTest(name: ServerName, settings: ServerBenchSettings): Serve
 }
 
 /** One round: every server started and calibrated, then measured in interleaved slices (see the header), then stopped. */
-async function measureRound(settings: ServerBenchSettings, names: readonly ServerName[]): Promise<Record<ServerName, RoundFigures>> {
+async function measureRound(settings: ServerBenchSettings, names: readonly ServerName[], pinServer: (pid: number) => void): Promise<Record<ServerName, RoundFigures>> {
   const ready: ReadyServer[] = [];
   try {
-    for (const name of names) ready.push(await startAndCalibrate(settings, serverUnderTest(name, settings)));
+    for (const name of names) ready.push(await startAndCalibrate(settings, serverUnderTest(name, settings), pinServer));
     const slices = ready.map((): Slice[] => []);
     const sliceSeconds = settings.durationSeconds / ready.length;
     for (let slice = 0; slice < ready.length; slice++) {
@@ -243,9 +252,10 @@ async function measureRound(settings: ServerBenchSettings, names: readonly Serve
   }
 }
 
-async function startAndCalibrate(settings: ServerBenchSettings, server: ServerUnderTest): Promise<ReadyServer> {
+async function startAndCalibrate(settings: ServerBenchSettings, server: ServerUnderTest, pinServer: (pid: number) => void): Promise<ReadyServer> {
   const running = await server.start();
   try {
+    pinServer(running.child.pid!);
     const { requestAt, slots } = await server.prepare(running.url);
     const phase = async (seconds: number, perConnection: number): Promise<DistinctRun> => {
       const first = (await slots?.reserve(perConnection * settings.connections)) ?? 0;
@@ -392,7 +402,7 @@ export function formatServerBench(result: ServerBenchResult): string {
   const { ratios, cpuRatios, targets } = result;
   const lines = [
     '## reference server: check-in route vs bare fastify routes (autocannon, loopback)',
-    `${describeMachine(result.machine)}. ${rounds} rounds × ${durationSeconds} s per server, in ${Object.keys(result.servers).length} slices interleaved with the other servers' (each server once in every place), ${connections} connections, ${participants.toLocaleString('en-US')} participants; median (min–max) over rounds.`,
+    `${describeMachine(result.machine)}. ${rounds} rounds × ${durationSeconds} s per server, in ${Object.keys(result.servers).length} slices interleaved with the other servers' (each server once in every place), ${connections} connections, ${participants.toLocaleString('en-US')} participants, ${result.pinning}; median (min–max) over rounds.`,
     '',
     '| server | req/s | p50 ms | p99 ms | server CPU µs/req | of which kernel | load generator CPU µs/req | calibration req/s | unexpected | lists ran out |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -401,11 +411,11 @@ export function formatServerBench(result: ServerBenchResult): string {
         `| ${name} | ${formatSpread(s.requestsPerSecond)} | ${formatSpread(s.p50Ms, 1)} | ${formatSpread(s.p99Ms, 1)} | ${formatSpread(s.serverCpuUsPerRequest)} | ${formatSpread(s.serverKernelUsPerRequest)} | ${formatSpread(s.loadGeneratorCpuUsPerRequest)} | ${formatSpread(s.calibrationRps)} | ${formatUnexpected(s.unexpected)} | ${s.listsRanOut} |`,
     ),
     '',
-    `Every server runs with node's ${SINGLE_THREADED_GC_FLAG}: \`checkin-sim serve\` serves from a child process started with it (--parallel-gc keeps V8's parallel collector), and the bare routes get it too, so each ratio compares routes on one runtime. On 2 cores, with the load generator on the same machine, the flag made the reference server 14–17 % faster and the bare POST ~9 % slower (measured side by side, 5 rounds).`,
+    `Every server runs with node's ${SERVER_V8_FLAGS.join(' ')}: \`checkin-sim serve\` serves from a child process started with them (--parallel-gc keeps V8's defaults), and the bare routes get them too, so each ratio compares routes on one runtime. On 2 cores, with the load generator on the same machine, --single-threaded-gc made the reference server 14–17 % faster and the bare POST ~9 % slower (side by side, 5 rounds); with the server on a core of its own, --no-concurrent-recompilation made it 1.20× as fast and the bare POST 1.05× (5 rounds).`,
     `Check-in rate / bare POST of the same bodies: memory ${formatSpread(ratios.memoryToBarePost, 2)} (target ≥ ${targets.memoryToBarePost}), SQLite ${formatSpread(ratios.sqliteToBarePost, 2)} (target ≥ ${targets.sqliteToBarePost}): ${result.meetsTargets ? 'met' : 'NOT met'}.`,
     `Check-in rate / hello-world: memory ${formatSpread(ratios.memory, 2)}, SQLite ${formatSpread(ratios.sqlite, 2)}, memory with the JSON-array sample ${formatSpread(ratios.memoryJsonArray, 2)}.`,
     `The same from server CPU per request (hello-world's / check-in's): memory ${formatSpread(cpuRatios.memory, 2)}, SQLite ${formatSpread(cpuRatios.sqlite, 2)}, memory with the JSON-array sample ${formatSpread(cpuRatios.memoryJsonArray, 2)}.`,
-    'Autocannon shares the machine. While the server is the slower of the two, autocannon sleeps between answers, and every answer wakes it: the server pays for that wake-up in kernel time (on a VM, an interrupt to the other core). So a slower route also pays more kernel time per request, which is why the kernel column is shown beside the total.',
+    'Autocannon shares the machine, on a core of its own when there are two. While the server is the slower of the two, autocannon sleeps between answers, and every answer wakes it: the server pays for that wake-up in kernel time (on a VM, an interrupt to the other core). So a slower route also pays more kernel time per request, which is why the kernel column is shown beside the total.',
   ];
   return lines.join('\n');
 }

@@ -47,6 +47,7 @@ describe('serve with the single-threaded garbage collector', () => {
     const server = await serveAsUserDoes();
     const child = serverChild(server);
     expect(commandLineOf(child)).toContain('--single-threaded-gc');
+    expect(commandLineOf(child)).toContain('--no-concurrent-recompilation');
     expect(commandLineOf(server.child.pid!)).not.toContain('--single-threaded-gc');
     expect(await answersReady(server.url)).toBe(200);
     server.child.kill('SIGTERM');

@@ -8,7 +8,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { buildServer, type BuildDependencies } from '../../server-stub/build-server.ts';
 import type { Clock } from '../../server-stub/clock.ts';
 import type { ServerOptionsInput } from '../../server-stub/options.ts';
-import { SINGLE_THREADED_GC_FLAG } from '../../server-stub/single-threaded-gc.ts';
+import { SERVER_V8_FLAGS } from '../../server-stub/server-v8-flags.ts';
 
 /** Shared set-up of the server tests: a server with a known officer token, vectors, and short-hands. */
 
@@ -110,13 +110,13 @@ export interface ServerProcess {
 /**
  * Starts `serve` in a child process and resolves once it prints its `listening on` line. `entry`
  * 'cli' runs the checkin-sim bin; 'standalone' runs server-stub/serve-main.ts, which does not depend
- * on the rest of the CLI. Either with node's --single-threaded-gc, as `serve` gives it to the child
- * it serves from (server-stub/single-threaded-gc.ts): so the process spawned is the server itself,
+ * on the rest of the CLI. Either with the server's node flags, as `serve` gives them to the child
+ * it serves from (server-stub/server-v8-flags.ts): so the process spawned is the server itself,
  * whose signals and CPU time are the server's.
  */
 export function spawnServe(args: string[], entry: 'cli' | 'standalone' = 'standalone'): Promise<ServerProcess> {
   const script = entry === 'cli' ? ['sim/cli/bin.js'] : ['--import', 'tsx', 'server-stub/serve-main.ts'];
-  return spawnListening([SINGLE_THREADED_GC_FLAG, ...script, 'serve', ...args]);
+  return spawnListening([...SERVER_V8_FLAGS, ...script, 'serve', ...args]);
 }
 
 /** Runs node with `argv` from the repository root and resolves once it prints `listening on URL`. */

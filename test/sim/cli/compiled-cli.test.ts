@@ -92,7 +92,7 @@ describe('the compiled CLI', () => {
       const result = checkinSim(['--version'], false);
       expect(result.stdout.trim()).toBe(VERSION);
       expect(result.stderr).toContain('running the TypeScript sources, which changed after dist/ was built');
-      // serve runs the server in a child process of its own (single-threaded-gc.ts), which must not say it again.
+      // serve runs the server in a child process of its own (server-v8-flags.ts), which must not say it again.
       expect((await serveUntilListening()).match(/running the TypeScript sources/g)).toHaveLength(1);
     } finally {
       utimesSync(source, atime, mtime);
