@@ -22,8 +22,12 @@ export const SERVER_V8_FLAGS: readonly string[] = [SINGLE_THREADED_GC_FLAG, SYNC
 
 const RELAYED_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
+function missingServerV8Flags(): string[] {
+  return SERVER_V8_FLAGS.filter((flag) => !process.execArgv.includes(flag));
+}
+
 export function hasServerV8Flags(): boolean {
-  return SERVER_V8_FLAGS.every((flag) => process.execArgv.includes(flag));
+  return missingServerV8Flags().length === 0;
 }
 
 /**
@@ -34,8 +38,7 @@ export function hasServerV8Flags(): boolean {
  * the child sees its IPC channel close and shuts down (`shutDownWhenParentLeaves`).
  */
 export function rerunWithServerV8Flags(): void {
-  const missing = SERVER_V8_FLAGS.filter((flag) => !process.execArgv.includes(flag));
-  const child = spawn(process.execPath, [...process.execArgv, ...missing, ...process.argv.slice(1)], {
+  const child = spawn(process.execPath, [...process.execArgv, ...missingServerV8Flags(), ...process.argv.slice(1)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     detached: true,
   });
