@@ -22,7 +22,11 @@
  * (1, 2, …, 5, then 2, 3, …, 5, 1, and so on), so that every server is measured once in every place:
  * in a fixed order, one and the same in-memory server measured 12–18 % faster in the last place than in
  * the third, right after the bare POST (two copies of it in one round, 2026-12-02), and the third place
- * was the in-memory server's.
+ * was the in-memory server's. The order the servers are started in turns by one from round to round
+ * too (with 5 rounds, each server starts once in every place): four copies of the in-memory server in
+ * one round measured 1.00, 1.09, 1.09 and 1.20 by the order they were started (the last started idles
+ * least before the slices begin; 3 rounds, 2026-12-02), and 1.00, 0.94, 0.98, 1.04 in a quieter
+ * spell, so the effect comes and goes; in a fixed order SQLite always started last.
  *
  * The load generator runs on one core and every server on another (core-pinning.ts): left to the
  * scheduler, three processes of one and the same server measured 0.45 to 0.69 of the bare POST in
@@ -167,7 +171,10 @@ export async function runServerBench(overrides: Partial<ServerBenchSettings> = {
   const rounds: Record<ServerName, RoundFigures>[] = [];
   const pinning = pinLoadGenerator();
   try {
-    for (let round = 0; round < settings.rounds; round++) rounds.push(await measureRound(settings, names, pinning.pinServer));
+    for (let round = 0; round < settings.rounds; round++) {
+      const startOrder = names.map((_, index) => names[(index + round) % names.length]!);
+      rounds.push(await measureRound(settings, startOrder, pinning.pinServer));
+    }
   } finally {
     pinning.restore();
     removeTempDirs();
@@ -232,7 +239,7 @@ function serverUnderTest(name: ServerName, settings: ServerBenchSettings): Serve
   }
 }
 
-/** One round: every server started and calibrated, then measured in interleaved slices (see the header), then stopped. */
+/** One round: every server started and calibrated in the given order, then measured in interleaved slices (see the header), then stopped. */
 async function measureRound(settings: ServerBenchSettings, names: readonly ServerName[], pinServer: (pid: number) => void): Promise<Record<ServerName, RoundFigures>> {
   const ready: ReadyServer[] = [];
   try {
@@ -402,7 +409,7 @@ export function formatServerBench(result: ServerBenchResult): string {
   const { ratios, cpuRatios, targets } = result;
   const lines = [
     '## reference server: check-in route vs bare fastify routes (autocannon, loopback)',
-    `${describeMachine(result.machine)}. ${rounds} rounds × ${durationSeconds} s per server, in ${Object.keys(result.servers).length} slices interleaved with the other servers' (each server once in every place), ${connections} connections, ${participants.toLocaleString('en-US')} participants, ${result.pinning}; median (min–max) over rounds.`,
+    `${describeMachine(result.machine)}. ${rounds} rounds × ${durationSeconds} s per server, in ${Object.keys(result.servers).length} slices interleaved with the other servers' (each server once in every place), started in an order that turns by one each round, ${connections} connections, ${participants.toLocaleString('en-US')} participants, ${result.pinning}; median (min–max) over rounds.`,
     '',
     '| server | req/s | p50 ms | p99 ms | server CPU µs/req | of which kernel | load generator CPU µs/req | calibration req/s | unexpected | lists ran out |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
