@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { integerFlag, urlFlag } from '../../scenarios/common/flag-parsers.ts';
 import { CliError } from './cli-errors.ts';
+import { DEFAULT_DRIVE_CONNECTIONS } from '../drive/default-connections.ts';
 import { formatSummaryTables } from '../report/summary-table.ts';
 import { runReportOptions, writeRunReport } from '../report/run-report.ts';
 import { buildPerf } from '../metrics/summary.ts';
@@ -26,7 +27,7 @@ export function replayCommand(): Command {
     .option('--out <dir>', 'output folder (default: <export>-replay)')
     .option('--target <url>', 'a compatible server instead of the reference server in a child process (its clock at the export\'s compression)', urlFlag)
     .option('--officer-token <token>', "with --target: the server's officer token (default: $CHECKIN_OFFICER_TOKEN)")
-    .option('--connections <n>', 'most HTTP connections open at once', integerFlag(1), 512)
+    .option('--connections <n>', 'most HTTP connections open at once', integerFlag(1), DEFAULT_DRIVE_CONNECTIONS)
     .option('--request-timeout-ms <ms>', 'client timeout of a request', integerFlag(1), 10_000)
     .option('--late-after-ms <ms>', 'a request sent later than this after its instant counts as late', integerFlag(0), 10)
     .action(async (directory: string, flags: ReplayFlags) => {

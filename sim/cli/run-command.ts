@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { integerFlag, positiveNumberFlag, urlFlag } from '../../scenarios/common/flag-parsers.ts';
 import { ShardWorkers } from '../engine/shard-workers.ts';
+import { DEFAULT_DRIVE_CONNECTIONS } from '../drive/default-connections.ts';
 import { packageFile } from '../../scenarios/common/package-files.ts';
 import type { RunFlags } from './run-scenario.ts';
 
@@ -22,7 +23,7 @@ export function runCommand(): Command {
     .option('--duration-s <seconds>', 'drive mode: wall seconds the period should take when --compression is not given', positiveNumberFlag, 60)
     .option('--target <url>', 'drive mode: a compatible server to drive instead of starting the reference server in a child process', urlFlag)
     .option('--officer-token <token>', "drive mode with --target: the server's officer token (default: $CHECKIN_OFFICER_TOKEN)")
-    .option('--connections <n>', 'drive mode: most HTTP connections open at once (an open model needs rate × latency of them)', integerFlag(1), 512)
+    .option('--connections <n>', 'drive mode: most HTTP connections open at once (an open model needs rate × latency of them)', integerFlag(1), DEFAULT_DRIVE_CONNECTIONS)
     .option('--request-timeout-ms <ms>', 'drive mode: client timeout of a request', integerFlag(1), 10_000)
     .option('--late-after-ms <ms>', 'drive mode: a request sent later than this after its due instant counts as late', integerFlag(0), 10)
     .option('--max-lag-ms <ms>', 'drive mode: stop when the driver stays this far behind its schedule for --max-lag-for-ms', integerFlag(1), 2_000)

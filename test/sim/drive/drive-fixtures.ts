@@ -1,6 +1,7 @@
 import { loadScenario, type Scenario } from '../../../scenarios/index.ts';
 import { runDrive, type DriveOptions } from '../../../sim/drive/run-drive.ts';
 import { DAY_MS } from '../../../sim/virtual-time.ts';
+import { DEFAULT_DRIVE_CONNECTIONS } from '../../../sim/drive/default-connections.ts';
 
 /** A small fleet for drive tests: every mechanism of the baseline, no server errors of its own. */
 export function smallScenario(overrides: Record<string, unknown> = {}): Scenario {
@@ -14,7 +15,7 @@ export function compressionFor(scenario: Scenario, seconds: number): number {
 
 export function drive(scenario: Scenario, options: Partial<DriveOptions> & { compression: number }) {
   return runDrive(scenario, {
-    connections: 512,
+    connections: DEFAULT_DRIVE_CONNECTIONS,
     requestTimeoutMs: 10_000,
     lateAfterMs: 10,
     maxLagMs: 2_000,
