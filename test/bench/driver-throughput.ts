@@ -79,7 +79,7 @@ const CALIBRATION_PER_CONNECTION = 2_000;
 const HEADROOM = 3;
 // For autocannon at a set rate, which sends each second's quota at the second's start, the last one at the run's end too: lists for one more second than the run, and a margin.
 const PACED_HEADROOM = 1.2;
-// The driver's rate phase offers this many times autocannon's rate, so that the server never waits for it.
+// The driver's slices of step 1 offer this many times autocannon's fastest rate so far, so that the server never waits for it.
 const OVERLOAD = 1.25;
 // The latency phases run at this fraction of autocannon's closed-loop rate: loaded, with slack for the host's slow spells.
 const LATENCY_LOAD = 0.8;
