@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { MinHeap } from '../../scenarios/common/min-heap.ts';
 import type { PersonalRecord } from '../personal-record.ts';
+import { AttemptTable } from './attempt-table.ts';
 import {
   compareDue,
   copyWindow,
-  type AttemptRecord,
   type EscalationRecord,
   type PersonalDataDeleted,
   type ParticipantHistory,
@@ -19,7 +19,8 @@ interface ParticipantState {
   record: ParticipantRecord;
   /** Insertion order is opening order. */
   windows: Map<string, WindowRecord>;
-  attempts: Map<string, AttemptRecord>;
+  /** Attempt id → row of the attempt table. */
+  attempts: Map<string, number>;
   escalations: EscalationRecord[];
   /** Personal record and the retention instant retention counts from; absent when nothing personal is held. */
   personal?: { record: PersonalRecord | undefined; activeUntil: number } | undefined;
@@ -38,7 +39,9 @@ export function createMemoryStore(): Store {
   const secret = randomBytes(32);
   const participants = new Map<string, ParticipantState>();
   const due = new MinHeap<WindowRecord>(compareDue);
-  const located: AttemptRecord[] = [];
+  const attempts = new AttemptTable();
+  // Rows of attempts with a location or device model, in check-in order.
+  const located: number[] = [];
   let locatedHead = 0;
   let locationPoints = 0;
   const personalDue = new MinHeap<{ participantId: string; activeUntil: number }>((a, b) => a.activeUntil - b.activeUntil);
@@ -123,8 +126,8 @@ export function createMemoryStore(): Store {
     },
 
     attempt(participantId, attemptId) {
-      const attempt = participants.get(participantId)?.attempts.get(attemptId);
-      return attempt === undefined ? undefined : { ...attempt };
+      const row = participants.get(participantId)?.attempts.get(attemptId);
+      return row === undefined ? undefined : attempts.read(row);
     },
 
     insertAttempt(record) {
@@ -132,14 +135,14 @@ export function createMemoryStore(): Store {
       if (state.attempts.has(record.attemptId)) return false;
       const window = state.windows.get(record.windowId);
       if (window === undefined) throw new Error(`store: window ${record.windowId} does not exist`);
-      // The caller hands the record over (attempt-judging.ts makes it for the store): kept as it is, not
-      // copied, its ids pointing at the participant's and window's own strings rather than keeping copies.
+      // The row's ids point at the participant's and window's own strings rather than keeping copies.
       record.participantId = state.record.participantId;
       record.windowId = window.windowId;
-      state.attempts.set(record.attemptId, record);
+      const row = attempts.insert(record);
+      state.attempts.set(record.attemptId, row);
       window.attemptsUsed++;
       if (record.judgement === 'match') window.matched = true;
-      if (record.location !== undefined || record.device !== undefined) located.push(record);
+      if (record.location !== undefined || record.device !== undefined) located.push(row);
       if (record.location !== undefined) locationPoints++;
       newestInstant = Math.max(newestInstant, record.at + retentionOffset);
       changes++;
@@ -171,7 +174,7 @@ export function createMemoryStore(): Store {
       const state = participants.get(participantId);
       if (state === undefined) return { attempts: [], windows: [], escalations: [] };
       return {
-        attempts: [...state.attempts.values()].slice(-limit).map((attempt) => ({ ...attempt })),
+        attempts: [...state.attempts.values()].slice(-limit).map((row) => attempts.read(row)),
         windows: [...state.windows.values()].slice(-limit).map((window) => ({ ...window })),
         escalations: state.escalations.slice(-limit).map((escalation) => ({ ...escalation })),
       };
@@ -194,12 +197,10 @@ export function createMemoryStore(): Store {
     deletePersonalDataBefore(cutoffs): PersonalDataDeleted {
       const deleted: PersonalDataDeleted = { locations: 0, devices: 0, personalRecords: 0, timeZones: 0 };
       const checkInCutoff = cutoffs.checkIns - retentionOffset;
-      while (locatedHead < located.length && located[locatedHead]!.at < checkInCutoff) {
-        const attempt = located[locatedHead]!;
-        if (attempt.location !== undefined) deleted.locations++;
-        if (attempt.device !== undefined) deleted.devices++;
-        attempt.location = undefined;
-        attempt.device = undefined;
+      while (locatedHead < located.length && attempts.timeOf(located[locatedHead]!) < checkInCutoff) {
+        const held = attempts.clearPersonalData(located[locatedHead]!);
+        if (held.location) deleted.locations++;
+        if (held.device) deleted.devices++;
         locatedHead++;
       }
       if (locatedHead > 4096 && locatedHead * 2 > located.length) {
