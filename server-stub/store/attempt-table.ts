@@ -34,8 +34,11 @@ export class AttemptTable {
   private readonly fingerprint: (string | undefined)[] = [];
   private readonly device: (string | undefined)[] = [];
 
-  /** Appends the attempt; returns its row. */
-  insert(record: AttemptRecord): number {
+  /**
+   * Appends the attempt; returns its row. `participantId` and `windowId` are the store's own strings
+   * for the record's ids, kept instead of the request's copies of them.
+   */
+  insert(record: AttemptRecord, participantId: string, windowId: string): number {
     if (this.rows === this.at.length) this.grow();
     const row = this.rows++;
     this.at[row] = record.at;
@@ -50,9 +53,9 @@ export class AttemptTable {
     this.codes[codes + 1] = JUDGEMENTS.indexOf(record.judgement);
     this.codes[codes + 2] = POOR_LIGHT.indexOf(record.poorLight);
     this.codes[codes + 3] = CALL_DIRECTIONS.indexOf(record.callDirection);
-    this.participantId.push(record.participantId);
+    this.participantId.push(participantId);
     this.attemptId.push(record.attemptId);
-    this.windowId.push(record.windowId);
+    this.windowId.push(windowId);
     this.reason.push(record.reason);
     this.fingerprint.push(record.fingerprint);
     this.device.push(record.device);

@@ -135,10 +135,7 @@ export function createMemoryStore(): Store {
       if (state.attempts.has(record.attemptId)) return false;
       const window = state.windows.get(record.windowId);
       if (window === undefined) throw new Error(`store: window ${record.windowId} does not exist`);
-      // The row's ids point at the participant's and window's own strings rather than keeping copies.
-      record.participantId = state.record.participantId;
-      record.windowId = window.windowId;
-      const row = attempts.insert(record);
+      const row = attempts.insert(record, state.record.participantId, window.windowId);
       state.attempts.set(record.attemptId, row);
       window.attemptsUsed++;
       if (record.judgement === 'match') window.matched = true;

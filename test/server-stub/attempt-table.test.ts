@@ -30,7 +30,7 @@ describe('AttemptTable', () => {
     const records = Array.from({ length: 2500 }, (_, index) =>
       attempt(index, index % 10 === 3 ? { location: { lat: 40.71, lon: -74.01 }, device: 'synthetic-phone', poorLight: false, callDirection: 'outbound', callDurationSeconds: 41.5 } : {}),
     );
-    const rows = records.map((record) => table.insert(record));
+    const rows = records.map((record) => table.insert(record, record.participantId, record.windowId));
     expect(rows).toEqual(records.map((_, index) => index));
     for (const [index, record] of records.entries()) expect(table.read(index)).toStrictEqual(record);
     expect(Object.is(table.read(0).similarity, -0)).toBe(true);
@@ -39,8 +39,8 @@ describe('AttemptTable', () => {
   it('blanks a row\'s location and device model, says what it held, and keeps the rest', () => {
     const table = new AttemptTable();
     const located = attempt(1, { location: { lat: 51.5, lon: -0.13 }, device: 'synthetic-phone', poorLight: true });
-    table.insert(attempt(0));
-    table.insert(located);
+    table.insert(attempt(0), 'p-0', 'w-0');
+    table.insert(located, located.participantId, located.windowId);
     expect(table.clearPersonalData(1)).toEqual({ location: true, device: true });
     expect(table.clearPersonalData(1)).toEqual({ location: false, device: false });
     expect(table.clearPersonalData(0)).toEqual({ location: false, device: false });
