@@ -40,8 +40,9 @@
  * of wrapping into replays (distinct-requests.ts): a machine faster still ends the slice early, its
  * rate counted up to its last answer (`listsRanOut` says so). The fastest phase, not the calibration
  * second alone: one round calibrated the in-memory server in a slow spell of the host at 2,535 req/s
- * against its usual ~8,100, and its slices' lists ran out (2026-12-03). Attempt slots come from attempt-slots.ts, which opens one more
- * window per participant whenever the requests need more than 20 attempts each.
+ * against its usual ~8,100, and its slices' lists ran out (2026-12-03). Attempt slots come from
+ * attempt-slots.ts, which opens one more window per participant whenever the requests need more than
+ * 20 attempts each.
  *
  *   node --import tsx test/bench/server-throughput.ts [--rounds 3] [--duration 5] [--connections 10]
  */
